@@ -1,0 +1,1 @@
+//! Leptos components: they read and write signals and never compute (DESIGN §1).

@@ -1,0 +1,1 @@
+//! k-means: parameters, seeding, Lloyd iterations, predict and metrics (DESIGN §3).

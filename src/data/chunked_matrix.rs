@@ -1,0 +1,255 @@
+//! `ChunkedMatrix`: an n × d matrix of `f32` in row chunks, dask.array's row-chunked array.
+//!
+//! Values are stored contiguously row-major; chunks are row ranges over that buffer, so a
+//! chunk is a zero-copy slice and the whole matrix is one `ndarray` view. Work is scheduled
+//! per chunk and partial results are combined in chunk order, which is why results do not
+//! depend on how many threads ran them.
+
+use ndarray::ArrayView2;
+use rayon::prelude::*;
+
+use super::error::{DataError, check_range};
+
+/// Default rows per chunk. 16,384 rows × d columns keeps a chunk of a 2-D dataset at
+/// 128 KiB (inside L2) and gives 61 chunks for a million rows: enough to balance two
+/// to sixteen threads. Benchmarked in `benches/`.
+pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
+
+/// Largest chunk size accepted.
+pub const MAX_CHUNK_ROWS: usize = 1 << 24;
+
+/// One chunk: a block of consecutive rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    /// Position of the chunk in chunk order.
+    pub index: usize,
+    /// Row number of the chunk's first row in the whole matrix.
+    pub start_row: usize,
+    /// Number of columns.
+    pub n_cols: usize,
+    /// The chunk's values, row-major, `rows() × n_cols` long.
+    pub values: &'a [f32],
+}
+
+impl<'a> Chunk<'a> {
+    /// Rows in this chunk.
+    pub fn rows(&self) -> usize {
+        self.values.len().checked_div(self.n_cols).unwrap_or(0)
+    }
+
+    /// Row `r` of this chunk (0-based within the chunk).
+    pub fn row(&self, r: usize) -> &'a [f32] {
+        &self.values[r * self.n_cols..(r + 1) * self.n_cols]
+    }
+
+    /// The chunk as an `ndarray` view.
+    pub fn view(&self) -> ArrayView2<'a, f32> {
+        ArrayView2::from_shape((self.rows(), self.n_cols), self.values)
+            .expect("chunk length is a multiple of n_cols")
+    }
+}
+
+/// An n × d `f32` matrix split into row chunks of `chunk_rows` rows (the last may be shorter).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkedMatrix {
+    values: Vec<f32>,
+    n_rows: usize,
+    n_cols: usize,
+    chunk_rows: usize,
+}
+
+impl ChunkedMatrix {
+    /// Wraps a row-major buffer. `n_cols` must be at least 1 and `chunk_rows` within
+    /// `1 ..= MAX_CHUNK_ROWS`.
+    pub fn from_vec(
+        values: Vec<f32>,
+        n_rows: usize,
+        n_cols: usize,
+        chunk_rows: usize,
+    ) -> Result<Self, DataError> {
+        check_range("n_cols", n_cols, 1, usize::MAX)?;
+        check_range("chunk_rows", chunk_rows, 1, MAX_CHUNK_ROWS)?;
+        let expected = n_rows.checked_mul(n_cols).ok_or(DataError::OutOfRange {
+            name: "n_rows × n_cols",
+            value: format!("{n_rows} × {n_cols}"),
+            allowed: format!("at most {}", usize::MAX),
+        })?;
+        if values.len() != expected {
+            return Err(DataError::ShapeMismatch {
+                len: values.len(),
+                n_rows,
+                n_cols,
+                expected,
+            });
+        }
+        Ok(Self {
+            values,
+            n_rows,
+            n_cols,
+            chunk_rows,
+        })
+    }
+
+    /// Builds a matrix chunk by chunk in parallel: `fill(chunk_index, start_row, rows)`
+    /// writes the chunk's row-major values into the slice it is given.
+    pub fn par_build(
+        n_rows: usize,
+        n_cols: usize,
+        chunk_rows: usize,
+        fill: impl Fn(usize, usize, &mut [f32]) + Sync,
+    ) -> Result<Self, DataError> {
+        let mut m = Self::from_vec(Vec::new(), 0, n_cols, chunk_rows)?;
+        let len = n_rows.checked_mul(n_cols).ok_or(DataError::OutOfRange {
+            name: "n_rows × n_cols",
+            value: format!("{n_rows} × {n_cols}"),
+            allowed: format!("at most {}", usize::MAX),
+        })?;
+        m.values = vec![0.0; len];
+        m.n_rows = n_rows;
+        m.values
+            .par_chunks_mut(chunk_rows * n_cols)
+            .enumerate()
+            .for_each(|(i, out)| fill(i, i * chunk_rows, out));
+        Ok(m)
+    }
+
+    /// The same values with another chunk size (no copy).
+    pub fn with_chunk_rows(mut self, chunk_rows: usize) -> Result<Self, DataError> {
+        self.chunk_rows = check_range("chunk_rows", chunk_rows, 1, MAX_CHUNK_ROWS)?;
+        Ok(self)
+    }
+
+    /// Number of rows (samples).
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    /// Number of columns (features).
+    pub fn n_cols(&self) -> usize {
+        self.n_cols
+    }
+
+    /// Rows per chunk.
+    pub fn chunk_rows(&self) -> usize {
+        self.chunk_rows
+    }
+
+    /// Number of chunks.
+    pub fn n_chunks(&self) -> usize {
+        self.n_rows.div_ceil(self.chunk_rows)
+    }
+
+    /// Bytes held by the values.
+    pub fn nbytes(&self) -> usize {
+        self.values.len() * std::mem::size_of::<f32>()
+    }
+
+    /// All values, row-major.
+    pub fn as_slice(&self) -> &[f32] {
+        &self.values
+    }
+
+    /// Gives the buffer back.
+    pub fn into_vec(self) -> Vec<f32> {
+        self.values
+    }
+
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.values[i * self.n_cols..(i + 1) * self.n_cols]
+    }
+
+    /// The whole matrix as an `ndarray` view.
+    pub fn view(&self) -> ArrayView2<'_, f32> {
+        ArrayView2::from_shape((self.n_rows, self.n_cols), &self.values)
+            .expect("buffer length is n_rows × n_cols")
+    }
+
+    /// Chunk `index`.
+    pub fn chunk(&self, index: usize) -> Chunk<'_> {
+        let start = index * self.chunk_rows;
+        let end = (start + self.chunk_rows).min(self.n_rows);
+        Chunk {
+            index,
+            start_row: start,
+            n_cols: self.n_cols,
+            values: &self.values[start * self.n_cols..end * self.n_cols],
+        }
+    }
+
+    /// Chunks in order.
+    pub fn chunks(&self) -> impl ExactSizeIterator<Item = Chunk<'_>> + '_ {
+        (0..self.n_chunks()).map(move |i| self.chunk(i))
+    }
+
+    /// Chunks as a rayon parallel iterator; `collect` keeps chunk order.
+    pub fn par_chunks(&self) -> impl IndexedParallelIterator<Item = Chunk<'_>> + '_ {
+        (0..self.n_chunks())
+            .into_par_iter()
+            .map(move |i| self.chunk(i))
+    }
+
+    /// The first NaN or infinite value, as `Err(NotFinite)`.
+    pub fn check_finite(&self, name: &'static str) -> Result<(), DataError> {
+        match self.values.iter().position(|v| !v.is_finite()) {
+            None => Ok(()),
+            Some(i) => Err(DataError::NotFinite {
+                name,
+                value: self.values[i].to_string(),
+                row: i / self.n_cols,
+                col: i % self.n_cols,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_every_row_once() {
+        let m = ChunkedMatrix::from_vec((0..30).map(|v| v as f32).collect(), 10, 3, 4).unwrap();
+        assert_eq!(m.n_chunks(), 3);
+        let rows: Vec<usize> = m.chunks().map(|c| c.rows()).collect();
+        assert_eq!(rows, vec![4, 4, 2]);
+        assert_eq!(m.chunk(2).start_row, 8);
+        assert_eq!(m.chunk(2).row(1), &[27.0, 28.0, 29.0]);
+        assert_eq!(m.view().shape(), &[10, 3]);
+    }
+
+    #[test]
+    fn shape_and_range_errors_name_the_values() {
+        let e = ChunkedMatrix::from_vec(vec![0.0; 5], 2, 3, 4).unwrap_err();
+        assert!(e.to_string().contains("5 values"), "{e}");
+        let e = ChunkedMatrix::from_vec(vec![], 0, 3, 0).unwrap_err();
+        assert!(e.to_string().contains("chunk_rows = 0"), "{e}");
+    }
+
+    #[test]
+    fn non_finite_values_are_located() {
+        let m = ChunkedMatrix::from_vec(vec![0.0, 1.0, f32::NAN, 2.0], 2, 2, 1).unwrap();
+        let e = m.check_finite("x").unwrap_err();
+        assert_eq!(
+            e,
+            DataError::NotFinite {
+                name: "x",
+                value: "NaN".into(),
+                row: 1,
+                col: 0
+            }
+        );
+    }
+
+    #[test]
+    fn par_build_fills_in_chunk_order() {
+        let m = ChunkedMatrix::par_build(7, 2, 3, |_, start, out| {
+            for (r, row) in out.chunks_mut(2).enumerate() {
+                row.fill((start + r) as f32);
+            }
+        })
+        .unwrap();
+        assert_eq!(m.row(6), &[6.0, 6.0]);
+        assert_eq!(m.row(3), &[3.0, 3.0]);
+    }
+}

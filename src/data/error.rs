@@ -1,0 +1,72 @@
+//! Errors of the data layer. Each names the bad value and the allowed range.
+
+use thiserror::Error;
+
+/// Why a dataset could not be built, generated or read.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum DataError {
+    /// A numeric parameter is outside its allowed range.
+    #[error("{name} = {value} is out of range: allowed {allowed}")]
+    OutOfRange {
+        /// Parameter name as the user sees it.
+        name: &'static str,
+        /// The rejected value, formatted.
+        value: String,
+        /// The allowed range, formatted.
+        allowed: String,
+    },
+    /// A value buffer does not hold `n_rows × n_cols` values.
+    #[error(
+        "matrix buffer holds {len} values, but {n_rows} rows × {n_cols} columns need {expected}"
+    )]
+    ShapeMismatch {
+        /// Values supplied.
+        len: usize,
+        /// Rows requested.
+        n_rows: usize,
+        /// Columns requested.
+        n_cols: usize,
+        /// `n_rows × n_cols`.
+        expected: usize,
+    },
+    /// Explicit centres or per-centre standard deviations do not agree in size.
+    #[error("{what}: expected {expected}, got {got}")]
+    Inconsistent {
+        /// Which inputs disagree.
+        what: &'static str,
+        /// What the other inputs imply.
+        expected: usize,
+        /// What was given.
+        got: usize,
+    },
+    /// A value is NaN or infinite.
+    #[error("{name} must be finite, got {value} at row {row}, column {col}")]
+    NotFinite {
+        /// Which input.
+        name: &'static str,
+        /// The value, formatted.
+        value: String,
+        /// Row of the value (0-based).
+        row: usize,
+        /// Column of the value (0-based).
+        col: usize,
+    },
+}
+
+/// Checks `lo <= value <= hi` and reports the range otherwise.
+pub(crate) fn check_range<T: PartialOrd + std::fmt::Display>(
+    name: &'static str,
+    value: T,
+    lo: T,
+    hi: T,
+) -> Result<T, DataError> {
+    if value >= lo && value <= hi {
+        Ok(value)
+    } else {
+        Err(DataError::OutOfRange {
+            name,
+            value: value.to_string(),
+            allowed: format!("{lo} ..= {hi}"),
+        })
+    }
+}

@@ -1,0 +1,14 @@
+//! The data layer: chunked matrices, the blobs generator and keyed random streams.
+//!
+//! Plain Rust + rayon + ndarray; no web dependency (DESIGN §1–2).
+
+pub mod blobs;
+pub mod chunked_matrix;
+pub mod error;
+pub mod keyed_stream;
+pub mod permutation;
+
+pub use blobs::{Blobs, BlobsParams, Centers, ClusterStd, ValidBlobsParams};
+pub use chunked_matrix::{Chunk, ChunkedMatrix, DEFAULT_CHUNK_ROWS};
+pub use error::DataError;
+pub use keyed_stream::{KeyedStream, Purpose};

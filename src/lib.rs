@@ -1,0 +1,20 @@
+//! blobscale: how k-means scales, in the browser and natively.
+//!
+//! The core — [`data`], [`cluster`], [`pipeline`] and [`monitor`] — is plain Rust with rayon
+//! and ndarray, built and tested natively. The browser layers, `web` (threads, workers,
+//! storage, files) and `app` (Leptos views), exist only on wasm32. See `DESIGN.md` §1.
+
+#![warn(missing_docs)]
+
+pub mod cluster;
+pub mod data;
+pub mod monitor;
+pub mod pipeline;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,1 @@
+//! The browser bridge: thread pool, off-main-thread jobs, storage, files (DESIGN §1, §5).
