@@ -1,1 +1,24 @@
-//! Leptos components: they read and write signals and never compute (DESIGN §1).
+//! Leptos components: they read and write signals and never compute (DESIGN §1, §6).
+
+mod page;
+mod plot;
+mod status_bar;
+
+use crate::web::environment::{Flavour, cross_origin_isolated, is_window};
+
+/// The web entry point, called by `main` on wasm32.
+///
+/// The same module is also instantiated inside workers (the rayon pool, the
+/// single-threaded build's compute worker), where there is no page to mount. In the threaded
+/// build without cross-origin isolation the loader in `index.html` is already switching to
+/// the single-threaded build, so nothing is mounted either.
+pub fn start() {
+    if !is_window() {
+        return;
+    }
+    console_error_panic_hook::set_once();
+    if Flavour::current() == Flavour::Threaded && !cross_origin_isolated() {
+        return;
+    }
+    leptos::mount::mount_to_body(page::Page);
+}

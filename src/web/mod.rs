@@ -1,1 +1,12 @@
-//! The browser bridge: thread pool, off-main-thread jobs, storage, files (DESIGN §1, §5).
+//! The browser bridge: which build runs, the worker thread pool, jobs off the main thread
+//! (DESIGN §1, §5). Nothing here computes; it moves plain Rust values between the page and
+//! the core.
+
+pub mod environment;
+pub mod jobs;
+pub mod latest;
+
+#[cfg(feature = "threads")]
+pub mod pool;
+#[cfg(not(feature = "threads"))]
+pub mod st_worker;

@@ -1,0 +1,222 @@
+// Browser tests of the built dist/ in Debian's headless Chromium (playwright-core, no
+// downloaded browser). Each case is a real assertion about what a visitor gets:
+//   1. served with COOP/COEP: threaded build, >= 2 workers did chunks, canvas drawn,
+//      animation frames keep coming while the compute runs, the slider refits;
+//   2. served like GitHub Pages (no headers): the service worker reloads once, then the same;
+//   3. service workers unavailable: the single-threaded build runs, draws and says so;
+//   and in every case no request leaves 127.0.0.1.
+// Prints "N passed, N failed" and exits non-zero on any failure.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const shots = join(root, 'target', 'e2e');
+mkdirSync(shots, { recursive: true });
+
+const ISOLATED_PORT = 18181;
+const PLAIN_PORT = 18182;
+const TIMEOUT = 60_000;
+
+function serve(port, plain) {
+  const args = [join(root, 'tools', 'serve.py'), dist, String(port)];
+  if (plain) args.push('--plain');
+  const proc = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    proc.stdout.once('data', () => resolve(proc));
+    proc.once('exit', (code) => reject(new Error(`server on ${port} exited with ${code}`)));
+  });
+}
+
+// Records every animation frame's absolute time, so a test can tell whether the main
+// thread kept painting while a job ran.
+const RAF_PROBE = () => {
+  window.__rafTimes = [];
+  const tick = (t) => {
+    window.__rafTimes.push(performance.timeOrigin + t);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+};
+
+async function launch(options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'blobscale-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    viewport: { width: 1200, height: 900 },
+    ...options,
+  });
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  // Anything not on this machine is refused outright, and reported by the check below.
+  await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol.startsWith('http'),
+    (route) => route.abort());
+  await context.addInitScript(RAF_PROBE);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return {
+    context, page, requests, errors,
+    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+async function waitDone(page, previousK) {
+  await page.waitForFunction((k) => {
+    const s = document.querySelector('#status');
+    if (s?.dataset.state === 'failed') return true;
+    const r = document.querySelector('#result')?.textContent;
+    if (s?.dataset.state !== 'done' || !r) return false;
+    return k === undefined || JSON.parse(r).k !== k;
+  }, previousK, { timeout: TIMEOUT });
+  const state = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
+  if (state[0] !== 'done') throw new Error(`page reports: ${state[1]}`);
+  return JSON.parse(await page.$eval('#result', (e) => e.textContent));
+}
+
+async function canvasInk(page) {
+  return page.$eval('#plot', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+    return { ink, hash: Array.from(d.filter((_, i) => i % 97 === 0)).join(',').length + ':' + d.reduce((a, v, i) => (a + v * (i % 251)) % 1e9, 0) };
+  });
+}
+
+// The longest gap between animation frames during the job, in ms.
+async function longestFrameGap(page, result) {
+  const times = await page.evaluate(() => window.__rafTimes);
+  const from = result.job_started_ms, to = result.job_ended_ms;
+  const inside = times.filter((t) => t >= from && t <= to);
+  const before = times.filter((t) => t < from).at(-1) ?? from;
+  const after = times.find((t) => t > to) ?? to;
+  const seq = [before, ...inside, after];
+  let gap = 0;
+  for (let i = 1; i < seq.length; i++) gap = Math.max(gap, seq[i] - seq[i - 1]);
+  return { gap, ticks: inside.length, job_ms: to - from };
+}
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function onlyLocal(requests) {
+  const away = requests.filter((u) => {
+    const url = new URL(u);
+    return url.protocol.startsWith('http') && url.hostname !== '127.0.0.1';
+  });
+  expect(away.length === 0, `requests left 127.0.0.1: ${away.slice(0, 5).join(', ')}`);
+}
+
+async function threadedChecks(b, name) {
+  const { page } = b;
+  const first = await waitDone(page);
+  expect(first.cross_origin_isolated === true, 'page is not cross-origin isolated');
+  expect(first.flavour === 'threaded', `flavour is ${first.flavour}`);
+  expect(first.threads >= 2, `only ${first.threads} threads`);
+  const busy = first.tasks_per_thread.filter((n) => n > 0).length;
+  expect(busy >= 2, `only ${busy} worker(s) ran chunks: ${JSON.stringify(first.tasks_per_thread)}`);
+  expect(b.context.pages()[0].workers().length >= 2, 'fewer than 2 Web Workers');
+  const ink = await canvasInk(page);
+  expect(ink.ink > 5000, `canvas nearly blank (${ink.ink} painted pixels)`);
+  const { gap, ticks, job_ms } = await longestFrameGap(page, first);
+  expect(gap < 150, `main thread stalled ${gap.toFixed(0)} ms during a ${job_ms.toFixed(0)} ms job`);
+  // The slider: one step right refits with a new k and the picture changes.
+  await page.focus('#k');
+  await page.keyboard.press('ArrowRight');
+  const second = await waitDone(page, first.k);
+  expect(second.k === first.k + 1, `k went ${first.k} -> ${second.k}`);
+  const ink2 = await canvasInk(page);
+  expect(ink2.hash !== ink.hash, 'canvas did not change when k changed');
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  onlyLocal(b.requests);
+  return `threads ${first.threads}, chunks per thread ${JSON.stringify(first.tasks_per_thread)}, ` +
+    `job ${job_ms.toFixed(0)} ms with ${ticks} frames, longest frame gap ${gap.toFixed(0)} ms`;
+}
+
+const cases = [
+  ['served with COOP/COEP: threaded build on >= 2 workers', async () => {
+    const b = await launch();
+    try {
+      await b.page.goto(`http://127.0.0.1:${ISOLATED_PORT}/`);
+      return await threadedChecks(b, 'isolated');
+    } finally { await b.close(); }
+  }],
+  ['served without headers (GitHub Pages): service worker reloads once, then threaded', async () => {
+    const b = await launch();
+    try {
+      let navigations = 0;
+      b.page.on('framenavigated', (f) => { if (f === b.page.mainFrame()) navigations++; });
+      await b.page.goto(`http://127.0.0.1:${PLAIN_PORT}/`);
+      const detail = await threadedChecks(b, 'service-worker');
+      const controlled = await b.page.evaluate(() => !!navigator.serviceWorker.controller);
+      expect(controlled, 'no service worker controls the page');
+      expect(navigations === 2, `expected one reload (2 navigations), saw ${navigations}`);
+      expect(new URL(b.page.url()).pathname === '/', `ended at ${b.page.url()}`);
+      return detail;
+    } finally { await b.close(); }
+  }],
+  ['service workers unavailable: single-threaded build runs, draws and says so', async () => {
+    const b = await launch({ serviceWorkers: 'block' });
+    try {
+      await b.page.goto(`http://127.0.0.1:${PLAIN_PORT}/`);
+      const r = await waitDone(b.page);
+      expect(new URL(b.page.url()).pathname === '/st/', `ended at ${b.page.url()}`);
+      expect(r.flavour === 'single-threaded', `flavour is ${r.flavour}`);
+      expect(r.threads === 1, `threads ${r.threads}`);
+      const says = await b.page.$eval('#flavour', (e) => e.textContent);
+      expect(/single-threaded/i.test(says), `status bar says "${says}"`);
+      const ink = await canvasInk(b.page);
+      expect(ink.ink > 5000, `canvas nearly blank (${ink.ink} painted pixels)`);
+      const { gap, ticks, job_ms } = await longestFrameGap(b.page, r);
+      expect(gap < 150, `main thread stalled ${gap.toFixed(0)} ms during a ${job_ms.toFixed(0)} ms job`);
+      await b.page.focus('#k');
+      await b.page.keyboard.press('ArrowLeft');
+      const second = await waitDone(b.page, r.k);
+      expect(second.k === r.k - 1, `k went ${r.k} -> ${second.k}`);
+      await b.page.screenshot({ path: join(shots, 'single-threaded.png'), fullPage: true });
+      onlyLocal(b.requests);
+      return `job ${job_ms.toFixed(0)} ms with ${ticks} frames, longest frame gap ${gap.toFixed(0)} ms`;
+    } finally { await b.close(); }
+  }],
+  ['?nosw forces the single-threaded build even where isolation is possible', async () => {
+    const b = await launch();
+    try {
+      await b.page.goto(`http://127.0.0.1:${PLAIN_PORT}/?nosw`);
+      const r = await waitDone(b.page);
+      expect(r.flavour === 'single-threaded', `flavour is ${r.flavour}`);
+      expect(new URL(b.page.url()).search === '?nosw', `query lost: ${b.page.url()}`);
+      onlyLocal(b.requests);
+      return 'redirected to st/';
+    } finally { await b.close(); }
+  }],
+];
+
+const servers = [await serve(ISOLATED_PORT, false), await serve(PLAIN_PORT, true)];
+let passed = 0, failed = 0;
+const filter = process.argv[2];
+for (const [name, run] of cases) {
+  if (filter && !name.includes(filter)) continue;
+  const t0 = Date.now();
+  try {
+    const detail = await run();
+    passed++;
+    console.log(`ok   ${name} (${Date.now() - t0} ms): ${detail}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name} (${Date.now() - t0} ms): ${e.message}`);
+  }
+}
+for (const s of servers) s.kill();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,191 @@
+//! The single-threaded build's dedicated compute worker.
+//!
+//! Without cross-origin isolation there is no shared memory, so rayon cannot spread work
+//! over workers; computing on the page's thread would freeze it. Instead one module worker
+//! loads this same wasm module (the compiled `WebAssembly.Module` is posted to it, so
+//! nothing is fetched twice) and runs jobs; requests go in as JSON, pixels come back as a
+//! transferred buffer.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures_channel::oneshot;
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use super::environment::PerformanceClock;
+use crate::pipeline::frame::{Frame, FrameRequest, FrameSummary, compute_frame};
+
+#[wasm_bindgen]
+extern "C" {
+    // The URL of this module's JS glue, as wasm-bindgen-rayon's no-bundler helper finds it.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static MAIN_JS_URL: js_sys::JsString;
+}
+
+/// The worker's bootstrap: import the glue, instantiate the posted module, then serve jobs.
+const BOOTSTRAP: &str = r#"
+let mod;
+self.onmessage = async (e) => {
+  const d = e.data;
+  if (d.type === 'init') {
+    try {
+      mod = await import(d.mainJs);
+      mod.initSync({ module: d.module });
+      self.postMessage({ type: 'ready' });
+    } catch (err) {
+      self.postMessage({ type: 'failed', error: String(err) });
+    }
+  } else if (d.type === 'frame') {
+    const r = mod.blobscale_worker_frame(d.request);
+    self.postMessage({ type: 'frame', id: d.id, ...r }, r.pixels ? [r.pixels.buffer] : []);
+  }
+};
+"#;
+
+type Reply = Result<Frame, String>;
+
+struct WorkerHandle {
+    worker: web_sys::Worker,
+    next_id: u32,
+    waiting: HashMap<u32, oneshot::Sender<Reply>>,
+    ready: Option<oneshot::Receiver<Result<(), String>>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+thread_local! {
+    static WORKER: RefCell<Option<Rc<RefCell<WorkerHandle>>>> = const { RefCell::new(None) };
+}
+
+fn field(obj: &JsValue, name: &str) -> JsValue {
+    Reflect::get(obj, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
+    let err = |e: JsValue| format!("could not start the compute worker: {e:?}");
+    let parts = js_sys::Array::of1(&BOOTSTRAP.into());
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let opts = web_sys::WorkerOptions::new();
+    opts.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(&url, &opts).map_err(err)?;
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let handle = Rc::new(RefCell::new(WorkerHandle {
+        worker: worker.clone(),
+        next_id: 0,
+        waiting: HashMap::new(),
+        ready: Some(ready_rx),
+        _on_message: Closure::new(|_: web_sys::MessageEvent| {}),
+    }));
+    let weak = Rc::downgrade(&handle);
+    let mut ready_tx = Some(ready_tx);
+    let on_message = Closure::new(move |e: web_sys::MessageEvent| {
+        let data = e.data();
+        let kind = field(&data, "type").as_string().unwrap_or_default();
+        match kind.as_str() {
+            "ready" | "failed" => {
+                let result = match kind.as_str() {
+                    "ready" => Ok(()),
+                    _ => Err(field(&data, "error").as_string().unwrap_or_default()),
+                };
+                if let Some(tx) = ready_tx.take() {
+                    let _ = tx.send(result);
+                }
+            }
+            "frame" => {
+                let Some(handle) = weak.upgrade() else { return };
+                let id = field(&data, "id").as_f64().unwrap_or(-1.0) as u32;
+                let Some(tx) = handle.borrow_mut().waiting.remove(&id) else { return };
+                let _ = tx.send(decode_reply(&data));
+            }
+            _ => {}
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    handle.borrow_mut()._on_message = on_message;
+    let init = Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&init, &k.into(), v).map_err(err);
+    set("type", &"init".into())?;
+    set("module", &wasm_bindgen::module())?;
+    set("mainJs", &MAIN_JS_URL.with(|u| u.clone()).into())?;
+    worker.post_message(&init).map_err(err)?;
+    Ok(handle)
+}
+
+fn decode_reply(data: &JsValue) -> Reply {
+    if let Some(error) = field(data, "error").as_string() {
+        return Err(error);
+    }
+    let summary = field(data, "summary").as_string().unwrap_or_default();
+    let summary: FrameSummary =
+        serde_json::from_str(&summary).map_err(|e| format!("bad reply from the compute worker: {e}"))?;
+    let pixels = Uint8Array::new(&field(data, "pixels")).to_vec();
+    Ok(Frame { summary, pixels })
+}
+
+async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, String> {
+    let existing = WORKER.with(|w| w.borrow().clone());
+    let handle = match existing {
+        Some(h) => h,
+        None => {
+            let h = spawn()?;
+            WORKER.with(|w| *w.borrow_mut() = Some(h.clone()));
+            h
+        }
+    };
+    let ready = handle.borrow_mut().ready.take();
+    if let Some(ready) = ready {
+        let started = ready.await.unwrap_or_else(|_| Err("the compute worker stopped".into()));
+        if let Err(e) = started {
+            WORKER.with(|w| *w.borrow_mut() = None);
+            return Err(format!("could not start the compute worker: {e}"));
+        }
+    }
+    Ok(handle)
+}
+
+/// Sends a frame request to the worker and awaits its reply.
+pub async fn run_frame(req: FrameRequest) -> Result<Frame, String> {
+    let handle = handle().await?;
+    let request = serde_json::to_string(&req).map_err(|e| e.to_string())?;
+    let (tx, rx) = oneshot::channel();
+    let message = Object::new();
+    {
+        let mut h = handle.borrow_mut();
+        let id = h.next_id;
+        h.next_id = h.next_id.wrapping_add(1);
+        h.waiting.insert(id, tx);
+        let _ = Reflect::set(&message, &"type".into(), &"frame".into());
+        let _ = Reflect::set(&message, &"id".into(), &id.into());
+        let _ = Reflect::set(&message, &"request".into(), &request.into());
+        h.worker
+            .post_message(&message)
+            .map_err(|e| format!("could not reach the compute worker: {e:?}"))?;
+    }
+    rx.await
+        .unwrap_or_else(|_| Err("the compute worker stopped".into()))
+}
+
+/// Worker side: computes one frame from a JSON request. Returns `{summary, pixels}` or
+/// `{error}`; never throws, so a bad request cannot take the worker down.
+#[wasm_bindgen]
+pub fn blobscale_worker_frame(request: String) -> JsValue {
+    let out = Object::new();
+    let result = serde_json::from_str::<FrameRequest>(&request)
+        .map_err(|e| format!("bad request: {e}"))
+        .and_then(|req| compute_frame(&req, &PerformanceClock, &|| false).map_err(|e| e.to_string()));
+    match result {
+        Ok(frame) => {
+            let summary = serde_json::to_string(&frame.summary).unwrap_or_default();
+            let _ = Reflect::set(&out, &"summary".into(), &summary.into());
+            let _ = Reflect::set(&out, &"pixels".into(), &Uint8Array::from(&frame.pixels[..]).into());
+        }
+        Err(e) => {
+            let _ = Reflect::set(&out, &"error".into(), &e.into());
+        }
+    }
+    out.into()
+}
