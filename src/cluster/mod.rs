@@ -1,1 +1,37 @@
-//! k-means: parameters, seeding, Lloyd iterations, predict and metrics (DESIGN §3).
+//! k-means: parameters, seeding (random, k-means++, k-means||), Lloyd and Hamerly
+//! iterations, predict and metrics (DESIGN §3).
+//!
+//! Plain Rust + rayon + ndarray; no web dependency, no clock, no `std::thread`, so the same
+//! code runs natively and in wasm32. Every random draw is keyed by `(seed, purpose,
+//! index)` and every sum is an exact fixed-point sum ([`fixed_sum`]), so a fit gives the
+//! same bits for any thread count and any chunk size.
+
+pub mod assign_pass;
+pub mod chunk_tasks;
+pub mod d2_sampling;
+pub mod error;
+pub mod fit;
+pub mod fixed_sum;
+pub mod hamerly;
+pub mod init_parallel;
+pub mod init_plus_plus;
+pub mod init_random;
+pub mod kernel;
+pub mod lloyd;
+pub mod metrics;
+pub mod params;
+pub mod partial_sums;
+pub mod predict;
+pub mod relocate;
+pub mod seeding;
+pub mod summary;
+
+pub use error::ClusterError;
+pub use fit::KMeansFit;
+pub use lloyd::Convergence;
+pub use params::{
+    Algorithm, FirstCenter, Init, KMeansParams, Oversampling, ParallelInit, Recluster, Rounds,
+    ValidKMeansParams,
+};
+pub use predict::{Prediction, predict, predict_monitored};
+pub use seeding::SeedingStats;

@@ -64,6 +64,13 @@ impl KeyedStream {
         }
     }
 
+    /// Moves to draw number `counter` of this stream, so that one stream can give row `i`
+    /// its own draw (`seek(i)`) however rows are split into chunks.
+    #[inline]
+    pub fn seek(&mut self, counter: u64) {
+        self.counter = counter;
+    }
+
     /// A uniform `f64` in `[0, 1)` with 53 random bits.
     #[inline]
     pub fn uniform(&mut self) -> f64 {
@@ -132,6 +139,17 @@ mod tests {
         assert_ne!(a[0], other.next_u64());
         let mut other = KeyedStream::new(7, Purpose::Centers, 3);
         assert_ne!(a[0], other.next_u64());
+    }
+
+    #[test]
+    fn seek_reaches_any_draw() {
+        let mut s = KeyedStream::new(5, Purpose::InitParallel, 2);
+        let draws: Vec<u64> = (0..5).map(|_| s.next_u64()).collect();
+        let mut t = KeyedStream::new(5, Purpose::InitParallel, 2);
+        t.seek(3);
+        assert_eq!(t.next_u64(), draws[3]);
+        t.seek(0);
+        assert_eq!(t.next_u64(), draws[0]);
     }
 
     #[test]

@@ -1,0 +1,52 @@
+//! Chunk-parallel loops that record each chunk as a task, skip the remaining chunks once
+//! the monitor cancels, and return per-chunk results in chunk order.
+
+use rayon::prelude::*;
+
+use crate::data::{Chunk, ChunkedMatrix};
+use crate::monitor::{Cancelled, Monitor, TaskKind, run_chunk};
+
+/// `f(chunk)` for every chunk, in chunk order.
+pub fn map_chunks<R: Send>(
+    x: &ChunkedMatrix,
+    kind: TaskKind,
+    monitor: &dyn Monitor,
+    f: impl Fn(Chunk<'_>) -> R + Sync,
+) -> Result<Vec<R>, Cancelled> {
+    let out: Vec<Option<R>> = x
+        .par_chunks()
+        .map(|c| {
+            if monitor.is_cancelled() {
+                None
+            } else {
+                Some(run_chunk(monitor, kind, c.index, || f(c)))
+            }
+        })
+        .collect();
+    monitor.checkpoint()?;
+    out.into_iter().map(|r| r.ok_or(Cancelled)).collect()
+}
+
+/// `f(chunk, rows_of_state)` for every chunk, where `state` holds one value per row and
+/// each chunk gets its rows' slice to update.
+pub fn map_chunks_mut<T: Send, R: Send>(
+    x: &ChunkedMatrix,
+    state: &mut [T],
+    kind: TaskKind,
+    monitor: &dyn Monitor,
+    f: impl Fn(Chunk<'_>, &mut [T]) -> R + Sync,
+) -> Result<Vec<R>, Cancelled> {
+    let out: Vec<Option<R>> = state
+        .par_chunks_mut(x.chunk_rows())
+        .zip(x.par_chunks())
+        .map(|(s, c)| {
+            if monitor.is_cancelled() {
+                None
+            } else {
+                Some(run_chunk(monitor, kind, c.index, || f(c, s)))
+            }
+        })
+        .collect();
+    monitor.checkpoint()?;
+    out.into_iter().map(|r| r.ok_or(Cancelled)).collect()
+}

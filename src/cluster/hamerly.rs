@@ -1,0 +1,169 @@
+//! Hamerly's accelerated assignment ("Making k-means even faster", SDM 2010): each row
+//! keeps a lower bound on its distance to every centre but its own; when the exact
+//! distance to its own centre is below that bound, or below half the distance from its
+//! centre to the nearest other centre, no other centre can be closer and the row skips
+//! the k-centre kernel.
+//!
+//! To give exactly plain Lloyd's labels, the distance to the own centre is always
+//! recomputed exactly (so the cost curve and sums are the same as Lloyd's), and a row only
+//! skips when its centre wins by a relative margin far above `f64` rounding, so the exact
+//! argmin is certainly the same centre. Bounds are stored as `f32` rounded downwards.
+
+use rayon::prelude::*;
+
+use super::kernel::{CentreSet, LANES, Nearest, sq_dist};
+use super::partial_sums::{PartialSums, Scales};
+use crate::data::ChunkedMatrix;
+use crate::monitor::{Cancelled, Monitor, TaskKind, run_chunk};
+
+/// Relative safety margin of a skip test (≫ `f64` rounding of a distance, ≪ any gap that matters).
+const SKIP_MARGIN: f64 = 1e-9;
+
+/// Centre geometry a Hamerly pass needs.
+#[derive(Debug, Clone)]
+pub struct Motion {
+    /// The centre that moved most and the largest and second-largest shifts.
+    top: (usize, f64, f64),
+    /// Half the distance from each centre to its nearest other centre (lower bounds).
+    half_gap: Vec<f64>,
+}
+
+impl Motion {
+    /// The motion from `previous` centres (none in the first iteration) to `cs`.
+    pub fn new(previous: Option<&[f64]>, cs: &CentreSet) -> Self {
+        let (k, d) = (cs.k(), cs.d());
+        let shift: Vec<f64> = match previous {
+            None => vec![0.0; k],
+            Some(p) => (0..k)
+                .map(|c| {
+                    let mut s = 0.0;
+                    for j in 0..d {
+                        let t = cs.row(c)[j] - p[c * d + j];
+                        s += t * t;
+                    }
+                    s.sqrt() * (1.0 + SKIP_MARGIN)
+                })
+                .collect(),
+        };
+        let mut top = (0usize, 0.0f64, 0.0f64);
+        for (c, &s) in shift.iter().enumerate() {
+            if s > top.1 {
+                top = (c, s, top.1);
+            } else if s > top.2 {
+                top.2 = s;
+            }
+        }
+        let half_gap = (0..k)
+            .map(|a| {
+                let mut m = f64::INFINITY;
+                for b in 0..k {
+                    if b != a {
+                        let mut s = 0.0;
+                        for j in 0..d {
+                            let t = cs.row(a)[j] - cs.row(b)[j];
+                            s += t * t;
+                        }
+                        m = m.min(s);
+                    }
+                }
+                0.5 * m.sqrt() * (1.0 - SKIP_MARGIN)
+            })
+            .collect();
+        Self { top, half_gap }
+    }
+
+    /// The largest shift of any centre other than `a`.
+    #[inline]
+    fn max_other_shift(&self, a: usize) -> f64 {
+        if a == self.top.0 {
+            self.top.2
+        } else {
+            self.top.1
+        }
+    }
+}
+
+/// Stores a lower bound rounded downwards.
+#[inline]
+fn store_lower(l: f64) -> f32 {
+    ((l * (1.0 - 1e-6)) as f32).max(0.0)
+}
+
+/// A Hamerly pass: labels (`u32::MAX` = none yet) and `lower` bounds are updated in place.
+#[allow(clippy::too_many_arguments)]
+pub fn hamerly_pass(
+    x: &ChunkedMatrix,
+    weights: Option<&[f64]>,
+    cs: &CentreSet,
+    motion: &Motion,
+    labels: &mut [u32],
+    lower: &mut [f32],
+    scales: &Scales,
+    monitor: &dyn Monitor,
+) -> Result<PartialSums, Cancelled> {
+    let (k, d) = (cs.k(), cs.d());
+    let rows = x.chunk_rows();
+    let parts: Vec<Option<PartialSums>> = labels
+        .par_chunks_mut(rows)
+        .zip(lower.par_chunks_mut(rows))
+        .zip(x.par_chunks())
+        .map(|((lab, low), chunk)| {
+            if monitor.is_cancelled() {
+                return None;
+            }
+            Some(run_chunk(monitor, TaskKind::Lloyd, chunk.index, || {
+                let mut p = PartialSums::new(k, d);
+                let mut scratch = cs.scratch();
+                let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
+                let weight = |r: usize| w.map_or(1.0, |w| w[r]);
+                let mut pending = [0usize; LANES];
+                let mut n_pending = 0;
+                let mut out = [Nearest::default(); LANES];
+                let mut flush =
+                    |pending: &[usize], p: &mut PartialSums, lab: &mut [u32], low: &mut [f32]| {
+                        let mut block: [&[f32]; LANES] = [&[]; LANES];
+                        for (l, &r) in pending.iter().enumerate() {
+                            block[l] = chunk.row(r);
+                        }
+                        cs.nearest_block(&block[..pending.len()], &mut scratch, &mut out);
+                        for (l, &r) in pending.iter().enumerate() {
+                            let o = out[l];
+                            p.changed += (lab[r] != o.label) as u64;
+                            lab[r] = o.label;
+                            low[r] = store_lower(o.second_lb.sqrt());
+                            p.add(scales, chunk.row(r), weight(r), o.label, o.dist);
+                        }
+                    };
+                for r in 0..chunk.rows() {
+                    let a = lab[r];
+                    if a != u32::MAX {
+                        let a = a as usize;
+                        let row = chunk.row(r);
+                        let dist = sq_dist(row, cs.row(a));
+                        let upper = dist.sqrt() * (1.0 + SKIP_MARGIN);
+                        let l = low[r] as f64 - motion.max_other_shift(a);
+                        if upper < l.max(motion.half_gap[a]) {
+                            low[r] = store_lower(l);
+                            p.add(scales, row, weight(r), a as u32, dist);
+                            continue;
+                        }
+                    }
+                    pending[n_pending] = r;
+                    n_pending += 1;
+                    if n_pending == LANES {
+                        flush(&pending, &mut p, lab, low);
+                        n_pending = 0;
+                    }
+                }
+                flush(&pending[..n_pending], &mut p, lab, low);
+                p
+            }))
+        })
+        .collect();
+    monitor.checkpoint()?;
+    let parts: Vec<PartialSums> = parts
+        .into_iter()
+        .map(|p| p.ok_or(Cancelled))
+        .collect::<Result<_, _>>()?;
+    Ok(PartialSums::merge_all(k, d, &parts))
+}

@@ -1,0 +1,150 @@
+//! Lloyd's iterations with scikit-learn's semantics (`_kmeans_single_lloyd`): each
+//! iteration labels every row against the current centres and moves each centre to the
+//! weighted mean of its rows (relocating empty clusters); it stops on unchanged labels
+//! ("strict convergence"), on a total squared centre shift `≤ tol` (absolute, see
+//! [`Summary::absolute_tol`]) or after `max_iter` iterations. Unless the labels converged
+//! strictly, a final pass relabels the rows against the returned centres, so labels,
+//! centres and inertia always agree.
+
+use super::assign_pass::assign_pass;
+use super::error::ClusterError;
+use super::hamerly::{Motion, hamerly_pass};
+use super::kernel::CentreSet;
+use super::params::Algorithm;
+use super::partial_sums::Scales;
+use super::relocate::relocate_empty;
+use super::summary::Summary;
+use crate::data::ChunkedMatrix;
+use crate::monitor::{Monitor, TaskKind};
+
+/// How the iterations ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Convergence {
+    /// An iteration left every label unchanged.
+    Strict,
+    /// The total squared centre shift fell to `tol` or below.
+    Tolerance,
+    /// `max_iter` iterations ran.
+    MaxIter,
+}
+
+/// What Lloyd's iterations produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LloydOutcome {
+    /// Final centres, `k × d` row-major.
+    pub centres: Vec<f64>,
+    /// Labels against the final centres.
+    pub labels: Vec<u32>,
+    /// `Σ w·‖x − c_label‖²` against the final centres.
+    pub inertia: f64,
+    /// Iterations run.
+    pub n_iter: usize,
+    /// Cost of each iteration's assignment (against the centres it started from).
+    pub curve: Vec<f64>,
+    /// How the iterations ended.
+    pub convergence: Convergence,
+    /// Empty clusters relocated, over all iterations.
+    pub relocated: usize,
+}
+
+/// Runs Lloyd's iterations from `centres` (`k × d`, row-major).
+#[allow(clippy::too_many_arguments)]
+pub fn lloyd(
+    x: &ChunkedMatrix,
+    weights: Option<&[f64]>,
+    summary: &Summary,
+    mut centres: Vec<f64>,
+    max_iter: usize,
+    tol_abs: f64,
+    algorithm: Algorithm,
+    monitor: &dyn Monitor,
+) -> Result<LloydOutcome, ClusterError> {
+    let d = x.n_cols();
+    let n = x.n_rows();
+    let scales = Scales::new(&summary.covering(&centres));
+    let mut labels = vec![u32::MAX; n];
+    let mut lower = match algorithm {
+        Algorithm::Lloyd => Vec::new(),
+        Algorithm::Hamerly => vec![0.0f32; n],
+    };
+    let mut previous: Option<Vec<f64>> = None;
+    let mut curve = Vec::new();
+    let mut relocated = 0;
+    let mut relocated_before = false;
+    let mut convergence = Convergence::MaxIter;
+    let mut last_cost = 0.0;
+    for it in 0..max_iter {
+        monitor.checkpoint()?;
+        let cs = CentreSet::new(centres.clone(), d);
+        let mut sums = match algorithm {
+            Algorithm::Lloyd => assign_pass(
+                x,
+                weights,
+                &cs,
+                &mut labels,
+                &scales,
+                TaskKind::Lloyd,
+                monitor,
+            )?,
+            Algorithm::Hamerly => {
+                let motion = Motion::new(previous.as_deref(), &cs);
+                hamerly_pass(
+                    x,
+                    weights,
+                    &cs,
+                    &motion,
+                    &mut labels,
+                    &mut lower,
+                    &scales,
+                    monitor,
+                )?
+            }
+        };
+        last_cost = scales.dist.value(sums.cost);
+        curve.push(last_cost);
+        let moved = relocate_empty(x, weights, &labels, &cs, &mut sums, &scales);
+        relocated += moved.len();
+        let new = sums.means(&scales, &centres);
+        let shift: f64 = new
+            .iter()
+            .zip(&centres)
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum();
+        previous = Some(std::mem::replace(&mut centres, new));
+        monitor.progress((it + 1) as u64, max_iter as u64);
+        if sums.changed == 0 && moved.is_empty() && !relocated_before {
+            convergence = Convergence::Strict;
+            break;
+        }
+        relocated_before = !moved.is_empty();
+        if shift <= tol_abs {
+            convergence = Convergence::Tolerance;
+            break;
+        }
+    }
+    let inertia = if convergence == Convergence::Strict {
+        last_cost
+    } else {
+        let cs = CentreSet::new(centres.clone(), d);
+        let sums = assign_pass(
+            x,
+            weights,
+            &cs,
+            &mut labels,
+            &scales,
+            TaskKind::Lloyd,
+            monitor,
+        )?;
+        scales.dist.value(sums.cost)
+    };
+    Ok(LloydOutcome {
+        centres,
+        labels,
+        inertia,
+        n_iter: curve.len(),
+        curve,
+        convergence,
+        relocated,
+    })
+}

@@ -1,0 +1,60 @@
+//! Adjusted Rand index (Hubert & Arabie 1985) as scikit-learn computes it
+//! (`adjusted_rand_score` via `pair_confusion_matrix`), with exact integer pair counts.
+
+use std::collections::HashMap;
+
+use super::super::error::ClusterError;
+
+/// ARI of two labelings of the same rows: 1 for identical partitions, about 0 for
+/// independent ones.
+pub fn adjusted_rand_index(truth: &[u32], pred: &[u32]) -> Result<f64, ClusterError> {
+    if truth.len() != pred.len() {
+        return Err(ClusterError::Inconsistent {
+            what: "both labelings need one value per row",
+            expected: truth.len(),
+            got: pred.len(),
+        });
+    }
+    let n = truth.len() as i128;
+    let mut cells: HashMap<(u32, u32), i128> = HashMap::new();
+    let mut rows: HashMap<u32, i128> = HashMap::new();
+    let mut cols: HashMap<u32, i128> = HashMap::new();
+    for (&a, &b) in truth.iter().zip(pred) {
+        *cells.entry((a, b)).or_default() += 1;
+        *rows.entry(a).or_default() += 1;
+        *cols.entry(b).or_default() += 1;
+    }
+    let sq = |m: &mut dyn Iterator<Item = i128>| m.map(|v| v * v).sum::<i128>();
+    let sum_sq = sq(&mut cells.values().copied());
+    let tp = sum_sq - n;
+    let fp = sq(&mut cols.values().copied()) - sum_sq;
+    let fn_ = sq(&mut rows.values().copied()) - sum_sq;
+    let tn = n * n - fp - fn_ - sum_sq;
+    if fn_ == 0 && fp == 0 {
+        return Ok(1.0);
+    }
+    let num = 2.0 * (tp * tn - fn_ * fp) as f64;
+    let den = ((tp + fn_) * (fn_ + tn) + (tp + fp) * (fp + tn)) as f64;
+    Ok(num / den)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values() {
+        assert_eq!(
+            adjusted_rand_index(&[0, 0, 1, 1], &[1, 1, 0, 0]).unwrap(),
+            1.0
+        );
+        // sklearn: adjusted_rand_score([0, 0, 1, 2], [0, 0, 1, 1]) = 0.5714285714285715
+        let v = adjusted_rand_index(&[0, 0, 1, 2], &[0, 0, 1, 1]).unwrap();
+        assert!((v - 0.5714285714285715).abs() < 1e-15, "{v}");
+        // sklearn: adjusted_rand_score([0, 0, 1, 1], [0, 1, 0, 1]) = -0.5
+        assert_eq!(
+            adjusted_rand_index(&[0, 0, 1, 1], &[0, 1, 0, 1]).unwrap(),
+            -0.5
+        );
+    }
+}

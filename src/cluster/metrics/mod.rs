@@ -1,0 +1,114 @@
+//! Clustering metrics with scikit-learn's definitions (`sklearn.metrics`): inertia, cluster
+//! sizes, adjusted Rand index, silhouette (on a seeded sample), Calinski–Harabasz and
+//! Davies–Bouldin. Per-cluster sums are exact fixed-point sums, so scores do not depend on
+//! chunking or threads.
+
+pub mod adjusted_rand;
+pub mod calinski_harabasz;
+pub mod centroids;
+pub mod davies_bouldin;
+pub mod silhouette;
+
+pub use adjusted_rand::adjusted_rand_index;
+pub use calinski_harabasz::calinski_harabasz;
+pub use davies_bouldin::davies_bouldin;
+pub use silhouette::silhouette_score;
+
+use ndarray::ArrayView2;
+
+use super::error::ClusterError;
+use super::kernel::sq_dist;
+use super::partial_sums::Scales;
+use super::summary::Summary;
+use crate::data::ChunkedMatrix;
+
+/// Rows per label, for labels `0..k` (labels ≥ k are ignored).
+pub fn cluster_sizes(labels: &[u32], k: usize) -> Vec<u64> {
+    let mut sizes = vec![0u64; k];
+    for &l in labels {
+        if let Some(s) = sizes.get_mut(l as usize) {
+            *s += 1;
+        }
+    }
+    sizes
+}
+
+/// `Σ w·‖x − c_label‖²` for given labels (scikit-learn's `_inertia`).
+pub fn inertia(
+    x: &ChunkedMatrix,
+    centres: ArrayView2<'_, f64>,
+    labels: &[u32],
+    weights: Option<&[f64]>,
+) -> Result<f64, ClusterError> {
+    check_labels(x, labels)?;
+    if centres.ncols() != x.n_cols() {
+        return Err(ClusterError::Inconsistent {
+            what: "centres must have one value per feature",
+            expected: x.n_cols(),
+            got: centres.ncols(),
+        });
+    }
+    let k = centres.nrows();
+    if let Some(&bad) = labels.iter().find(|&&l| l as usize >= k) {
+        return Err(ClusterError::OutOfRange {
+            name: "label",
+            value: bad.to_string(),
+            allowed: format!("0 ..= {}", k.saturating_sub(1)),
+        });
+    }
+    let values: Vec<f64> = centres.iter().copied().collect();
+    let summary = Summary::of(x, weights)?.covering(&values);
+    let scale = Scales::new(&summary).dist;
+    let d = x.n_cols();
+    use rayon::prelude::*;
+    let total: i128 = x
+        .par_chunks()
+        .map(|c| {
+            let mut s = 0i128;
+            for r in 0..c.rows() {
+                let i = c.start_row + r;
+                let l = labels[i] as usize;
+                let w = weights.map_or(1.0, |w| w[i]);
+                s += scale.fix(w * sq_dist(c.row(r), &values[l * d..(l + 1) * d])) as i128;
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .sum();
+    Ok(scale.value(total))
+}
+
+/// One label per row.
+pub(crate) fn check_labels(x: &ChunkedMatrix, labels: &[u32]) -> Result<(), ClusterError> {
+    if labels.len() != x.n_rows() {
+        return Err(ClusterError::Inconsistent {
+            what: "labels need one value per row",
+            expected: x.n_rows(),
+            got: labels.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Labels re-encoded as `0..n_labels` in increasing order of the original values
+/// (scikit-learn's `LabelEncoder`), with the number of labels.
+pub(crate) fn encode(labels: &[u32]) -> (Vec<u32>, usize) {
+    let mut values: Vec<u32> = labels.to_vec();
+    values.sort_unstable();
+    values.dedup();
+    let code = |l: u32| values.binary_search(&l).expect("label present") as u32;
+    (labels.iter().map(|&l| code(l)).collect(), values.len())
+}
+
+/// scikit-learn's `check_number_of_labels`: `2 ≤ n_labels ≤ n_samples − 1`.
+pub(crate) fn check_number_of_labels(n_labels: usize, n: usize) -> Result<(), ClusterError> {
+    if n_labels < 2 || n_labels + 1 > n {
+        return Err(ClusterError::OutOfRange {
+            name: "number of labels",
+            value: n_labels.to_string(),
+            allowed: format!("2 ..= n_samples − 1 ({})", n.saturating_sub(1)),
+        });
+    }
+    Ok(())
+}

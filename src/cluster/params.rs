@@ -1,0 +1,314 @@
+//! k-means parameters in the linfa pattern: an unchecked builder ([`KMeansParams`]), a
+//! [`KMeansParams::check`] that names any bad value and its allowed range, and the
+//! validated [`ValidKMeansParams`] that fits. Defaults follow scikit-learn's `KMeans`
+//! (`max_iter = 300`, `tol = 1e-4`, Lloyd) except the seeding, which is k-means||
+//! (Bahmani et al., "Scalable k-means++", VLDB 2012) as in Spark MLlib and dask-ml.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{ClusterError, check_float, check_range};
+
+/// Largest number of clusters accepted.
+pub const MAX_K: usize = 100_000;
+/// Largest `max_iter` accepted.
+pub const MAX_ITER_LIMIT: usize = 1_000_000;
+/// scikit-learn's default `max_iter`.
+pub const DEFAULT_MAX_ITER: usize = 300;
+/// scikit-learn's default `tol`.
+pub const DEFAULT_TOL: f64 = 1e-4;
+/// Default k-means|| rounds. Measured on W1–W3 (`benches/`, `scripts/compare_peers.py`):
+/// with ℓ = 2k, five rounds cover every blob of the 100-centre workload in all seeds
+/// tried, and the candidates stay few enough (≈ 10k) that reclustering them is cheap.
+pub const DEFAULT_ROUNDS: usize = 5;
+/// Default oversampling ℓ as a multiple of k (Spark MLlib and Bahmani et al. use 2k).
+pub const DEFAULT_OVERSAMPLING: f64 = 2.0;
+/// Default number of weighted k-means++ + Lloyd restarts on the k-means|| candidates.
+/// Restarts are cheap (the candidates are ≈ rounds·ℓ points) and avoid the local minima a
+/// single greedy k-means++ falls into when k is large.
+pub const DEFAULT_RECLUSTER_N_INIT: usize = 8;
+
+/// The Lloyd variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    /// Plain Lloyd: every point is compared with every centre in every iteration.
+    #[default]
+    Lloyd,
+    /// Hamerly's bounds ("Making k-means even faster", SDM 2010): a point whose lower bound
+    /// to its second-closest centre exceeds its distance to its own skips the comparison.
+    /// Gives exactly the labels, centres and iteration count of [`Algorithm::Lloyd`].
+    Hamerly,
+}
+
+/// How many candidates k-means|| samples per round (ℓ).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Oversampling {
+    /// ℓ = factor · k (Spark MLlib, Bahmani et al.).
+    PerCluster(f64),
+    /// ℓ fixed, whatever k is (dask-ml's `oversampling_factor`).
+    Absolute(f64),
+}
+
+/// How many k-means|| rounds run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounds {
+    /// This many rounds.
+    Fixed(usize),
+    /// `round(ln φ)` rounds, φ the cost after the first centre (dask-ml's `max_iter=None`).
+    LnCost,
+}
+
+/// How k-means|| picks its first centre.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstCenter {
+    /// Uniformly at random (by sample weight), as in Bahmani et al.
+    Random,
+    /// This row (dask-ml always takes row 0).
+    Row(usize),
+}
+
+/// How the k-means|| candidates are reduced to k centres.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recluster {
+    /// Weighted greedy k-means++ then weighted Lloyd on the candidates, each candidate
+    /// weighted by the points closest to it (Bahmani et al., step 8); the best of `n_init`
+    /// restarts by weighted inertia.
+    Weighted {
+        /// Restarts.
+        n_init: usize,
+    },
+    /// Unweighted k-means++ then Lloyd on the candidates, once (what dask-ml does).
+    Unweighted,
+}
+
+/// Parameters of k-means|| seeding.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ParallelInit {
+    /// Candidates sampled per round.
+    pub oversampling: Oversampling,
+    /// Number of rounds.
+    pub rounds: Rounds,
+    /// The first centre.
+    pub first: FirstCenter,
+    /// Reduction of the candidates to k centres.
+    pub recluster: Recluster,
+}
+
+impl Default for ParallelInit {
+    fn default() -> Self {
+        Self {
+            oversampling: Oversampling::PerCluster(DEFAULT_OVERSAMPLING),
+            rounds: Rounds::Fixed(DEFAULT_ROUNDS),
+            first: FirstCenter::Random,
+            recluster: Recluster::Weighted {
+                n_init: DEFAULT_RECLUSTER_N_INIT,
+            },
+        }
+    }
+}
+
+impl ParallelInit {
+    /// dask-ml's `init_scalable` choices (dask-ml 2025.1, `dask_ml/cluster/k_means.py`):
+    /// ℓ = 2 points per round whatever k is, `round(ln φ)` rounds, row 0 as the first
+    /// centre and an unweighted recluster. Unlike dask-ml, fewer candidates than k are
+    /// reported in [`SeedingStats::padded`](super::SeedingStats::padded).
+    pub fn dask_ml() -> Self {
+        Self {
+            oversampling: Oversampling::Absolute(2.0),
+            rounds: Rounds::LnCost,
+            first: FirstCenter::Row(0),
+            recluster: Recluster::Unweighted,
+        }
+    }
+}
+
+/// How the initial centres are chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Init {
+    /// k distinct rows chosen uniformly (scikit-learn's `init="random"`).
+    Random,
+    /// Greedy k-means++ (Arthur & Vassilvitskii 2007; scikit-learn's `_kmeans_plusplus`):
+    /// each step samples `n_local_trials` candidates by D² and keeps the one that lowers
+    /// the potential most. `None` means scikit-learn's `2 + ⌊ln k⌋`.
+    KMeansPlusPlus {
+        /// Candidates tried per step.
+        n_local_trials: Option<usize>,
+    },
+    /// k-means|| (Bahmani et al. 2012).
+    KMeansParallel(ParallelInit),
+    /// Explicit centres, one row each (k rows of d values).
+    Centers(Vec<Vec<f64>>),
+}
+
+impl Default for Init {
+    fn default() -> Self {
+        Init::KMeansParallel(ParallelInit::default())
+    }
+}
+
+/// Unchecked k-means parameters (the builder).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KMeansParams {
+    /// Number of clusters.
+    pub k: usize,
+    /// Seeding.
+    pub init: Init,
+    /// Most Lloyd iterations.
+    pub max_iter: usize,
+    /// Tolerance on the squared centre shift, relative to the mean feature variance
+    /// (scikit-learn's meaning); 0 stops only on unchanged labels or `max_iter`.
+    pub tol: f64,
+    /// Lloyd variant.
+    pub algorithm: Algorithm,
+    /// Seed of every random stream.
+    pub seed: u64,
+}
+
+impl KMeansParams {
+    /// Defaults with `k` clusters.
+    pub fn new(k: usize) -> Self {
+        Self {
+            k,
+            init: Init::default(),
+            max_iter: DEFAULT_MAX_ITER,
+            tol: DEFAULT_TOL,
+            algorithm: Algorithm::default(),
+            seed: 0,
+        }
+    }
+    /// Sets the seeding.
+    pub fn init(mut self, init: Init) -> Self {
+        self.init = init;
+        self
+    }
+    /// Sets `max_iter`.
+    pub fn max_iter(mut self, max_iter: usize) -> Self {
+        self.max_iter = max_iter;
+        self
+    }
+    /// Sets `tol`.
+    pub fn tol(mut self, tol: f64) -> Self {
+        self.tol = tol;
+        self
+    }
+    /// Sets the Lloyd variant.
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+    /// Sets the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Validates every parameter that does not depend on the data.
+    pub fn check(&self) -> Result<ValidKMeansParams, ClusterError> {
+        check_range("k", self.k, 1, MAX_K)?;
+        check_range("max_iter", self.max_iter, 1, MAX_ITER_LIMIT)?;
+        check_float("tol", self.tol, 0.0, f64::MAX)?;
+        match &self.init {
+            Init::Random => {}
+            Init::KMeansPlusPlus { n_local_trials } => {
+                if let Some(t) = n_local_trials {
+                    check_range("n_local_trials", *t, 1, 10_000)?;
+                }
+            }
+            Init::KMeansParallel(p) => {
+                match p.oversampling {
+                    Oversampling::PerCluster(f) => {
+                        check_float("oversampling (× k)", f, 1e-6, 1e6)?;
+                    }
+                    Oversampling::Absolute(l) => {
+                        check_float("oversampling", l, 1e-6, 1e9)?;
+                    }
+                }
+                if let Rounds::Fixed(r) = p.rounds {
+                    check_range("rounds", r, 1, 1000)?;
+                }
+                if let Recluster::Weighted { n_init } = p.recluster {
+                    check_range("recluster n_init", n_init, 1, 1000)?;
+                }
+            }
+            Init::Centers(rows) => {
+                if rows.len() != self.k {
+                    return Err(ClusterError::Inconsistent {
+                        what: "explicit centres must have one row per cluster",
+                        expected: self.k,
+                        got: rows.len(),
+                    });
+                }
+                let d = rows[0].len();
+                check_range("n_features of centres", d, 1, usize::MAX)?;
+                for (row, c) in rows.iter().enumerate() {
+                    if c.len() != d {
+                        return Err(ClusterError::Inconsistent {
+                            what: "every centre must have the same number of features",
+                            expected: d,
+                            got: c.len(),
+                        });
+                    }
+                    if let Some(col) = c.iter().position(|v| !v.is_finite()) {
+                        return Err(ClusterError::Data(crate::data::DataError::NotFinite {
+                            name: "centres",
+                            value: c[col].to_string(),
+                            row,
+                            col,
+                        }));
+                    }
+                }
+            }
+        }
+        Ok(ValidKMeansParams(self.clone()))
+    }
+}
+
+/// Checked k-means parameters; fit with [`ValidKMeansParams::fit`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidKMeansParams(pub(crate) KMeansParams);
+
+impl ValidKMeansParams {
+    /// The parameters as given.
+    pub fn params(&self) -> &KMeansParams {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_value_and_range() {
+        let e = KMeansParams::new(0).check().unwrap_err();
+        assert_eq!(e.to_string(), "k = 0 is out of range: allowed 1 ..= 100000");
+        let e = KMeansParams::new(3).tol(-1.0).check().unwrap_err();
+        assert!(e.to_string().contains("tol = -1"), "{e}");
+        let e = KMeansParams::new(2)
+            .init(Init::Centers(vec![vec![0.0, 1.0]]))
+            .check()
+            .unwrap_err();
+        assert!(e.to_string().contains("expected 2, got 1"), "{e}");
+        let e = KMeansParams::new(1)
+            .init(Init::Centers(vec![vec![0.0, f64::NAN]]))
+            .check()
+            .unwrap_err();
+        assert!(e.to_string().contains("column 1"), "{e}");
+    }
+
+    #[test]
+    fn params_round_trip_through_json() {
+        let p = KMeansParams::new(5)
+            .init(Init::KMeansParallel(ParallelInit::dask_ml()))
+            .algorithm(Algorithm::Hamerly)
+            .seed(9);
+        let s = serde_json::to_string(&p).unwrap();
+        let back: KMeansParams = serde_json::from_str(&s).unwrap();
+        assert_eq!(p, back);
+    }
+}

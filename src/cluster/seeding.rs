@@ -1,0 +1,92 @@
+//! Seeding: the initial centres and what the seeding did, for the page's decks.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::ClusterError;
+use super::init_parallel::kmeans_parallel;
+use super::init_plus_plus::kmeans_plus_plus;
+use super::init_random::random_rows;
+use super::params::Init;
+use super::summary::Summary;
+use crate::data::ChunkedMatrix;
+use crate::monitor::Monitor;
+
+/// What a seeding did.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SeedingStats {
+    /// `"random"`, `"k-means++"`, `"k-means||"` or `"explicit"`.
+    pub method: String,
+    /// New centres (k-means++: 1 per step) or new candidates (k-means||) per round; the
+    /// first entry is the first centre.
+    pub candidates_per_round: Vec<usize>,
+    /// The potential `φ = Σ w·d²(x)` after each round or step.
+    pub cost_per_round: Vec<f64>,
+    /// Distinct k-means|| candidates before reclustering (k for the other methods).
+    pub n_candidates: usize,
+    /// Rows added at random because the rounds found fewer than k distinct candidates.
+    pub padded: usize,
+    /// Weighted inertia of the reclustered candidates (k-means|| only).
+    pub recluster_inertia: Option<f64>,
+}
+
+/// Initial centres (`k × d`, row-major) and what produced them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seeding {
+    /// The centres.
+    pub centres: Vec<f64>,
+    /// The statistics.
+    pub stats: SeedingStats,
+}
+
+/// Seeds `k` centres on `x`.
+#[allow(clippy::too_many_arguments)]
+pub fn seed_centres(
+    x: &ChunkedMatrix,
+    weights: Option<&[f64]>,
+    summary: &Summary,
+    k: usize,
+    init: &Init,
+    seed: u64,
+    tol: f64,
+    monitor: &dyn Monitor,
+) -> Result<Seeding, ClusterError> {
+    let d = x.n_cols();
+    match init {
+        Init::Random => {
+            let rows = random_rows(x.n_rows(), k, seed, 0);
+            Ok(Seeding {
+                centres: rows
+                    .iter()
+                    .flat_map(|&i| x.row(i).iter().map(|&v| v as f64))
+                    .collect(),
+                stats: SeedingStats {
+                    method: "random".into(),
+                    candidates_per_round: vec![k],
+                    n_candidates: k,
+                    ..Default::default()
+                },
+            })
+        }
+        Init::KMeansPlusPlus { n_local_trials } => {
+            kmeans_plus_plus(x, weights, summary, k, *n_local_trials, seed, monitor)
+        }
+        Init::KMeansParallel(p) => kmeans_parallel(x, weights, summary, k, p, seed, tol, monitor),
+        Init::Centers(rows) => {
+            if rows[0].len() != d {
+                return Err(ClusterError::Inconsistent {
+                    what: "explicit centres must have one value per feature",
+                    expected: d,
+                    got: rows[0].len(),
+                });
+            }
+            Ok(Seeding {
+                centres: rows.iter().flatten().copied().collect(),
+                stats: SeedingStats {
+                    method: "explicit".into(),
+                    n_candidates: k,
+                    ..Default::default()
+                },
+            })
+        }
+    }
+}

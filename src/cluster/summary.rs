@@ -1,0 +1,186 @@
+//! One validating pass over the input before any clustering: finiteness, the largest
+//! magnitude (which fixes the scales of every order-independent sum, see
+//! [`fixed_sum`](super::fixed_sum)), the weights, and scikit-learn's tolerance base, the
+//! mean per-feature variance.
+
+use rayon::prelude::*;
+
+use super::error::ClusterError;
+use super::fixed_sum::FixedScale;
+use crate::data::{ChunkedMatrix, DataError};
+
+/// What the core needs to know about a dataset before clustering it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    /// Rows.
+    pub n: usize,
+    /// Features.
+    pub d: usize,
+    /// Largest `|x|` over all values (and over the explicit centres, when given).
+    pub max_abs: f64,
+    /// Largest sample weight (1 when unweighted).
+    pub max_weight: f64,
+    /// Sum of weights (n when unweighted).
+    pub total_weight: f64,
+}
+
+impl Summary {
+    /// Validates `x` and `weights` and measures them. The error names the first bad value.
+    pub fn of(x: &ChunkedMatrix, weights: Option<&[f64]>) -> Result<Self, ClusterError> {
+        let d = x.n_cols();
+        let n = x.n_rows();
+        if n == 0 {
+            return Err(ClusterError::OutOfRange {
+                name: "n_samples",
+                value: "0".into(),
+                allowed: "at least 1".into(),
+            });
+        }
+        // First non-finite value in row-major order, and the largest magnitude.
+        let per_chunk: Vec<(Option<usize>, f32)> = x
+            .par_chunks()
+            .map(|c| {
+                let mut m = 0.0f32;
+                for (i, v) in c.values.iter().enumerate() {
+                    if !v.is_finite() {
+                        return (Some(c.start_row * d + i), m);
+                    }
+                    m = m.max(v.abs());
+                }
+                (None, m)
+            })
+            .collect();
+        if let Some(i) = per_chunk.iter().find_map(|p| p.0) {
+            return Err(DataError::NotFinite {
+                name: "x",
+                value: x.as_slice()[i].to_string(),
+                row: i / d,
+                col: i % d,
+            }
+            .into());
+        }
+        let max_abs = per_chunk.iter().fold(0.0f32, |m, p| m.max(p.1)) as f64;
+        let (max_weight, total_weight) = match weights {
+            None => (1.0, n as f64),
+            Some(w) => {
+                if w.len() != n {
+                    return Err(ClusterError::Inconsistent {
+                        what: "sample_weight needs one value per row",
+                        expected: n,
+                        got: w.len(),
+                    });
+                }
+                if let Some(i) = w.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+                    return Err(ClusterError::OutOfRange {
+                        name: "sample_weight",
+                        value: format!("{} at row {i}", w[i]),
+                        allowed: "finite and ≥ 0".into(),
+                    });
+                }
+                let max = w.iter().fold(0.0f64, |m, &v| m.max(v));
+                let scale = FixedScale::for_bound(max);
+                let total = scale.value(w.iter().map(|&v| scale.fix(v) as i128).sum());
+                if total <= 0.0 {
+                    return Err(ClusterError::OutOfRange {
+                        name: "sum of sample_weight",
+                        value: total.to_string(),
+                        allowed: "> 0".into(),
+                    });
+                }
+                (max, total)
+            }
+        };
+        Ok(Self {
+            n,
+            d,
+            max_abs,
+            max_weight,
+            total_weight,
+        })
+    }
+
+    /// The same summary with `max_abs` raised to cover extra points (explicit centres).
+    pub fn covering(mut self, values: &[f64]) -> Self {
+        self.max_abs = values.iter().fold(self.max_abs, |m, v| m.max(v.abs()));
+        self
+    }
+
+    /// Scale for weighted coordinates `w·x`.
+    pub fn coord_scale(&self) -> FixedScale {
+        FixedScale::for_bound(self.max_weight * self.max_abs)
+    }
+
+    /// Scale for weights.
+    pub fn weight_scale(&self) -> FixedScale {
+        FixedScale::for_bound(self.max_weight)
+    }
+
+    /// Scale for weighted squared distances `w·‖x − c‖²` between points and centres inside
+    /// the data's bounding cube.
+    pub fn dist_scale(&self) -> FixedScale {
+        let span = 2.0 * self.max_abs;
+        FixedScale::for_bound(self.max_weight * self.d as f64 * span * span * (1.0 + 1e-9))
+    }
+
+    /// scikit-learn's `_tolerance`: `tol · mean(var(X, axis=0))`, unweighted.
+    pub fn absolute_tol(&self, x: &ChunkedMatrix, tol: f64) -> f64 {
+        if tol == 0.0 {
+            return 0.0;
+        }
+        let d = self.d;
+        let s1 = FixedScale::for_bound(self.max_abs);
+        let s2 = FixedScale::for_bound(self.max_abs * self.max_abs);
+        let parts: Vec<(Vec<i128>, Vec<i128>)> = x
+            .par_chunks()
+            .map(|c| {
+                let (mut a, mut b) = (vec![0i128; d], vec![0i128; d]);
+                for row in c.values.chunks_exact(d) {
+                    for j in 0..d {
+                        let v = row[j] as f64;
+                        a[j] += s1.fix(v) as i128;
+                        b[j] += s2.fix(v * v) as i128;
+                    }
+                }
+                (a, b)
+            })
+            .collect();
+        let n = self.n as f64;
+        let mut var_sum = 0.0;
+        for j in 0..d {
+            let a: i128 = parts.iter().map(|p| p.0[j]).sum();
+            let b: i128 = parts.iter().map(|p| p.1[j]).sum();
+            let mean = s1.value(a) / n;
+            var_sum += (s2.value(b) / n - mean * mean).max(0.0);
+        }
+        var_sum / d as f64 * tol
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_non_finite_values_and_bad_weights() {
+        let x = ChunkedMatrix::from_vec(vec![1.0, 2.0, f32::INFINITY, 0.0], 2, 2, 1).unwrap();
+        let e = Summary::of(&x, None).unwrap_err();
+        assert!(e.to_string().contains("row 1, column 0"), "{e}");
+        let x = ChunkedMatrix::from_vec(vec![1.0, -3.0], 2, 1, 1).unwrap();
+        let s = Summary::of(&x, None).unwrap();
+        assert_eq!(s.max_abs, 3.0);
+        let e = Summary::of(&x, Some(&[1.0])).unwrap_err();
+        assert!(e.to_string().contains("expected 2, got 1"), "{e}");
+        let e = Summary::of(&x, Some(&[1.0, -1.0])).unwrap_err();
+        assert!(e.to_string().contains("-1 at row 1"), "{e}");
+        let e = Summary::of(&x, Some(&[0.0, 0.0])).unwrap_err();
+        assert!(e.to_string().contains("sum of sample_weight"), "{e}");
+    }
+
+    #[test]
+    fn tolerance_is_mean_variance_times_tol() {
+        let x = ChunkedMatrix::from_vec(vec![0.0, 10.0, 2.0, 10.0, 4.0, 10.0], 3, 2, 2).unwrap();
+        let s = Summary::of(&x, None).unwrap();
+        // var = [8/3, 0]; mean = 4/3
+        assert!((s.absolute_tol(&x, 1.0) - 4.0 / 3.0).abs() < 1e-12);
+    }
+}
