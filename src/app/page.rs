@@ -61,8 +61,16 @@ fn thousands(n: usize) -> String {
 
 fn result_json(shown: &Shown, threads: Option<usize>) -> String {
     let s = &shown.frame.summary;
-    let first = s.tasks.iter().map(|t| t.start_ms).fold(f64::INFINITY, f64::min);
-    let last = s.tasks.iter().map(|t| t.end_ms).fold(f64::NEG_INFINITY, f64::max);
+    let first = s
+        .tasks
+        .iter()
+        .map(|t| t.start_ms)
+        .fold(f64::INFINITY, f64::min);
+    let last = s
+        .tasks
+        .iter()
+        .map(|t| t.end_ms)
+        .fold(f64::NEG_INFINITY, f64::max);
     serde_json::json!({
         "flavour": Flavour::current().name(),
         "cross_origin_isolated": cross_origin_isolated(),
@@ -201,7 +209,7 @@ pub fn Page() -> impl IntoView {
                     {move || shown.get().map(|s| {
                         let f = &s.frame.summary;
                         format!(
-                            "{} points × {} features in {} chunks: generated in {:.0} ms, drawn in {:.0} ms. Chunks per thread: {}.",
+                            "{} points × {} features in {} chunks: generated in {:.0} ms, drawn in {:.0} ms. Chunk tasks per thread: {}.",
                             thousands(f.n_samples),
                             f.n_features,
                             f.n_chunks,

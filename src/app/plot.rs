@@ -37,8 +37,9 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, frame: &Frame) -> Result<(), St
         // Copy out of wasm memory: ImageData refuses views of the threaded build's shared buffer.
         let bytes = js_sys::Uint8ClampedArray::new_with_length(frame.pixels.len() as u32);
         bytes.copy_from(&frame.pixels);
-        let image = web_sys::ImageData::new_with_js_u8_clamped_array_and_sh(&bytes, vp.width, vp.height)
-            .map_err(|e| format!("could not build the image: {e:?}"))?;
+        let image =
+            web_sys::ImageData::new_with_js_u8_clamped_array_and_sh(&bytes, vp.width, vp.height)
+                .map_err(|e| format!("could not build the image: {e:?}"))?;
         ctx.put_image_data(&image, LEFT as f64, TOP as f64)
             .map_err(|e| format!("could not draw the image: {e:?}"))?;
     }
@@ -64,9 +65,11 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, frame: &Frame) -> Result<(), St
         .draw()
         .map_err(err)?;
     chart
-        .draw_series(s.true_centres.iter().map(|c| {
-            Cross::new((c[0], c[1]), 6, ShapeStyle::from(&BLACK).stroke_width(2))
-        }))
+        .draw_series(
+            s.true_centres
+                .iter()
+                .map(|c| Cross::new((c[0], c[1]), 6, ShapeStyle::from(&BLACK).stroke_width(2))),
+        )
         .map_err(err)?
         .label("true centres")
         .legend(|(x, y)| Cross::new((x, y), 5, ShapeStyle::from(&BLACK).stroke_width(2)));

@@ -13,6 +13,14 @@ pub fn StatusBar(
 ) -> impl IntoView {
     let flavour = Flavour::current();
     let coi = cross_origin_isolated();
+    // The loader leaves the reason it chose the single-threaded build in session storage.
+    let why_single = (flavour == Flavour::SingleThreaded)
+        .then(|| {
+            web_sys::window()
+                .and_then(|w| w.session_storage().ok().flatten())
+                .and_then(|s| s.get_item("blobscale-why-single").ok().flatten())
+        })
+        .flatten();
     view! {
         <footer class="status-bar" id="status-bar">
             <span id="flavour" data-flavour=flavour.name()>
@@ -21,6 +29,7 @@ pub fn StatusBar(
                     Flavour::SingleThreaded => "Single-threaded build (one compute worker: this browser gives no shared memory here)",
                 }}
             </span>
+            {why_single.map(|why| view! { <span id="why-single">{format!("because {why}")}</span> })}
             <span id="threads">
                 {move || match threads.get() {
                     Some(n) => format!("{n} thread{}", if n == 1 { "" } else { "s" }),

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# README command 2: every check. Installs what is missing, then: formatting, clippy (native
+# and both wasm32 flavours, -D warnings), native tests, both web builds, browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n=== %s\n' "$*"; }
+T0=$SECONDS
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy, native"
+cargo clippy --locked --all-targets -- -D warnings
+
+step "clippy, wasm32 single-threaded"
+RUSTFLAGS= CARGO_TARGET_DIR=target/st \
+  cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib --bins -- -D warnings
+
+step "clippy, wasm32 threaded"
+CARGO_UNSTABLE_BUILD_STD=panic_abort,std \
+  cargo clippy --locked --target wasm32-unknown-unknown --lib --bins -- -D warnings
+
+step "native tests"
+cargo test --locked
+
+step "web builds (threaded + single-threaded)"
+bash scripts/build-web.sh
+
+step "browser tests (headless Chromium)"
+node e2e/run.mjs
+
+printf '\nall checks passed in %d s\n' $((SECONDS - T0))
