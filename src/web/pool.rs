@@ -11,7 +11,9 @@ use super::environment::cross_origin_isolated;
 /// would build a one-thread pool of its own and the real pool could not be installed.
 pub async fn start(threads: usize) -> Result<usize, String> {
     if !cross_origin_isolated() {
-        return Err("this page is not cross-origin isolated, so Web Workers cannot share memory".into());
+        return Err(
+            "this page is not cross-origin isolated, so Web Workers cannot share memory".into(),
+        );
     }
     let threads = threads.max(1);
     JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads))

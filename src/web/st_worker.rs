@@ -98,7 +98,9 @@ fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
             "frame" => {
                 let Some(handle) = weak.upgrade() else { return };
                 let id = field(&data, "id").as_f64().unwrap_or(-1.0) as u32;
-                let Some(tx) = handle.borrow_mut().waiting.remove(&id) else { return };
+                let Some(tx) = handle.borrow_mut().waiting.remove(&id) else {
+                    return;
+                };
                 let _ = tx.send(decode_reply(&data));
             }
             _ => {}
@@ -120,8 +122,8 @@ fn decode_reply(data: &JsValue) -> Reply {
         return Err(error);
     }
     let summary = field(data, "summary").as_string().unwrap_or_default();
-    let summary: FrameSummary =
-        serde_json::from_str(&summary).map_err(|e| format!("bad reply from the compute worker: {e}"))?;
+    let summary: FrameSummary = serde_json::from_str(&summary)
+        .map_err(|e| format!("bad reply from the compute worker: {e}"))?;
     let pixels = Uint8Array::new(&field(data, "pixels")).to_vec();
     Ok(Frame { summary, pixels })
 }
@@ -138,7 +140,9 @@ async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, String> {
     };
     let ready = handle.borrow_mut().ready.take();
     if let Some(ready) = ready {
-        let started = ready.await.unwrap_or_else(|_| Err("the compute worker stopped".into()));
+        let started = ready
+            .await
+            .unwrap_or_else(|_| Err("the compute worker stopped".into()));
         if let Err(e) = started {
             WORKER.with(|w| *w.borrow_mut() = None);
             return Err(format!("could not start the compute worker: {e}"));
@@ -176,12 +180,18 @@ pub fn blobscale_worker_frame(request: String) -> JsValue {
     let out = Object::new();
     let result = serde_json::from_str::<FrameRequest>(&request)
         .map_err(|e| format!("bad request: {e}"))
-        .and_then(|req| compute_frame(&req, &PerformanceClock, &|| false).map_err(|e| e.to_string()));
+        .and_then(|req| {
+            compute_frame(&req, &PerformanceClock, &|| false).map_err(|e| e.to_string())
+        });
     match result {
         Ok(frame) => {
             let summary = serde_json::to_string(&frame.summary).unwrap_or_default();
             let _ = Reflect::set(&out, &"summary".into(), &summary.into());
-            let _ = Reflect::set(&out, &"pixels".into(), &Uint8Array::from(&frame.pixels[..]).into());
+            let _ = Reflect::set(
+                &out,
+                &"pixels".into(),
+                &Uint8Array::from(&frame.pixels[..]).into(),
+            );
         }
         Err(e) => {
             let _ = Reflect::set(&out, &"error".into(), &e.into());
