@@ -8,9 +8,9 @@ source scripts/env.sh
 
 # Threaded: atomics + shared memory need std rebuilt with them (flags in .cargo/config.toml).
 CARGO_UNSTABLE_BUILD_STD=panic_abort,std trunk build --release --locked --dist dist
-# Single-threaded: an empty RUSTFLAGS drops the atomics/shared-memory flags, so the prebuilt
-# std is used. Its own target dir keeps the two flavours from invalidating each other.
-RUSTFLAGS= CARGO_TARGET_DIR=target/st trunk build --release --locked --no-default-features --dist dist/st
+# Single-threaded: RUSTFLAGS replaces the config's atomics/shared-memory flags (keeping SIMD),
+# so the prebuilt std is used. Its own target dir keeps the flavours from invalidating each other.
+RUSTFLAGS="$ST_RUSTFLAGS" CARGO_TARGET_DIR=target/st trunk build --release --locked --no-default-features --dist dist/st
 
 python3 tools/wasminfo.py dist/*_bg.wasm --expect-shared
 python3 tools/wasminfo.py dist/st/*_bg.wasm --expect-unshared

@@ -16,7 +16,7 @@ step "clippy, native"
 cargo clippy --locked --all-targets -- -D warnings
 
 step "clippy, wasm32 single-threaded"
-RUSTFLAGS= CARGO_TARGET_DIR=target/st \
+RUSTFLAGS="$ST_RUSTFLAGS" CARGO_TARGET_DIR=target/st \
   cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib --bins -- -D warnings
 
 step "clippy, wasm32 threaded"
@@ -29,7 +29,11 @@ cargo test --locked
 step "web builds (threaded + single-threaded)"
 bash scripts/build-web.sh
 
-step "browser tests (headless Chromium)"
+step "in-browser unit tests (wasm-bindgen-test, threaded build, headless Chromium)"
+CARGO_UNSTABLE_BUILD_STD=panic_abort,std CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test --release --locked --target wasm32-unknown-unknown --test web
+
+step "browser tests of the built page (headless Chromium)"
 node e2e/run.mjs
 
 printf '\nall checks passed in %d s\n' $((SECONDS - T0))
