@@ -9,7 +9,10 @@
 //! thread count, natively and in wasm. Values match scikit-learn in distribution, not bit
 //! for bit (NumPy's generator is sequential).
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use ndarray::Array2;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chunked_matrix::{ChunkedMatrix, DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS};
@@ -286,37 +289,40 @@ impl ValidBlobsParams {
             }
         };
         let total = p.n_samples.div_ceil(p.chunk_rows) as u64;
-        let done = std::sync::atomic::AtomicU64::new(0);
-        let x = ChunkedMatrix::par_build(p.n_samples, d, p.chunk_rows, |chunk, start, out| {
-            if monitor.is_cancelled() {
-                return;
-            }
-            run_chunk(monitor, TaskKind::Generate, chunk, || {
-                for (r, row) in out.chunks_mut(d).enumerate() {
-                    let j = source(start + r);
-                    let c = self.centre_of(j);
-                    let std = self.stds[c];
-                    let centre = self.centers.row(c);
-                    let mut s = KeyedStream::new(p.seed, Purpose::Noise, j as u64);
-                    let mut f = 0;
-                    while f < d {
-                        let (a, b) = s.normal_pair();
-                        row[f] = (centre[f] + std * a) as f32;
-                        if f + 1 < d {
-                            row[f + 1] = (centre[f + 1] + std * b) as f32;
-                        }
-                        f += 2;
-                    }
+        let done = AtomicU64::new(0);
+        let mut values = vec![0f32; p.n_samples * d];
+        let mut labels = vec![0u32; p.n_samples];
+        values
+            .par_chunks_mut(p.chunk_rows * d)
+            .zip(labels.par_chunks_mut(p.chunk_rows))
+            .enumerate()
+            .for_each(|(chunk, (out, out_labels))| {
+                if monitor.is_cancelled() {
+                    return;
                 }
+                let start = chunk * p.chunk_rows;
+                run_chunk(monitor, TaskKind::Generate, chunk, || {
+                    for (r, (row, label)) in
+                        out.chunks_mut(d).zip(out_labels.iter_mut()).enumerate()
+                    {
+                        let j = source(start + r);
+                        let c = self.centre_of(j);
+                        *label = c as u32;
+                        let std = self.stds[c];
+                        let centre = self.centers.row(c);
+                        // Keyed by the unshuffled position: shuffling only reorders rows.
+                        let mut s = KeyedStream::new(p.seed, Purpose::Noise, j as u64);
+                        for (v, &m) in row.iter_mut().zip(centre.iter()) {
+                            *v = (m + std * s.normal()) as f32;
+                        }
+                    }
+                });
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                monitor.progress(n, total);
             });
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            monitor.progress(n, total);
-        })
-        .expect("checked parameters give a valid shape");
         monitor.checkpoint()?;
-        let labels = (0..p.n_samples)
-            .map(|i| self.centre_of(source(i)) as u32)
-            .collect();
+        let x = ChunkedMatrix::from_vec(values, p.n_samples, d, p.chunk_rows)
+            .expect("checked parameters give a valid shape");
         Ok(Blobs {
             x,
             labels,

@@ -6,6 +6,7 @@ pub mod blobs;
 pub mod chunked_matrix;
 pub mod error;
 pub mod keyed_stream;
+pub mod normal;
 pub mod permutation;
 
 pub use blobs::{Blobs, BlobsParams, Centers, ClusterStd, ValidBlobsParams};

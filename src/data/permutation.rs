@@ -7,14 +7,15 @@
 
 use super::keyed_stream::mix64;
 
-const ROUNDS: u64 = 6;
+/// Four rounds make a Feistel network a pseudo-random permutation (Luby & Rackoff 1988).
+const ROUNDS: usize = 4;
 
 /// A bijection on `0..n` chosen by a key.
 #[derive(Debug, Clone, Copy)]
 pub struct Permutation {
     n: u64,
     half_bits: u32,
-    key: u64,
+    round_keys: [u64; ROUNDS],
 }
 
 impl Permutation {
@@ -22,7 +23,12 @@ impl Permutation {
     pub fn new(n: u64, key: u64) -> Self {
         let bits = 64 - n.saturating_sub(1).leading_zeros();
         let half_bits = bits.div_ceil(2).max(1);
-        Self { n, half_bits, key }
+        let round_keys = std::array::from_fn(|r| mix64(key.wrapping_add(r as u64)));
+        Self {
+            n,
+            half_bits,
+            round_keys,
+        }
     }
 
     /// The image of `i` (`i < n`).
@@ -41,8 +47,8 @@ impl Permutation {
     fn feistel(&self, x: u64) -> u64 {
         let mask = (1u64 << self.half_bits) - 1;
         let (mut left, mut right) = (x >> self.half_bits, x & mask);
-        for round in 0..ROUNDS {
-            let f = mix64(self.key ^ mix64(right.wrapping_add(round << 56))) & mask;
+        for key in self.round_keys {
+            let f = mix64(key ^ right) & mask;
             (left, right) = (right, left ^ f);
         }
         (left << self.half_bits) | right
