@@ -1,0 +1,146 @@
+//! Side-by-side comparison of scenarios: every parameter and every score in one table,
+//! rows where the scenarios differ marked (the scenario comparator Taipy documents but
+//! never shipped in its UI).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::evaluation::EvaluationSummary;
+use super::inputs::InputId;
+use super::scenario::Scenario;
+
+/// One parameter or score across the compared scenarios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonRow {
+    /// Machine name (`"k"`, `"silhouette"`).
+    pub name: String,
+    /// Label for people.
+    pub label: String,
+    /// One value per scenario, in the order given (`null` where not evaluated or undefined).
+    pub values: Vec<Value>,
+    /// Whether the values are not all equal.
+    pub differs: bool,
+}
+
+/// The comparison table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Scenario ids, one per column.
+    pub ids: Vec<u64>,
+    /// Scenario names, one per column.
+    pub names: Vec<String>,
+    /// Every input.
+    pub parameters: Vec<ComparisonRow>,
+    /// Fit and scores.
+    pub results: Vec<ComparisonRow>,
+}
+
+impl Comparison {
+    /// Rows (parameters then results) whose values differ.
+    pub fn differences(&self) -> impl Iterator<Item = &ComparisonRow> {
+        self.parameters
+            .iter()
+            .chain(&self.results)
+            .filter(|r| r.differs)
+    }
+}
+
+/// Compares scenarios with their evaluations (`None` for one not evaluated yet).
+pub fn compare(entries: &[(&Scenario, Option<&EvaluationSummary>)]) -> Comparison {
+    let values: Vec<Vec<(InputId, Value)>> =
+        entries.iter().map(|(s, _)| s.inputs.values()).collect();
+    let parameters = InputId::ALL
+        .iter()
+        .map(|&id| {
+            row(
+                id.name(),
+                id.label(),
+                values.iter().map(|v| v[id.index()].1.clone()).collect(),
+            )
+        })
+        .collect();
+    type Pick = fn(&EvaluationSummary) -> Value;
+    let results: [(&str, &str, Pick); 8] = [
+        ("inertia", "inertia", |e| e.metrics.inertia.into()),
+        ("n_iter", "iterations", |e| e.fit.n_iter.into()),
+        ("convergence", "convergence", |e| {
+            serde_json::to_value(e.fit.convergence).expect("serialises")
+        }),
+        ("adjusted_rand", "adjusted Rand index", |e| {
+            e.metrics.adjusted_rand.into()
+        }),
+        ("silhouette", "silhouette", |e| e.metrics.silhouette.into()),
+        ("calinski_harabasz", "Calinski–Harabasz", |e| {
+            e.metrics.calinski_harabasz.into()
+        }),
+        ("davies_bouldin", "Davies–Bouldin", |e| {
+            e.metrics.davies_bouldin.into()
+        }),
+        ("cluster_sizes", "cluster sizes", |e| {
+            e.metrics.cluster_sizes.clone().into()
+        }),
+    ];
+    let results = results
+        .iter()
+        .map(|(name, label, pick)| {
+            row(
+                name,
+                label,
+                entries
+                    .iter()
+                    .map(|(_, e)| e.map_or(Value::Null, pick))
+                    .collect(),
+            )
+        })
+        .collect();
+    Comparison {
+        ids: entries.iter().map(|(s, _)| s.id).collect(),
+        names: entries.iter().map(|(s, _)| s.name.clone()).collect(),
+        parameters,
+        results,
+    }
+}
+
+fn row(name: &str, label: &str, values: Vec<Value>) -> ComparisonRow {
+    let differs = values.windows(2).any(|w| w[0] != w[1]);
+    ComparisonRow {
+        name: name.into(),
+        label: label.into(),
+        values,
+        differs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::inputs::ScenarioInputs;
+
+    #[test]
+    fn marks_exactly_the_parameters_that_differ() {
+        let a = Scenario {
+            id: 1,
+            name: "a".into(),
+            inputs: ScenarioInputs::default(),
+        };
+        let b = Scenario {
+            id: 2,
+            name: "b".into(),
+            inputs: ScenarioInputs {
+                k: 5,
+                tol: 0.0,
+                ..ScenarioInputs::default()
+            },
+        };
+        let c = compare(&[(&a, None), (&b, None), (&a, None)]);
+        let differing: Vec<&str> = c.differences().map(|r| r.name.as_str()).collect();
+        assert_eq!(differing, ["k", "tol"]);
+        let k = c.parameters.iter().find(|r| r.name == "k").unwrap();
+        assert_eq!(k.values, [Value::from(3), Value::from(5), Value::from(3)]);
+        assert!(
+            c.results
+                .iter()
+                .all(|r| r.values.iter().all(Value::is_null))
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! What one evaluation hands the page: the state of every node, the dataset, fit and
+//! metrics summaries, the projected centres, and the raster's pixels.
+//!
+//! Everything except the pixels is serde-serialisable, so it can cross a worker boundary
+//! as JSON or be saved; the pixels stay a plain `Vec<u8>` to be blitted as they are.
+
+use serde::{Deserialize, Serialize};
+
+use super::fingerprint::Fingerprint;
+use super::graph::TaskId;
+use super::plan::Plan;
+use super::raster::Viewport;
+use super::tasks::{Metrics, Raster};
+use crate::cluster::{Convergence, KMeansFit, SeedingStats};
+
+/// What happened to a task node in one evaluation (the pipeline view's node colours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeState {
+    /// Computed, with an output new to this node.
+    Computed,
+    /// Recomputed, with an output equal to the node's previous one: dependents stay valid.
+    Backdated,
+    /// Taken from the memo store.
+    Reused,
+    /// Forwarded its upstream value (no sample drawn, so no separate training set or
+    /// prediction).
+    PassThrough,
+    /// Its output's fingerprint was known and its value was not needed: everything
+    /// downstream was reused.
+    Known,
+    /// Not needed by this evaluation (a sweep does not render).
+    Idle,
+}
+
+/// One task node in one evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeReport {
+    /// The node.
+    pub task: TaskId,
+    /// What happened.
+    pub state: NodeState,
+    /// Memo key (`None` for pass-through and idle nodes).
+    pub key: Option<Fingerprint>,
+    /// Output fingerprint (`None` for idle nodes).
+    pub output: Option<Fingerprint>,
+    /// Compute time, ms (0 unless computed).
+    pub ms: f64,
+    /// Its job in the log, if one ran or was reused.
+    pub job: Option<u64>,
+}
+
+/// The dataset's shape and memory, known from the parameters alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetSummary {
+    /// Rows.
+    pub n_samples: usize,
+    /// Columns.
+    pub n_features: usize,
+    /// Rows per chunk.
+    pub chunk_rows: usize,
+    /// Chunks.
+    pub n_chunks: usize,
+    /// Bytes of values and labels.
+    pub nbytes: usize,
+}
+
+impl DatasetSummary {
+    /// The summary of `plan`'s dataset.
+    pub fn of(plan: &Plan) -> Self {
+        let p = plan.inputs();
+        Self {
+            n_samples: p.n_samples,
+            n_features: plan.blobs().n_features(),
+            chunk_rows: p.chunk_rows,
+            n_chunks: p.n_samples.div_ceil(p.chunk_rows),
+            nbytes: plan.blobs().nbytes(),
+        }
+    }
+}
+
+/// The model without its labels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitSummary {
+    /// Clusters.
+    pub k: usize,
+    /// Inertia on the rows it was fitted on.
+    pub inertia: f64,
+    /// Lloyd iterations.
+    pub n_iter: usize,
+    /// Cost of each iteration: the convergence curve.
+    pub inertia_curve: Vec<f64>,
+    /// How the iterations ended.
+    pub convergence: Convergence,
+    /// Empty clusters relocated.
+    pub relocated: usize,
+    /// What seeding did.
+    pub seeding: SeedingStats,
+    /// Rows it was fitted on.
+    pub trained_on: usize,
+}
+
+impl FitSummary {
+    /// The summary of `fit`.
+    pub fn of(fit: &KMeansFit) -> Self {
+        Self {
+            k: fit.k(),
+            inertia: fit.inertia,
+            n_iter: fit.n_iter,
+            inertia_curve: fit.inertia_curve.clone(),
+            convergence: fit.convergence,
+            relocated: fit.relocated,
+            seeding: fit.seeding.clone(),
+            trained_on: fit.labels.len(),
+        }
+    }
+}
+
+/// What the canvas shows besides the pixels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewSummary {
+    /// The data rectangle of the pixels.
+    pub viewport: Viewport,
+    /// Feature shown horizontally.
+    pub feature_x: usize,
+    /// Feature shown vertically.
+    pub feature_y: usize,
+    /// Generating centres, projected.
+    pub true_centres: Vec<[f64; 2]>,
+    /// Fitted centres, projected.
+    pub fitted_centres: Vec<[f64; 2]>,
+    /// Seeded centres, projected.
+    pub initial_centres: Vec<[f64; 2]>,
+}
+
+impl ViewSummary {
+    /// Projects the centres of `plan` and `fit` on the shown features of `raster`.
+    pub fn of(plan: &Plan, fit: &KMeansFit, raster: &Raster) -> Self {
+        let (fx, fy) = (plan.inputs().feature_x, plan.inputs().feature_y);
+        let project =
+            |m: &ndarray::Array2<f64>| m.rows().into_iter().map(|r| [r[fx], r[fy]]).collect();
+        Self {
+            viewport: raster.viewport,
+            feature_x: fx,
+            feature_y: fy,
+            true_centres: project(plan.blobs().centers()),
+            fitted_centres: project(&fit.centres),
+            initial_centres: project(&fit.initial_centres),
+        }
+    }
+}
+
+/// Everything about an evaluation except the pixels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationSummary {
+    /// Evaluation id (the `evaluation` of its jobs).
+    pub evaluation: u64,
+    /// Submission number on the view lane (`None` for detached evaluations).
+    pub ticket: Option<u64>,
+    /// Every task node, in graph order.
+    pub nodes: Vec<NodeReport>,
+    /// The dataset.
+    pub dataset: DatasetSummary,
+    /// The model.
+    pub fit: FitSummary,
+    /// The scores.
+    pub metrics: Metrics,
+    /// The canvas overlay (`None` when the evaluation did not render).
+    pub view: Option<ViewSummary>,
+    /// Threads in the pool that ran it.
+    pub threads: usize,
+    /// Start, ms on the engine's clock.
+    pub start_ms: f64,
+    /// End, ms.
+    pub end_ms: f64,
+}
+
+impl EvaluationSummary {
+    /// The report of one node.
+    pub fn node(&self, task: TaskId) -> &NodeReport {
+        &self.nodes[task.index()]
+    }
+}
+
+/// A finished evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// Everything but the pixels.
+    pub summary: EvaluationSummary,
+    /// `width × height` RGBA pixels (empty when the evaluation did not render).
+    pub pixels: Vec<u8>,
+}

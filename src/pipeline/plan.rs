@@ -1,0 +1,166 @@
+//! A plan: a scenario's inputs, validated, with the fingerprint of every input node and the
+//! lineage of every task node.
+//!
+//! The lineage of a task is the hash of its id, version, the fingerprints of the inputs it
+//! reads and the lineages of its upstream tasks: what the task *would* compute, known before
+//! anything runs. Two requests whose lineages for a task agree need the same output from it,
+//! so a newer request makes a running job stale exactly when their lineages differ. Memo keys
+//! are different (see [`super::memo_key`]): they use upstream *output* fingerprints, which
+//! is what lets equal outputs be backdated.
+
+use super::error::PipelineError;
+use super::fingerprint::{Fingerprint, FingerprintHasher};
+use super::frame::MAX_CANVAS_SIDE;
+use super::graph::{TASKS, TaskId};
+use super::inputs::{InputId, ScenarioInputs};
+use crate::cluster::params::MAX_K;
+use crate::data::ValidBlobsParams;
+
+/// Validated inputs with their fingerprints and lineages.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    inputs: ScenarioInputs,
+    blobs: ValidBlobsParams,
+    input_fps: [Fingerprint; InputId::COUNT],
+    lineage: [Fingerprint; TaskId::COUNT],
+}
+
+impl Plan {
+    /// Validates `inputs` before any work starts; the error names the bad value and its
+    /// allowed range.
+    pub fn new(inputs: &ScenarioInputs) -> Result<Self, PipelineError> {
+        let blobs = inputs.blobs_params().check()?;
+        inputs.kmeans_params().check()?;
+        let n = inputs.n_samples;
+        let d = blobs.n_features();
+        let fit_rows = inputs.fit_sample.map_or(n, |m| m.min(n));
+        if let Some(m) = inputs.fit_sample {
+            check("fit_sample", m, 1, usize::MAX)?;
+        }
+        check("k", inputs.k, 1, MAX_K.min(fit_rows))?;
+        check("width", inputs.width as usize, 1, MAX_CANVAS_SIDE as usize)?;
+        check(
+            "height",
+            inputs.height as usize,
+            1,
+            MAX_CANVAS_SIDE as usize,
+        )?;
+        check("feature_x", inputs.feature_x, 0, d - 1)?;
+        check("feature_y", inputs.feature_y, 0, d - 1)?;
+        if inputs.silhouette_sample != 0 {
+            check("silhouette_sample", inputs.silhouette_sample, 2, usize::MAX)?;
+        }
+        let input_fps = inputs.fingerprints();
+        let mut lineage = [Fingerprint::default(); TaskId::COUNT];
+        for t in &TASKS {
+            let mut h = FingerprintHasher::new("lineage");
+            h.bytes(t.id.name().as_bytes());
+            h.word(t.version as u64);
+            for i in t.inputs {
+                h.fingerprint(input_fps[i.index()]);
+            }
+            for u in t.upstream {
+                h.fingerprint(lineage[u.index()]);
+            }
+            lineage[t.id.index()] = h.finish();
+        }
+        Ok(Self {
+            inputs: inputs.clone(),
+            blobs,
+            input_fps,
+            lineage,
+        })
+    }
+
+    /// The inputs.
+    pub fn inputs(&self) -> &ScenarioInputs {
+        &self.inputs
+    }
+
+    /// The checked dataset parameters (centres resolved).
+    pub fn blobs(&self) -> &ValidBlobsParams {
+        &self.blobs
+    }
+
+    /// The fingerprint of one input node.
+    pub fn input_fingerprint(&self, id: InputId) -> Fingerprint {
+        self.input_fps[id.index()]
+    }
+
+    /// The lineage of one task node.
+    pub fn lineage(&self, task: TaskId) -> Fingerprint {
+        self.lineage[task.index()]
+    }
+
+    /// Whether the model is fitted on a sample (and `predict` labels every row).
+    pub fn fits_on_sample(&self) -> bool {
+        self.inputs
+            .fit_sample
+            .is_some_and(|m| m < self.inputs.n_samples)
+    }
+}
+
+fn check(name: &'static str, value: usize, lo: usize, hi: usize) -> Result<(), PipelineError> {
+    if (lo..=hi).contains(&value) {
+        Ok(())
+    } else {
+        Err(PipelineError::OutOfRange {
+            name,
+            value: value.to_string(),
+            allowed: format!("{lo} ..= {hi}"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lineage_follows_the_inputs_each_task_reads() {
+        let a = Plan::new(&ScenarioInputs::default()).unwrap();
+        let b = Plan::new(&ScenarioInputs {
+            k: 5,
+            ..ScenarioInputs::default()
+        })
+        .unwrap();
+        for t in TaskId::ALL {
+            let same = matches!(t, TaskId::Generate | TaskId::Sample);
+            assert_eq!(a.lineage(t) == b.lineage(t), same, "{t:?}");
+        }
+        let c = Plan::new(&ScenarioInputs {
+            width: 100,
+            ..ScenarioInputs::default()
+        })
+        .unwrap();
+        for t in TaskId::ALL {
+            assert_eq!(a.lineage(t) == c.lineage(t), t != TaskId::Render, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn bad_values_are_named_before_any_work() {
+        let e = Plan::new(&ScenarioInputs {
+            feature_y: 2,
+            ..ScenarioInputs::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "feature_y = 2 is out of range: allowed 0 ..= 1"
+        );
+        let e = Plan::new(&ScenarioInputs {
+            fit_sample: Some(10),
+            k: 11,
+            ..ScenarioInputs::default()
+        })
+        .unwrap_err();
+        assert!(e.to_string().starts_with("k = 11"), "{e}");
+        let e = Plan::new(&ScenarioInputs {
+            n_samples: 0,
+            ..ScenarioInputs::default()
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("n_samples"), "{e}");
+    }
+}

@@ -1,0 +1,104 @@
+//! Progress of the running evaluation, written by worker threads and read by the page's
+//! main thread on every animation frame. Only atomics: the reader never blocks the writer
+//! and never waits itself. Fields are read one by one, so a snapshot taken while a job
+//! switches nodes may mix the two; the next frame corrects it.
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
+
+use serde::{Deserialize, Serialize};
+
+use super::graph::TaskId;
+
+const NO_TASK: u32 = u32::MAX;
+
+/// Live progress counters.
+#[derive(Debug)]
+pub struct Progress {
+    evaluation: AtomicU64,
+    task: AtomicU32,
+    done: AtomicU64,
+    total: AtomicU64,
+    step: AtomicU32,
+    steps: AtomicU32,
+    running: AtomicBool,
+}
+
+/// What [`Progress`] held at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProgressSnapshot {
+    /// The evaluation last reporting.
+    pub evaluation: u64,
+    /// The task node it is computing, if any.
+    pub task: Option<TaskId>,
+    /// Units of the current stage done (chunks, iterations: whatever the core reports).
+    pub done: u64,
+    /// Units of the current stage.
+    pub total: u64,
+    /// Scenario being evaluated within a sweep (0-based; 0 outside sweeps).
+    pub step: u32,
+    /// Scenarios in the sweep (1 outside sweeps).
+    pub steps: u32,
+    /// Whether an evaluation is running.
+    pub running: bool,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self {
+            evaluation: AtomicU64::new(0),
+            task: AtomicU32::new(NO_TASK),
+            done: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            step: AtomicU32::new(0),
+            steps: AtomicU32::new(1),
+            running: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Progress {
+    /// An evaluation starts (step `step` of `steps`).
+    pub fn begin(&self, evaluation: u64, step: u32, steps: u32) {
+        self.evaluation.store(evaluation, Relaxed);
+        self.step.store(step, Relaxed);
+        self.steps.store(steps, Relaxed);
+        self.task.store(NO_TASK, Relaxed);
+        self.running.store(true, Relaxed);
+    }
+
+    /// A task node starts computing.
+    pub fn task(&self, evaluation: u64, task: TaskId) {
+        self.evaluation.store(evaluation, Relaxed);
+        self.done.store(0, Relaxed);
+        self.total.store(0, Relaxed);
+        self.task.store(task.index() as u32, Relaxed);
+    }
+
+    /// The core reports `done` of `total`.
+    pub fn report(&self, done: u64, total: u64) {
+        self.total.store(total, Relaxed);
+        self.done.store(done, Relaxed);
+    }
+
+    /// The evaluation ended.
+    pub fn end(&self, evaluation: u64) {
+        if self.evaluation.load(Relaxed) == evaluation {
+            self.task.store(NO_TASK, Relaxed);
+            self.running.store(false, Relaxed);
+        }
+    }
+
+    /// The counters now.
+    pub fn snapshot(&self) -> ProgressSnapshot {
+        let task = self.task.load(Relaxed);
+        ProgressSnapshot {
+            evaluation: self.evaluation.load(Relaxed),
+            task: TaskId::ALL.get(task as usize).copied(),
+            done: self.done.load(Relaxed),
+            total: self.total.load(Relaxed),
+            step: self.step.load(Relaxed),
+            steps: self.steps.load(Relaxed),
+            running: self.running.load(Relaxed),
+        }
+    }
+}

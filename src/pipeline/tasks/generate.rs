@@ -1,0 +1,31 @@
+//! `generate`: the blobs dataset (DESIGN §2).
+
+use std::sync::Arc;
+
+use crate::data::Blobs;
+use crate::monitor::Monitor;
+use crate::pipeline::error::PipelineError;
+use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
+use crate::pipeline::plan::Plan;
+
+/// Generates the dataset of `plan`.
+pub fn generate(plan: &Plan, monitor: &dyn Monitor) -> Result<Arc<Blobs>, PipelineError> {
+    Ok(Arc::new(plan.blobs().generate_monitored(monitor)?))
+}
+
+/// Fingerprint of a dataset's values, shape, labels and centres — not of its chunking,
+/// which changes how it is processed but not what it is (so a new chunk size is backdated).
+pub fn fingerprint(b: &Blobs) -> Fingerprint {
+    let mut h = FingerprintHasher::new("dataset");
+    h.word(b.x.n_rows() as u64);
+    h.word(b.x.n_cols() as u64);
+    h.f32s(b.x.as_slice());
+    h.u32s(&b.labels);
+    h.f64s(b.centers.as_slice().expect("centres are contiguous"));
+    h.finish()
+}
+
+/// Bytes held.
+pub fn bytes(b: &Blobs) -> usize {
+    b.x.nbytes() + b.labels.len() * 4 + b.centers.len() * 8
+}

@@ -1,0 +1,72 @@
+//! `predict`: the label of every row. When the model was fitted on a sample, every row is
+//! labelled against the fitted centres, chunk-parallel (dask-ml's `ParallelPostFit.predict`);
+//! otherwise the fit's own labels pass through.
+
+use std::sync::Arc;
+
+use crate::cluster::{KMeansFit, Prediction, predict_monitored};
+use crate::data::Blobs;
+use crate::monitor::Monitor;
+use crate::pipeline::error::PipelineError;
+use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
+
+/// Labels of every row with the inertia they give.
+#[derive(Debug, Clone)]
+pub enum LabelSet {
+    /// The fit's labels (the model was fitted on every row).
+    FromFit(Arc<KMeansFit>),
+    /// Labels predicted for every row.
+    Predicted(Arc<Prediction>),
+}
+
+impl LabelSet {
+    /// One label per row of the dataset.
+    pub fn labels(&self) -> &[u32] {
+        match self {
+            LabelSet::FromFit(f) => &f.labels,
+            LabelSet::Predicted(p) => &p.labels,
+        }
+    }
+
+    /// Inertia of these labels on the whole dataset.
+    pub fn inertia(&self) -> f64 {
+        match self {
+            LabelSet::FromFit(f) => f.inertia,
+            LabelSet::Predicted(p) => p.inertia,
+        }
+    }
+}
+
+/// Labels every row of `data` against the model's centres.
+pub fn predict(
+    data: &Blobs,
+    model: &KMeansFit,
+    monitor: &dyn Monitor,
+) -> Result<Arc<Prediction>, PipelineError> {
+    Ok(Arc::new(predict_monitored(
+        &data.x,
+        model.centres.view(),
+        None,
+        monitor,
+    )?))
+}
+
+/// Fingerprint of predicted labels.
+pub fn fingerprint(p: &Prediction) -> Fingerprint {
+    let mut h = FingerprintHasher::new("labels");
+    h.u32s(&p.labels);
+    h.f64s(&[p.inertia]);
+    h.finish()
+}
+
+/// Fingerprint of the pass-through labels: the model's own, re-labelled.
+pub fn pass_through_fingerprint(model: Fingerprint) -> Fingerprint {
+    let mut h = FingerprintHasher::new("labels: from the fit");
+    h.fingerprint(model);
+    h.finish()
+}
+
+/// Bytes held.
+pub fn bytes(p: &Prediction) -> usize {
+    p.labels.len() * 4 + 16
+}

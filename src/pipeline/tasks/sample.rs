@@ -1,0 +1,79 @@
+//! `sample`: the rows the model is fitted on — a seeded sample (dask-ml's "fit on a
+//! sample, predict on everything", `ParallelPostFit`) or the whole dataset.
+
+use std::sync::Arc;
+
+use crate::data::keyed_stream::stream_key;
+use crate::data::permutation::Permutation;
+use crate::data::{Blobs, ChunkedMatrix, Purpose};
+use crate::monitor::Monitor;
+use crate::pipeline::error::PipelineError;
+use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
+use crate::pipeline::plan::Plan;
+
+/// Stream index of the fit sample; index 0 of [`Purpose::Sample`] is the silhouette's.
+const FIT_SAMPLE_STREAM: u64 = 1;
+
+/// The training set.
+#[derive(Debug, Clone)]
+pub enum Training {
+    /// The whole dataset, shared with `generate`'s output (no copy, no bytes of its own).
+    Full(Arc<Blobs>),
+    /// A sample of rows, copied.
+    Sample(Arc<ChunkedMatrix>),
+}
+
+impl Training {
+    /// The rows.
+    pub fn x(&self) -> &ChunkedMatrix {
+        match self {
+            Training::Full(b) => &b.x,
+            Training::Sample(x) => x,
+        }
+    }
+}
+
+/// Draws `m` rows without replacement by a keyed permutation (`(kmeans_seed, Sample, 1)`),
+/// keeping them in dataset order for locality. Chunks of the sample keep the dataset's
+/// chunk size.
+pub fn sample(
+    plan: &Plan,
+    data: &Arc<Blobs>,
+    monitor: &dyn Monitor,
+) -> Result<Arc<ChunkedMatrix>, PipelineError> {
+    let inputs = plan.inputs();
+    let n = data.x.n_rows();
+    let m = inputs.fit_sample.map_or(n, |m| m.min(n));
+    let perm = Permutation::new(
+        n as u64,
+        stream_key(inputs.kmeans_seed, Purpose::Sample, FIT_SAMPLE_STREAM),
+    );
+    let mut rows: Vec<usize> = (0..m).map(|i| perm.apply(i as u64) as usize).collect();
+    rows.sort_unstable();
+    monitor.checkpoint()?;
+    let d = data.x.n_cols();
+    let x = ChunkedMatrix::par_build(m, d, data.x.chunk_rows(), |_, start, out| {
+        for (r, row) in out.chunks_mut(d).enumerate() {
+            row.copy_from_slice(data.x.row(rows[start + r]));
+        }
+    })?;
+    monitor.checkpoint()?;
+    Ok(Arc::new(x))
+}
+
+/// Fingerprint of a drawn sample.
+pub fn fingerprint(x: &ChunkedMatrix) -> Fingerprint {
+    let mut h = FingerprintHasher::new("sample");
+    h.word(x.n_rows() as u64);
+    h.word(x.n_cols() as u64);
+    h.f32s(x.as_slice());
+    h.finish()
+}
+
+/// Fingerprint of the pass-through training set: the dataset's own, re-labelled so it
+/// never collides with a drawn sample.
+pub fn pass_through_fingerprint(dataset: Fingerprint) -> Fingerprint {
+    let mut h = FingerprintHasher::new("sample: whole dataset");
+    h.fingerprint(dataset);
+    h.finish()
+}

@@ -1,0 +1,40 @@
+//! `seed`: the initial centres, a node of its own so that changing only `max_iter`, `tol`
+//! or the Lloyd variant reuses the (for k-means||, costly) seeding.
+
+use std::sync::Arc;
+
+use crate::cluster::seeding::{Seeding, seed_centres};
+use crate::cluster::summary::Summary;
+use crate::monitor::Monitor;
+use crate::pipeline::error::PipelineError;
+use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
+use crate::pipeline::plan::Plan;
+
+use super::sample::Training;
+
+/// Seeds `k` centres on the training set with the plan's method and seed.
+pub fn seed(
+    plan: &Plan,
+    training: &Training,
+    monitor: &dyn Monitor,
+) -> Result<Arc<Seeding>, PipelineError> {
+    let p = plan.inputs().kmeans_params();
+    let x = training.x();
+    let summary = Summary::of(x, None)?;
+    monitor.checkpoint()?;
+    let s = seed_centres(x, None, &summary, p.k, &p.init, p.seed, p.tol, monitor)?;
+    Ok(Arc::new(s))
+}
+
+/// Fingerprint of the centres and statistics.
+pub fn fingerprint(s: &Seeding) -> Fingerprint {
+    let mut h = FingerprintHasher::new("seeding");
+    h.f64s(&s.centres);
+    h.json(&s.stats);
+    h.finish()
+}
+
+/// Bytes held.
+pub fn bytes(s: &Seeding) -> usize {
+    s.centres.len() * 8 + 64 + s.stats.cost_per_round.len() * 16
+}
