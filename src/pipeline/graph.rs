@@ -8,7 +8,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::inputs::InputId;
-use crate::monitor::TaskKind;
 
 /// A task node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -43,8 +42,6 @@ pub struct TaskSpec {
     pub inputs: &'static [InputId],
     /// Task nodes whose outputs it reads.
     pub upstream: &'static [TaskId],
-    /// The task-stream colour of its chunk tasks.
-    pub kind: TaskKind,
 }
 
 use InputId as I;
@@ -66,7 +63,6 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
             I::ChunkRows,
         ],
         upstream: &[],
-        kind: TaskKind::Generate,
     },
     TaskSpec {
         id: TaskId::Sample,
@@ -74,7 +70,6 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
         output: "training set",
         inputs: &[I::FitSample, I::KmeansSeed],
         upstream: &[TaskId::Generate],
-        kind: TaskKind::Generate,
     },
     TaskSpec {
         id: TaskId::Seed,
@@ -82,7 +77,6 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
         output: "seeding",
         inputs: &[I::K, I::Init, I::Tol, I::KmeansSeed],
         upstream: &[TaskId::Sample],
-        kind: TaskKind::Seed,
     },
     TaskSpec {
         id: TaskId::Fit,
@@ -90,7 +84,6 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
         output: "model",
         inputs: &[I::K, I::MaxIter, I::Tol, I::Algorithm, I::KmeansSeed],
         upstream: &[TaskId::Sample, TaskId::Seed],
-        kind: TaskKind::Lloyd,
     },
     TaskSpec {
         id: TaskId::Predict,
@@ -98,7 +91,6 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
         output: "labels",
         inputs: &[],
         upstream: &[TaskId::Generate, TaskId::Sample, TaskId::Fit],
-        kind: TaskKind::Predict,
     },
     TaskSpec {
         id: TaskId::Metrics,
@@ -106,7 +98,6 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
         output: "metrics",
         inputs: &[I::SilhouetteSample, I::DataSeed],
         upstream: &[TaskId::Generate, TaskId::Fit, TaskId::Predict],
-        kind: TaskKind::Metrics,
     },
     TaskSpec {
         id: TaskId::Render,
@@ -114,7 +105,6 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
         output: "projection",
         inputs: &[I::Width, I::Height, I::FeatureX, I::FeatureY],
         upstream: &[TaskId::Generate, TaskId::Predict],
-        kind: TaskKind::Render,
     },
 ];
 

@@ -7,6 +7,31 @@
 //! by bytes ([`memo_store`]). Sweeps ([`sweep`]) share upstream nodes as dask-ml's merged
 //! grid search does. Plain Rust + rayon; no web dependency. Time comes in through
 //! [`clock::Clock`].
+//!
+//! References: Taipy's data nodes, tasks, scenarios and jobs
+//! (<https://docs.taipy.io/en/latest/userman/scenario_features/>); the salsa book's
+//! revisions, backdating and LRU (<https://salsa-rs.github.io/salsa/>); dask-ml's merged
+//! grid search (<https://ml.dask.org/hyper-parameter-search.html>).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::sync::atomic::AtomicBool;
+//! use blobscale::pipeline::{Engine, Plan, ScenarioInputs, NodeState, TaskId};
+//! use blobscale::pipeline::clock::NoClock;
+//!
+//! let engine = Engine::new(Arc::new(NoClock), 256 << 20);
+//! let inputs = ScenarioInputs { n_samples: 5_000, width: 32, height: 32, ..Default::default() };
+//! // On the UI thread: validate and submit (atomics only; never blocks).
+//! let ticket = engine.submit(Plan::new(&inputs)?);
+//! // On a rayon worker: evaluate; a newer `submit` stops the jobs it makes stale.
+//! let ev = engine.evaluate(&ticket, &AtomicBool::new(false))?;
+//! assert_eq!(ev.pixels.len(), 32 * 32 * 4);
+//! // Changing only k reuses the dataset.
+//! let ticket = engine.submit(Plan::new(&ScenarioInputs { k: 5, ..inputs })?);
+//! let ev = engine.evaluate(&ticket, &AtomicBool::new(false))?;
+//! assert_eq!(ev.summary.node(TaskId::Generate).state, NodeState::Reused);
+//! # Ok::<(), blobscale::pipeline::PipelineError>(())
+//! ```
 
 pub mod clock;
 pub mod compare;
