@@ -238,6 +238,7 @@ fn fit_on_a_sample_predicts_every_row_and_reuses_the_prediction() {
         ])
     );
     assert_eq!(ev.summary.fit.trained_on, 3000);
+    assert_eq!(ev.summary.fit.cluster_sizes.iter().sum::<u64>(), 3000);
     assert_eq!(ev.summary.metrics.cluster_sizes.iter().sum::<u64>(), 20_000);
     let predict = e.jobs().into_iter().find(|j| j.task == Predict).unwrap();
     assert_eq!(predict.tasks.len(), 10, "predict runs chunk-parallel");

@@ -94,6 +94,9 @@ pub struct FitSummary {
     pub convergence: Convergence,
     /// Empty clusters relocated.
     pub relocated: usize,
+    /// Rows per cluster among the rows it was fitted on (for every row, see
+    /// [`Metrics::cluster_sizes`]).
+    pub cluster_sizes: Vec<u64>,
     /// What seeding did.
     pub seeding: SeedingStats,
     /// Rows it was fitted on.
@@ -110,6 +113,7 @@ impl FitSummary {
             inertia_curve: fit.inertia_curve.clone(),
             convergence: fit.convergence,
             relocated: fit.relocated,
+            cluster_sizes: fit.cluster_sizes(),
             seeding: fit.seeding.clone(),
             trained_on: fit.labels.len(),
         }
