@@ -13,6 +13,7 @@ use super::fingerprint::{Fingerprint, FingerprintHasher};
 use super::frame::MAX_CANVAS_SIDE;
 use super::graph::{TASKS, TaskId};
 use super::inputs::{InputId, ScenarioInputs};
+use crate::cluster::Init;
 use crate::cluster::params::MAX_K;
 use crate::data::ValidBlobsParams;
 
@@ -47,6 +48,15 @@ impl Plan {
         )?;
         check("feature_x", inputs.feature_x, 0, d - 1)?;
         check("feature_y", inputs.feature_y, 0, d - 1)?;
+        if let Init::Centers(rows) = &inputs.init
+            && rows[0].len() != d
+        {
+            return Err(PipelineError::OutOfRange {
+                name: "features of the initial centres",
+                value: rows[0].len().to_string(),
+                allowed: format!("{d} (the dataset's features)"),
+            });
+        }
         if inputs.silhouette_sample != 0 {
             check("silhouette_sample", inputs.silhouette_sample, 2, usize::MAX)?;
         }
@@ -90,6 +100,22 @@ impl Plan {
     /// The lineage of one task node.
     pub fn lineage(&self, task: TaskId) -> Fingerprint {
         self.lineage[task.index()]
+    }
+
+    /// Bytes the evaluation will hold at its peak, for refusing a request that cannot fit
+    /// in the browser's fixed shared memory before any work starts: the dataset, a copied
+    /// training sample, one label per row (fit or prediction), the pixels, and the
+    /// rasteriser's per-thread count and first-row buffers (8 bytes a pixel).
+    pub fn estimated_peak_bytes(&self, threads: usize) -> usize {
+        let p = &self.inputs;
+        let d = self.blobs.n_features();
+        let pixels = p.width as usize * p.height as usize;
+        let sample = if self.fits_on_sample() {
+            p.fit_sample.unwrap_or(0) * (d * 4 + 4)
+        } else {
+            0
+        };
+        self.blobs.nbytes() + sample + p.n_samples * 4 + pixels * 4 + pixels * 8 * threads.max(1)
     }
 
     /// Whether the model is fitted on a sample (and `predict` labels every row).
@@ -139,6 +165,29 @@ mod tests {
     }
 
     #[test]
+    fn peak_memory_grows_with_rows_sample_and_canvas() {
+        let base = ScenarioInputs {
+            n_samples: 1_000_000,
+            ..ScenarioInputs::default()
+        };
+        let a = Plan::new(&base).unwrap().estimated_peak_bytes(4);
+        // 1M × 2 f32 + labels (generated and fitted) = 16 MB, plus 640 × 480 pixels.
+        assert_eq!(a, 12_000_000 + 4_000_000 + 640 * 480 * (4 + 8 * 4));
+        let sampled = Plan::new(&ScenarioInputs {
+            fit_sample: Some(100_000),
+            ..base.clone()
+        })
+        .unwrap();
+        assert_eq!(sampled.estimated_peak_bytes(4), a + 1_200_000);
+        let all_rows = Plan::new(&ScenarioInputs {
+            fit_sample: Some(2_000_000),
+            ..base
+        })
+        .unwrap();
+        assert_eq!(all_rows.estimated_peak_bytes(4), a);
+    }
+
+    #[test]
     fn bad_values_are_named_before_any_work() {
         let e = Plan::new(&ScenarioInputs {
             feature_y: 2,
@@ -156,6 +205,16 @@ mod tests {
         })
         .unwrap_err();
         assert!(e.to_string().starts_with("k = 11"), "{e}");
+        let e = Plan::new(&ScenarioInputs {
+            k: 2,
+            init: Init::Centers(vec![vec![0.0; 3], vec![1.0; 3]]),
+            ..ScenarioInputs::default()
+        })
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("allowed 2 (the dataset's features)"),
+            "{e}"
+        );
         let e = Plan::new(&ScenarioInputs {
             n_samples: 0,
             ..ScenarioInputs::default()
