@@ -62,7 +62,7 @@ pub struct DatasetSummary {
     /// Chunks.
     pub n_chunks: usize,
     /// Bytes of values and labels.
-    pub nbytes: usize,
+    pub nbytes: u64,
 }
 
 impl DatasetSummary {
@@ -74,7 +74,7 @@ impl DatasetSummary {
             n_features: plan.blobs().n_features(),
             chunk_rows: p.chunk_rows,
             n_chunks: p.n_samples.div_ceil(p.chunk_rows),
-            nbytes: plan.blobs().nbytes(),
+            nbytes: plan.dataset_bytes(),
         }
     }
 }

@@ -102,20 +102,31 @@ impl Plan {
         self.lineage[task.index()]
     }
 
+    /// Bytes of the dataset's values and labels, in `u64` because on wasm32 a request may
+    /// describe more than `usize` can count (and must then be refused, not wrapped).
+    pub fn dataset_bytes(&self) -> u64 {
+        let d = self.blobs.n_features() as u64;
+        self.inputs.n_samples as u64 * (d * 4 + 4)
+    }
+
     /// Bytes the evaluation will hold at its peak, for refusing a request that cannot fit
     /// in the browser's fixed shared memory before any work starts: the dataset, a copied
     /// training sample, one label per row (fit or prediction), the pixels, and the
     /// rasteriser's per-thread count and first-row buffers (8 bytes a pixel).
-    pub fn estimated_peak_bytes(&self, threads: usize) -> usize {
+    pub fn estimated_peak_bytes(&self, threads: usize) -> u64 {
         let p = &self.inputs;
-        let d = self.blobs.n_features();
-        let pixels = p.width as usize * p.height as usize;
+        let d = self.blobs.n_features() as u64;
+        let pixels = p.width as u64 * p.height as u64;
         let sample = if self.fits_on_sample() {
-            p.fit_sample.unwrap_or(0) * (d * 4 + 4)
+            p.fit_sample.unwrap_or(0) as u64 * (d * 4 + 4)
         } else {
             0
         };
-        self.blobs.nbytes() + sample + p.n_samples * 4 + pixels * 4 + pixels * 8 * threads.max(1)
+        self.dataset_bytes()
+            + sample
+            + p.n_samples as u64 * 4
+            + pixels * 4
+            + pixels * 8 * threads.max(1) as u64
     }
 
     /// Whether the model is fitted on a sample (and `predict` labels every row).
