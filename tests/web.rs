@@ -8,8 +8,8 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use blobscale::data::BlobsParams;
-use blobscale::pipeline::frame::FrameRequest;
+use blobscale::pipeline::ScenarioInputs;
+use blobscale::web::compute;
 use common::{digest, pinned_digest, pinned_params};
 use wasm_bindgen_test::*;
 
@@ -23,29 +23,34 @@ async fn pool() -> usize {
     STARTED.get()
 }
 
+fn scenario(n_samples: usize, k: usize) -> ScenarioInputs {
+    ScenarioInputs {
+        n_samples,
+        k,
+        chunk_rows: 8_192,
+        width: 200,
+        height: 100,
+        ..ScenarioInputs::default()
+    }
+}
+
 #[wasm_bindgen_test]
 async fn worker_pool_runs_chunks_on_two_threads() {
     assert_eq!(pool().await, 2);
-    let req = FrameRequest {
-        blobs: BlobsParams::new(400_000).chunk_rows(8_192),
-        width: 200,
-        height: 100,
-    };
-    let frame = blobscale::web::jobs::run_frame(req, Arc::new(AtomicBool::new(false)))
+    let plan = compute::plan(&scenario(400_000, 4)).expect("valid scenario");
+    let outcome = compute::evaluate(plan, 0, Arc::new(AtomicBool::new(false)))
         .await
-        .expect("frame computes");
-    let busy = frame
-        .summary
-        .tasks_per_thread
-        .iter()
-        .filter(|&&n| n > 0)
-        .count();
-    assert_eq!(frame.summary.threads, 2);
-    assert_eq!(
-        busy, 2,
-        "tasks per thread {:?}",
-        frame.summary.tasks_per_thread
+        .expect("evaluation completes");
+    assert_eq!(outcome.meta.summary.threads, 2);
+    let mut per_thread = [0usize; 2];
+    for task in outcome.meta.jobs.iter().flat_map(|j| &j.tasks) {
+        per_thread[task.thread] += 1;
+    }
+    assert!(
+        per_thread.iter().all(|&n| n > 0),
+        "tasks per thread {per_thread:?}"
     );
+    assert_eq!(outcome.pixels.len(), 200 * 100 * 4);
 }
 
 #[wasm_bindgen_test]
@@ -59,17 +64,24 @@ async fn browser_generates_the_native_dataset() {
 }
 
 #[wasm_bindgen_test]
-async fn cancelled_job_reports_cancellation() {
+async fn cancelled_evaluation_reports_cancellation() {
     pool().await;
     let cancel = Arc::new(AtomicBool::new(true));
-    let req = FrameRequest {
-        blobs: BlobsParams::new(1_000_000),
-        width: 10,
-        height: 10,
-    };
-    let err = blobscale::web::jobs::run_frame(req, cancel.clone())
+    let plan = compute::plan(&scenario(1_000_000, 3)).expect("valid scenario");
+    let err = compute::evaluate(plan, 0, cancel.clone())
         .await
         .unwrap_err();
     assert!(cancel.load(Ordering::Relaxed));
     assert_eq!(err, "cancelled");
+}
+
+#[wasm_bindgen_test]
+async fn oversized_scenario_is_refused_before_any_work() {
+    let err = compute::plan(&ScenarioInputs {
+        n_samples: 150_000_000,
+        n_features: 4,
+        ..ScenarioInputs::default()
+    })
+    .unwrap_err();
+    assert!(err.contains("n_samples = 150000000 needs about"), "{err}");
 }

@@ -1,8 +1,17 @@
 //! Leptos components: they read and write signals and never compute (DESIGN §1, §6).
 
+mod charts;
+mod controls;
+mod decks;
+mod fields;
+mod format;
 mod page;
+mod pipeline_view;
 mod plot;
+mod runner;
+mod state;
 mod status_bar;
+mod task_stream;
 
 use crate::web::environment::{Flavour, cross_origin_isolated, is_window};
 

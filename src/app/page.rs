@@ -1,92 +1,78 @@
-//! The page: the seed demo's "number of clusters" slider, the canvas, the run summary and
+//! The page: parameters, the canvas, the pipeline graph, the task stream, the decks and
 //! the status bar.
-
-use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::controls::Controls;
+use super::decks::Decks;
+use super::format;
+use super::pipeline_view::PipelineView;
 use super::plot::{self, CANVAS_HEIGHT, CANVAS_WIDTH, PLOT_HEIGHT, PLOT_WIDTH};
+use super::runner;
+use super::state::{AppState, RunState, Shown, Theme};
 use super::status_bar::StatusBar;
-use crate::data::{BlobsParams, Centers};
-use crate::pipeline::frame::{Frame, FrameRequest};
-use crate::web::environment::{Flavour, cross_origin_isolated, now_ms};
-use crate::web::jobs;
-use crate::web::latest::Latest;
+use super::task_stream::TaskStream;
+use crate::data::Centers;
+use crate::pipeline::ScenarioInputs;
+use crate::web::environment::{Flavour, cross_origin_isolated};
 
-/// Points in the default dataset: W1 of the benchmarks, a million rows.
-const DEFAULT_SAMPLES: usize = 1_000_000;
-/// The slider's range, as in the Taipy + Dask demo.
-const K_RANGE: std::ops::RangeInclusive<usize> = 1..=10;
-const DEFAULT_SEED: u64 = 42;
-
-#[derive(Debug, Clone, PartialEq)]
-enum RunState {
-    Starting,
-    Running,
-    Done,
-    Failed(String),
-}
-
-impl RunState {
-    fn key(&self) -> &'static str {
-        match self {
-            RunState::Starting => "starting",
-            RunState::Running => "running",
-            RunState::Done => "done",
-            RunState::Failed(_) => "failed",
-        }
+/// The demo's starting point: W1 of the benchmarks (a million points, 2 features), five
+/// clusters on one coupled slider.
+fn default_inputs() -> ScenarioInputs {
+    ScenarioInputs {
+        n_samples: 1_000_000,
+        centers: Centers::Count(5),
+        k: 5,
+        data_seed: 42,
+        width: PLOT_WIDTH,
+        height: PLOT_HEIGHT,
+        ..ScenarioInputs::default()
     }
 }
 
-/// A completed job as the page shows it.
-#[derive(Debug, Clone)]
-struct Shown {
-    frame: Arc<Frame>,
-    k: usize,
-    started_ms: f64,
-    ended_ms: f64,
-}
-
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
+/// Machine-readable facts about the shown result, for scripts and the browser tests.
+fn result_json(state: &AppState, shown: &Shown) -> String {
+    let s = &shown.outcome.meta.summary;
+    let tasks_per_thread = state.jobs.with(|jobs| {
+        let mut per = vec![0u32; s.threads.max(1)];
+        for j in jobs.iter().filter(|j| j.evaluation == s.evaluation) {
+            for t in &j.tasks {
+                if t.thread >= per.len() {
+                    per.resize(t.thread + 1, 0);
+                }
+                per[t.thread] += 1;
+            }
         }
-        out.push(ch);
-    }
-    out
-}
-
-fn result_json(shown: &Shown, threads: Option<usize>) -> String {
-    let s = &shown.frame.summary;
-    let first = s
-        .tasks
+        per
+    });
+    let nodes: serde_json::Map<String, serde_json::Value> = s
+        .nodes
         .iter()
-        .map(|t| t.start_ms)
-        .fold(f64::INFINITY, f64::min);
-    let last = s
-        .tasks
-        .iter()
-        .map(|t| t.end_ms)
-        .fold(f64::NEG_INFINITY, f64::max);
+        .map(|n| {
+            (
+                n.task.name().to_string(),
+                serde_json::to_value(n.state).unwrap_or_default(),
+            )
+        })
+        .collect();
     serde_json::json!({
         "flavour": Flavour::current().name(),
         "cross_origin_isolated": cross_origin_isolated(),
-        "threads": threads,
-        "k": shown.k,
-        "n_samples": s.n_samples,
-        "n_features": s.n_features,
-        "n_chunks": s.n_chunks,
-        "tasks_per_thread": s.tasks_per_thread,
-        "generate_ms": s.generate_ms,
-        "render_ms": s.render_ms,
-        "job_started_ms": shown.started_ms,
-        "job_ended_ms": shown.ended_ms,
-        "tasks_started_ms": first,
-        "tasks_ended_ms": last,
-        "lit_pixels": shown.frame.pixels.chunks(4).filter(|p| p[3] > 0).count(),
+        "threads": s.threads,
+        "evaluation": s.evaluation,
+        "k": shown.inputs.k,
+        "n_samples": s.dataset.n_samples,
+        "n_features": s.dataset.n_features,
+        "n_chunks": s.dataset.n_chunks,
+        "nodes": nodes,
+        "tasks_per_thread": tasks_per_thread,
+        "inertia": s.metrics.inertia,
+        "adjusted_rand": s.metrics.adjusted_rand,
+        "n_iter": s.fit.n_iter,
+        "job_started_ms": shown.requested_ms,
+        "job_ended_ms": shown.received_ms,
+        "engine_ms": s.end_ms - s.start_ms,
+        "lit_pixels": shown.outcome.pixels.chunks(4).filter(|p| p[3] > 0).count(),
     })
     .to_string()
 }
@@ -94,137 +80,93 @@ fn result_json(shown: &Shown, threads: Option<usize>) -> String {
 /// The whole page.
 #[component]
 pub fn Page() -> impl IntoView {
-    let (k, set_k) = signal(5usize);
-    let (threads, set_threads) = signal(None::<usize>);
-    let (state, set_state) = signal(RunState::Starting);
-    let shown = RwSignal::new(None::<Shown>);
+    let state = AppState::new(default_inputs());
+    provide_context(state);
+    runner::install(state);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
 
-    let runner = Latest::new(
-        move |(req, k): (FrameRequest, usize), cancel| async move {
-            let started_ms = now_ms();
-            let result = jobs::run_frame(req, cancel).await;
-            (result, k, started_ms, now_ms())
-        },
-        move |(result, k, started_ms, ended_ms)| match result {
-            Ok(frame) => {
-                shown.set(Some(Shown {
-                    frame: Arc::new(frame),
-                    k,
-                    started_ms,
-                    ended_ms,
-                }));
-                set_state.set(RunState::Done);
-            }
-            Err(e) => set_state.set(RunState::Failed(e)),
-        },
-    );
-    let runner = StoredValue::new_local(runner);
-
-    leptos::task::spawn_local(async move {
-        #[cfg(feature = "threads")]
-        let started =
-            crate::web::pool::start(crate::web::environment::hardware_concurrency()).await;
-        #[cfg(not(feature = "threads"))]
-        let started: Result<usize, String> = Ok(1);
-        match started {
-            Ok(n) => set_threads.set(Some(n)),
-            Err(e) => set_state.set(RunState::Failed(e)),
-        }
-    });
-
-    // Every change of k, once the threads are up, asks for a new frame.
     Effect::new(move |_| {
-        if threads.get().is_none() {
-            return;
+        let theme = state.theme.get();
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute(
+                "data-theme",
+                if theme == Theme::Dark {
+                    "dark"
+                } else {
+                    "light"
+                },
+            );
         }
-        let k = k.get();
-        set_state.set(RunState::Running);
-        let req = FrameRequest {
-            blobs: BlobsParams::new(DEFAULT_SAMPLES)
-                .centers(Centers::Count(k))
-                .seed(DEFAULT_SEED),
-            width: PLOT_WIDTH,
-            height: PLOT_HEIGHT,
-        };
-        runner.with_value(|r| r.submit((req, k)));
-    });
-
-    Effect::new(move |_| {
-        if let (Some(s), Some(c)) = (shown.get(), canvas.get())
-            && let Err(e) = plot::draw(&c, &s.frame)
+        if let (Some(s), Some(c)) = (state.shown.get(), canvas.get())
+            && let Err(e) = plot::draw(&c, &s, theme)
         {
-            set_state.set(RunState::Failed(e));
+            state.run.set(RunState::Failed(e));
         }
     });
-
-    let on_k = move |ev| match event_target_value(&ev).parse::<usize>() {
-        Ok(v) if K_RANGE.contains(&v) => set_k.set(v),
-        _ => set_state.set(RunState::Failed(format!(
-            "number of clusters = {} is out of range: allowed {} ..= {}",
-            event_target_value(&ev),
-            K_RANGE.start(),
-            K_RANGE.end()
-        ))),
-    };
 
     view! {
         <header class="top">
-            <h1>"blobscale"</h1>
-            <p class="tagline">"How k-means scales — in your browser, on every core."</p>
+            <div>
+                <h1>"blobscale"</h1>
+                <p class="tagline">"How k-means scales — in your browser, on every core."</p>
+            </div>
+            <button id="theme" type="button" on:click=move |_| state.theme.update(|t| *t = if *t == Theme::Dark { Theme::Light } else { Theme::Dark })>
+                {move || if state.theme.get() == Theme::Dark { "Light theme" } else { "Dark theme" }}
+            </button>
         </header>
         <main class="layout">
-            <section class="controls" aria-label="Parameters">
-                <label for="k">"Number of clusters: " <strong id="k-value">{move || k.get()}</strong></label>
-                <input
-                    id="k"
-                    type="range"
-                    min=K_RANGE.start().to_string()
-                    max=K_RANGE.end().to_string()
-                    step="1"
-                    prop:value=move || k.get().to_string()
-                    on:input=on_k
-                />
-                <p class="hint">
-                    {format!("{} points, 2 features, seed {DEFAULT_SEED}. ", thousands(DEFAULT_SAMPLES))}
-                    "Moving the slider regenerates the blobs off the main thread."
-                </p>
-            </section>
-            <section class="figure">
-                <canvas
-                    id="plot"
-                    node_ref=canvas
-                    width=CANVAS_WIDTH.to_string()
-                    height=CANVAS_HEIGHT.to_string()
-                ></canvas>
-                <p id="status" data-state=move || state.get().key() role="status">
-                    {move || match state.get() {
-                        RunState::Starting => "Starting…".to_string(),
-                        RunState::Running => "Computing…".to_string(),
-                        RunState::Done => "Done.".to_string(),
-                        RunState::Failed(e) => format!("Error: {e}"),
-                    }}
-                </p>
-                <p id="summary">
-                    {move || shown.get().map(|s| {
-                        let f = &s.frame.summary;
-                        format!(
-                            "{} points × {} features in {} chunks: generated in {:.0} ms, drawn in {:.0} ms. Chunk tasks per thread: {}.",
-                            thousands(f.n_samples),
-                            f.n_features,
-                            f.n_chunks,
-                            f.generate_ms,
-                            f.render_ms,
-                            f.tasks_per_thread.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" · "),
-                        )
-                    })}
-                </p>
-                <details>
-                    <summary>"Run details (JSON)"</summary>
-                    <pre id="result">{move || shown.get().map(|s| result_json(&s, threads.get()))}</pre>
-                </details>
-            </section>
+            <Controls />
+            <div class="main-column">
+                <section class="figure panel">
+                    <canvas id="plot" node_ref=canvas width=CANVAS_WIDTH.to_string() height=CANVAS_HEIGHT.to_string()></canvas>
+                    <p id="status" data-state=move || state.run.get().key() role="status">
+                        {move || match state.run.get() {
+                            RunState::Starting => "Starting threads…".to_string(),
+                            RunState::Idle => "Parameters changed: press Run.".to_string(),
+                            RunState::Running => match state.live.get().filter(|l| l.progress.running) {
+                                Some(l) => format!(
+                                    "Computing {}… {}",
+                                    l.progress.task.map_or("", |t| t.name()),
+                                    if l.progress.total > 0 { format!("{} of {}", l.progress.done, l.progress.total) } else { String::new() }
+                                ),
+                                None => "Computing…".to_string(),
+                            },
+                            RunState::Done => "Done.".to_string(),
+                            RunState::Failed(e) => format!("Error: {e}"),
+                        }}
+                    </p>
+                    <p id="summary">
+                        {move || state.shown.get().map(|s| {
+                            let o = &s.outcome.meta.summary;
+                            format!(
+                                "{} points × {} features, k = {}: {} iterations, inertia {}, ARI {} — {} in the engine, {} end to end.",
+                                format::thousands(o.dataset.n_samples as u64),
+                                o.dataset.n_features,
+                                o.fit.k,
+                                o.fit.n_iter,
+                                format::score(Some(o.metrics.inertia)),
+                                format::score(Some(o.metrics.adjusted_rand)),
+                                format::ms(o.end_ms - o.start_ms),
+                                format::ms(s.received_ms - s.requested_ms),
+                            )
+                        })}
+                    </p>
+                </section>
+                <section class="panel">
+                    <h2>"Pipeline"</h2>
+                    <PipelineView />
+                    <h2>"Task stream"</h2>
+                    <TaskStream />
+                </section>
+                <Decks />
+                <section class="panel">
+                    <details>
+                        <summary>"Run details (JSON)"</summary>
+                        <pre id="result">{move || state.shown.get().map(|s| result_json(&state, &s))}</pre>
+                    </details>
+                </section>
+            </div>
         </main>
-        <StatusBar threads=threads />
+        <StatusBar />
     }
 }

@@ -2,8 +2,8 @@
 //! (DESIGN §1, §5). Nothing here computes; it moves plain Rust values between the page and
 //! the core.
 
+pub mod compute;
 pub mod environment;
-pub mod jobs;
 pub mod latest;
 
 #[cfg(feature = "threads")]

@@ -3,8 +3,8 @@
 //! Without cross-origin isolation there is no shared memory, so rayon cannot spread work
 //! over workers; computing on the page's thread would freeze it. Instead one module worker
 //! loads this same wasm module (the compiled `WebAssembly.Module` is posted to it, so
-//! nothing is fetched twice) and runs jobs; requests go in as JSON, pixels come back as a
-//! transferred buffer.
+//! nothing is fetched twice) and keeps the scenario engine; scenarios go in as JSON, the
+//! outcome comes back as JSON with the pixels in a transferred buffer.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -14,8 +14,8 @@ use futures_channel::oneshot;
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::environment::PerformanceClock;
-use crate::pipeline::frame::{Frame, FrameRequest, FrameSummary, compute_frame};
+use super::compute::{Outcome, OutcomeMeta, evaluate_here};
+use crate::pipeline::ScenarioInputs;
 
 #[wasm_bindgen]
 extern "C" {
@@ -37,14 +37,14 @@ self.onmessage = async (e) => {
     } catch (err) {
       self.postMessage({ type: 'failed', error: String(err) });
     }
-  } else if (d.type === 'frame') {
-    const r = mod.blobscale_worker_frame(d.request);
-    self.postMessage({ type: 'frame', id: d.id, ...r }, r.pixels ? [r.pixels.buffer] : []);
+  } else if (d.type === 'evaluate') {
+    const r = mod.blobscale_worker_evaluate(d.request, d.jobsFrom);
+    self.postMessage({ type: 'outcome', id: d.id, ...r }, r.pixels ? [r.pixels.buffer] : []);
   }
 };
 "#;
 
-type Reply = Result<Frame, String>;
+type Reply = Result<Outcome, String>;
 
 struct WorkerHandle {
     worker: web_sys::Worker,
@@ -95,7 +95,7 @@ fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
                     let _ = tx.send(result);
                 }
             }
-            "frame" => {
+            "outcome" => {
                 let Some(handle) = weak.upgrade() else { return };
                 let id = field(&data, "id").as_f64().unwrap_or(-1.0) as u32;
                 let Some(tx) = handle.borrow_mut().waiting.remove(&id) else {
@@ -121,11 +121,11 @@ fn decode_reply(data: &JsValue) -> Reply {
     if let Some(error) = field(data, "error").as_string() {
         return Err(error);
     }
-    let summary = field(data, "summary").as_string().unwrap_or_default();
-    let summary: FrameSummary = serde_json::from_str(&summary)
+    let meta = field(data, "meta").as_string().unwrap_or_default();
+    let meta: OutcomeMeta = serde_json::from_str(&meta)
         .map_err(|e| format!("bad reply from the compute worker: {e}"))?;
     let pixels = Uint8Array::new(&field(data, "pixels")).to_vec();
-    Ok(Frame { summary, pixels })
+    Ok(Outcome { meta, pixels })
 }
 
 async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, String> {
@@ -151,10 +151,10 @@ async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, String> {
     Ok(handle)
 }
 
-/// Sends a frame request to the worker and awaits its reply.
-pub async fn run_frame(req: FrameRequest) -> Result<Frame, String> {
+/// Sends a scenario to the worker and awaits its evaluation.
+pub async fn evaluate(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, String> {
     let handle = handle().await?;
-    let request = serde_json::to_string(&req).map_err(|e| e.to_string())?;
+    let request = serde_json::to_string(inputs).map_err(|e| e.to_string())?;
     let (tx, rx) = oneshot::channel();
     let message = Object::new();
     {
@@ -162,9 +162,10 @@ pub async fn run_frame(req: FrameRequest) -> Result<Frame, String> {
         let id = h.next_id;
         h.next_id = h.next_id.wrapping_add(1);
         h.waiting.insert(id, tx);
-        let _ = Reflect::set(&message, &"type".into(), &"frame".into());
+        let _ = Reflect::set(&message, &"type".into(), &"evaluate".into());
         let _ = Reflect::set(&message, &"id".into(), &id.into());
         let _ = Reflect::set(&message, &"request".into(), &request.into());
+        let _ = Reflect::set(&message, &"jobsFrom".into(), &(jobs_from as f64).into());
         h.worker
             .post_message(&message)
             .map_err(|e| format!("could not reach the compute worker: {e:?}"))?;
@@ -173,24 +174,22 @@ pub async fn run_frame(req: FrameRequest) -> Result<Frame, String> {
         .unwrap_or_else(|_| Err("the compute worker stopped".into()))
 }
 
-/// Worker side: computes one frame from a JSON request. Returns `{summary, pixels}` or
+/// Worker side: evaluates one scenario from its JSON inputs. Returns `{meta, pixels}` or
 /// `{error}`; never throws, so a bad request cannot take the worker down.
 #[wasm_bindgen]
-pub fn blobscale_worker_frame(request: String) -> JsValue {
+pub fn blobscale_worker_evaluate(request: String, jobs_from: f64) -> JsValue {
     let out = Object::new();
-    let result = serde_json::from_str::<FrameRequest>(&request)
+    let result = serde_json::from_str::<ScenarioInputs>(&request)
         .map_err(|e| format!("bad request: {e}"))
-        .and_then(|req| {
-            compute_frame(&req, &PerformanceClock, &|| false).map_err(|e| e.to_string())
-        });
+        .and_then(|inputs| evaluate_here(&inputs, jobs_from as u64));
     match result {
-        Ok(frame) => {
-            let summary = serde_json::to_string(&frame.summary).unwrap_or_default();
-            let _ = Reflect::set(&out, &"summary".into(), &summary.into());
+        Ok(outcome) => {
+            let meta = serde_json::to_string(&outcome.meta).unwrap_or_default();
+            let _ = Reflect::set(&out, &"meta".into(), &meta.into());
             let _ = Reflect::set(
                 &out,
                 &"pixels".into(),
-                &Uint8Array::from(&frame.pixels[..]).into(),
+                &Uint8Array::from(&outcome.pixels[..]).into(),
             );
         }
         Err(e) => {

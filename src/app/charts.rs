@@ -1,0 +1,69 @@
+//! Small SVG charts for the decks: a line for curves, bars for counts.
+
+use leptos::prelude::*;
+
+use super::format;
+
+const W: f64 = 320.0;
+const H: f64 = 120.0;
+const PAD: f64 = 26.0;
+
+/// A line through `values` (x = index), with the first and last values labelled.
+pub fn line_chart(id: &'static str, values: &[f64], x_label: &'static str) -> impl IntoView {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let n = values.len().max(2) - 1;
+    let points: String = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .map(|(i, v)| {
+            let x = PAD + (W - 2.0 * PAD) * i as f64 / n as f64;
+            let y = H - PAD - (H - 2.0 * PAD) * (v - lo) / span;
+            format!("{x:.1},{y:.1}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <svg id=id class="chart" viewBox=format!("0 0 {W} {H}") data-points=values.len().to_string()>
+            <line class="axis" x1=PAD.to_string() y1=(H - PAD).to_string() x2=(W - PAD).to_string() y2=(H - PAD).to_string() />
+            <polyline class="series" points=points />
+            <text class="axis-label" x=PAD.to_string() y="14">{format::score(values.first().copied())}</text>
+            <text class="axis-label" x=(W - PAD).to_string() y="14" text-anchor="end">{format::score(values.last().copied())}</text>
+            <text class="axis-label" x=(W / 2.0).to_string() y=(H - 6.0).to_string() text-anchor="middle">{x_label}</text>
+        </svg>
+    }
+}
+
+/// Bars of `values`, each coloured with `class_of(index)`.
+pub fn bar_chart(
+    id: &'static str,
+    values: &[f64],
+    class_of: impl Fn(usize) -> String,
+) -> impl IntoView {
+    let hi = values.iter().copied().fold(0.0, f64::max).max(1e-12);
+    let n = values.len().max(1);
+    let bw = (W - 2.0 * PAD) / n as f64;
+    let bars = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let h = (H - 2.0 * PAD) * v / hi;
+            view! {
+                <rect class=class_of(i) x=format!("{:.1}", PAD + i as f64 * bw + bw * 0.1) y=format!("{:.1}", H - PAD - h)
+                    width=format!("{:.1}", bw * 0.8) height=format!("{h:.1}")>
+                    <title>{format!("{i}: {}", format::score(Some(*v)))}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg id=id class="chart" viewBox=format!("0 0 {W} {H}") data-bars=values.len().to_string()>
+            <line class="axis" x1=PAD.to_string() y1=(H - PAD).to_string() x2=(W - PAD).to_string() y2=(H - PAD).to_string() />
+            {bars}
+            <text class="axis-label" x=PAD.to_string() y="14">{format!("max {}", format::score(Some(hi)))}</text>
+        </svg>
+    }
+}

@@ -1,0 +1,299 @@
+//! Controls for every pipeline input. Each writes one field of the scenario's inputs;
+//! out-of-range values are refused at the control with the reason.
+
+use leptos::prelude::*;
+
+use super::fields::{NumberField, Slider};
+use super::state::AppState;
+use crate::cluster::{Algorithm, Init, Oversampling, ParallelInit, Rounds};
+use crate::data::{Centers, ClusterStd};
+use crate::pipeline::ScenarioInputs;
+
+/// Dataset sizes offered by the samples slider (log scale).
+pub const SAMPLE_STEPS: [usize; 15] = [
+    1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000,
+    5_000_000, 10_000_000, 20_000_000, 50_000_000,
+];
+/// Largest k and number of true centres offered.
+pub const MAX_CLUSTERS: i64 = 30;
+const CHUNK_CHOICES: [usize; 6] = [1_024, 4_096, 16_384, 65_536, 262_144, 1_048_576];
+
+fn init_kind(init: &Init) -> &'static str {
+    match init {
+        Init::Random => "random",
+        Init::KMeansPlusPlus { .. } => "k-means++",
+        Init::KMeansParallel(p) if *p == ParallelInit::dask_ml() => "dask-ml",
+        Init::KMeansParallel(_) => "k-means||",
+        Init::Centers(_) => "explicit",
+    }
+}
+
+fn parallel(inputs: &ScenarioInputs) -> Option<ParallelInit> {
+    match &inputs.init {
+        Init::KMeansParallel(p) if *p != ParallelInit::dask_ml() => Some(*p),
+        _ => None,
+    }
+}
+
+fn centre_count(inputs: &ScenarioInputs) -> usize {
+    match &inputs.centers {
+        Centers::Count(c) => *c,
+        Centers::Points(p) => p.len(),
+    }
+}
+
+/// A fresh seed from the browser's random source.
+fn new_seed() -> u64 {
+    (js_sys::Math::random() * 1e9).floor() as u64
+}
+
+/// The parameter panel.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let inputs = state.inputs;
+    let edit = move |f: &dyn Fn(&mut ScenarioInputs)| inputs.update(|i| f(i));
+
+    let samples_index = Signal::derive(move || {
+        let n = inputs.with(|i| i.n_samples);
+        SAMPLE_STEPS
+            .iter()
+            .position(|&s| s >= n)
+            .unwrap_or(SAMPLE_STEPS.len() - 1) as i64
+    });
+    let k_label = Signal::derive(move || {
+        if state.coupled.get() {
+            "Number of clusters (true centres and k)".to_string()
+        } else {
+            "k (clusters to find)".to_string()
+        }
+    });
+
+    view! {
+        <section class="controls panel" aria-label="Parameters">
+            <h2>"Dataset"</h2>
+            <Slider
+                id="samples"
+                label=Signal::derive(|| "Samples".to_string())
+                min=0
+                max={SAMPLE_STEPS.len() as i64 - 1}
+                value=samples_index
+                display=Signal::derive(move || super::format::thousands(inputs.with(|i| i.n_samples) as u64))
+                set=Callback::new(move |v: i64| edit(&|i| i.n_samples = SAMPLE_STEPS[v as usize]))
+            />
+            <NumberField
+                id="n-features"
+                label="Features"
+                min=1.0
+                max=Signal::derive(|| 256.0)
+                step="1"
+                integer=true
+                value=Signal::derive(move || inputs.with(|i| i.n_features) as f64)
+                set=Callback::new(move |v: f64| edit(&|i| {
+                    i.n_features = v as usize;
+                    i.feature_x = i.feature_x.min(i.n_features - 1);
+                    i.feature_y = i.feature_y.min(i.n_features - 1);
+                }))
+            />
+            <Show when=move || !state.coupled.get()>
+                <Slider
+                    id="centers"
+                    label=Signal::derive(|| "True centres".to_string())
+                    min=1
+                    max=MAX_CLUSTERS
+                    value=Signal::derive(move || inputs.with(centre_count) as i64)
+                    display=Signal::derive(move || inputs.with(centre_count).to_string())
+                    set=Callback::new(move |v: i64| edit(&|i| i.centers = Centers::Count(v as usize)))
+                />
+            </Show>
+            <Slider
+                id="cluster-std"
+                label=Signal::derive(|| "Cluster std".to_string())
+                min=1
+                max=50
+                value=Signal::derive(move || inputs.with(|i| match i.cluster_std { ClusterStd::Scalar(s) => (s * 10.0).round() as i64, _ => 10 }))
+                display=Signal::derive(move || inputs.with(|i| match &i.cluster_std { ClusterStd::Scalar(s) => format!("{s:.1}"), _ => "per centre".into() }))
+                set=Callback::new(move |v: i64| edit(&|i| i.cluster_std = ClusterStd::Scalar(v as f64 / 10.0)))
+            />
+            <div class="row">
+                <NumberField
+                    id="data-seed"
+                    label="Data seed"
+                    min=0.0
+                    max=Signal::derive(|| 9_007_199_254_740_991.0)
+                    step="1"
+                    integer=true
+                    value=Signal::derive(move || inputs.with(|i| i.data_seed) as f64)
+                    set=Callback::new(move |v: f64| edit(&|i| i.data_seed = v as u64))
+                />
+                <button id="new-seed" type="button" on:click=move |_| { let s = new_seed(); edit(&|i| i.data_seed = s) }>"New seed"</button>
+            </div>
+            <div class="field">
+                <label for="chunk-rows">"Rows per chunk"</label>
+                <select id="chunk-rows" on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<usize>() { edit(&|i| i.chunk_rows = v) }
+                }>
+                    {CHUNK_CHOICES.iter().map(|&c| view! {
+                        <option value=c.to_string() selected=move || inputs.with(|i| i.chunk_rows == c)>{super::format::thousands(c as u64)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+
+            <h2>"k-means"</h2>
+            <label class="check">
+                <input id="coupled" type="checkbox" prop:checked=move || state.coupled.get()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        state.coupled.set(on);
+                        if on { edit(&|i| i.centers = Centers::Count(i.k)) }
+                    } />
+                " One slider for centres and k (as in the demo)"
+            </label>
+            <Slider
+                id="k"
+                label=k_label
+                min=1
+                max=MAX_CLUSTERS
+                value=Signal::derive(move || inputs.with(|i| i.k) as i64)
+                display=Signal::derive(move || inputs.with(|i| i.k).to_string())
+                set=Callback::new(move |v: i64| {
+                    let coupled = state.coupled.get_untracked();
+                    edit(&|i| {
+                        i.k = v as usize;
+                        if coupled { i.centers = Centers::Count(v as usize) }
+                    })
+                })
+            />
+            <div class="field">
+                <label for="init">"Seeding"</label>
+                <select id="init" on:change=move |ev| {
+                    let init = match event_target_value(&ev).as_str() {
+                        "random" => Init::Random,
+                        "k-means++" => Init::KMeansPlusPlus { n_local_trials: None },
+                        "dask-ml" => Init::KMeansParallel(ParallelInit::dask_ml()),
+                        _ => Init::KMeansParallel(ParallelInit::default()),
+                    };
+                    edit(&|i| i.init = init.clone())
+                }>
+                    {[("k-means||", "k-means|| (Spark, ℓ = 2k)"), ("dask-ml", "k-means|| as dask-ml (ℓ = 2)"), ("k-means++", "k-means++ (scikit-learn)"), ("random", "random rows")]
+                        .into_iter()
+                        .map(|(v, text)| view! { <option value=v selected=move || inputs.with(|i| init_kind(&i.init) == v)>{text}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <Show when=move || inputs.with(parallel).is_some()>
+                <div class="row">
+                    <NumberField
+                        id="oversampling"
+                        label="ℓ / k"
+                        min=0.1
+                        max=Signal::derive(|| 100.0)
+                        step="0.5"
+                        integer=false
+                        value=Signal::derive(move || inputs.with(|i| match parallel(i).map(|p| p.oversampling) { Some(Oversampling::PerCluster(f)) => f, _ => 2.0 }))
+                        set=Callback::new(move |v: f64| edit(&|i| if let Some(mut p) = parallel(i) { p.oversampling = Oversampling::PerCluster(v); i.init = Init::KMeansParallel(p) }))
+                    />
+                    <NumberField
+                        id="rounds"
+                        label="Rounds"
+                        min=1.0
+                        max=Signal::derive(|| 50.0)
+                        step="1"
+                        integer=true
+                        value=Signal::derive(move || inputs.with(|i| match parallel(i).map(|p| p.rounds) { Some(Rounds::Fixed(r)) => r as f64, _ => 5.0 }))
+                        set=Callback::new(move |v: f64| edit(&|i| if let Some(mut p) = parallel(i) { p.rounds = Rounds::Fixed(v as usize); i.init = Init::KMeansParallel(p) }))
+                    />
+                </div>
+            </Show>
+            <div class="field">
+                <label for="algorithm">"Algorithm"</label>
+                <select id="algorithm" on:change=move |ev| {
+                    let a = if event_target_value(&ev) == "hamerly" { Algorithm::Hamerly } else { Algorithm::Lloyd };
+                    edit(&|i| i.algorithm = a)
+                }>
+                    <option value="lloyd" selected=move || inputs.with(|i| i.algorithm == Algorithm::Lloyd)>"Lloyd"</option>
+                    <option value="hamerly" selected=move || inputs.with(|i| i.algorithm == Algorithm::Hamerly)>"Hamerly (same labels, fewer distances)"</option>
+                </select>
+            </div>
+            <div class="row">
+                <NumberField
+                    id="max-iter"
+                    label="max_iter"
+                    min=1.0
+                    max=Signal::derive(|| 10_000.0)
+                    step="1"
+                    integer=true
+                    value=Signal::derive(move || inputs.with(|i| i.max_iter) as f64)
+                    set=Callback::new(move |v: f64| edit(&|i| i.max_iter = v as usize))
+                />
+                <NumberField
+                    id="tol"
+                    label="tol"
+                    min=0.0
+                    max=Signal::derive(|| 1.0)
+                    step="any"
+                    integer=false
+                    value=Signal::derive(move || inputs.with(|i| i.tol))
+                    set=Callback::new(move |v: f64| edit(&|i| i.tol = v))
+                />
+            </div>
+            <NumberField
+                id="kmeans-seed"
+                label="k-means seed"
+                min=0.0
+                max=Signal::derive(|| 9_007_199_254_740_991.0)
+                step="1"
+                integer=true
+                value=Signal::derive(move || inputs.with(|i| i.kmeans_seed) as f64)
+                set=Callback::new(move |v: f64| edit(&|i| i.kmeans_seed = v as u64))
+            />
+            <label class="check">
+                <input id="fit-sample-on" type="checkbox" prop:checked=move || inputs.with(|i| i.fit_sample.is_some())
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        edit(&|i| i.fit_sample = on.then(|| (i.n_samples / 10).max(1_000).min(i.n_samples)))
+                    } />
+                " Fit on a sample, predict every row"
+            </label>
+            <Show when=move || inputs.with(|i| i.fit_sample.is_some())>
+                <NumberField
+                    id="fit-sample"
+                    label="Sample rows"
+                    min=1.0
+                    max=Signal::derive(move || inputs.with(|i| i.n_samples) as f64)
+                    step="1"
+                    integer=true
+                    value=Signal::derive(move || inputs.with(|i| i.fit_sample.unwrap_or(0)) as f64)
+                    set=Callback::new(move |v: f64| edit(&|i| i.fit_sample = Some(v as usize)))
+                />
+            </Show>
+
+            <h2>"View"</h2>
+            <div class="row">
+                {[("feature-x", "x feature", true), ("feature-y", "y feature", false)].into_iter().map(|(id, label, is_x)| view! {
+                    <div class="field">
+                        <label for=id>{label}</label>
+                        <select id=id on:change=move |ev| {
+                            if let Ok(f) = event_target_value(&ev).parse::<usize>() {
+                                edit(&|i| if is_x { i.feature_x = f } else { i.feature_y = f })
+                            }
+                        }>
+                            {move || (0..inputs.with(|i| i.n_features)).map(|f| view! {
+                                <option value=f.to_string() selected=move || inputs.with(|i| if is_x { i.feature_x == f } else { i.feature_y == f })>{format!("feature {f}")}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                }).collect_view()}
+            </div>
+
+            <div class="run-row">
+                <label class="check">
+                    <input id="auto-run" type="checkbox" prop:checked=move || state.auto_run.get()
+                        on:change=move |ev| state.auto_run.set(event_target_checked(&ev)) />
+                    " Run on change"
+                </label>
+                <button id="run" type="button" class="primary" on:click=move |_| state.run_requests.update(|n| *n += 1)>"Run"</button>
+            </div>
+        </section>
+    }
+}

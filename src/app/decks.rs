@@ -1,0 +1,166 @@
+//! Decks (Flyte Decks): one panel per task node with what that node produced — tables,
+//! curves and bars — opened by clicking the node in the pipeline graph.
+
+use leptos::prelude::*;
+
+use super::charts::{bar_chart, line_chart};
+use super::format;
+use super::state::{AppState, Shown};
+use crate::cluster::Convergence;
+use crate::pipeline::graph::TaskId;
+use crate::pipeline::job::JobStatus;
+
+fn row(name: &'static str, value: String) -> impl IntoView {
+    view! { <tr><th scope="row">{name}</th><td>{value}</td></tr> }
+}
+
+fn centres_table(id: &'static str, centres: &[[f64; 2]], fx: usize, fy: usize) -> impl IntoView {
+    view! {
+        <table id=id class="centres">
+            <thead><tr><th>"#"</th><th>{format!("feature {fx}")}</th><th>{format!("feature {fy}")}</th></tr></thead>
+            <tbody>
+                {centres.iter().enumerate().map(|(i, c)| view! {
+                    <tr><td><span class=format!("swatch cluster-{}", i % 20)></span>{i.to_string()}</td><td>{format!("{:.4}", c[0])}</td><td>{format!("{:.4}", c[1])}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+fn deck_body(task: TaskId, shown: &Shown, job_line: String) -> AnyView {
+    let s = &shown.outcome.meta.summary;
+    let d = &s.dataset;
+    let f = &s.fit;
+    let m = &s.metrics;
+    let report = s.node(task);
+    let header = view! {
+        <p class="deck-meta">{format!("{:?} · {} · {}", report.state, format::ms(report.ms), job_line)}</p>
+    };
+    let body = match task {
+        TaskId::Generate => view! {
+            <table class="facts">
+                {row("samples", format::thousands(d.n_samples as u64))}
+                {row("features", d.n_features.to_string())}
+                {row("chunks", format!("{} × {} rows", d.n_chunks, format::thousands(d.chunk_rows as u64)))}
+                {row("memory", format::bytes(d.nbytes as u64))}
+                {row("data seed", shown.inputs.data_seed.to_string())}
+            </table>
+            <h4>"True centres"</h4>
+            {s.view.as_ref().map(|v| centres_table("deck-true-centres", &v.true_centres, v.feature_x, v.feature_y))}
+        }.into_any(),
+        TaskId::Sample => view! {
+            <table class="facts">
+                {row("fitted on", format!("{} of {} rows", format::thousands(f.trained_on as u64), format::thousands(d.n_samples as u64)))}
+                {row("mode", if f.trained_on < d.n_samples { "seeded sample, then predict every row (dask-ml ParallelPostFit)".into() } else { "whole dataset".to_string() })}
+            </table>
+        }.into_any(),
+        TaskId::Seed => {
+            let st = &f.seeding;
+            let candidates: Vec<f64> = st.candidates_per_round.iter().map(|&c| c as f64).collect();
+            view! {
+                <table class="facts">
+                    {row("method", st.method.clone())}
+                    {row("rounds", st.candidates_per_round.len().saturating_sub(1).to_string())}
+                    {row("distinct candidates", format::thousands(st.n_candidates as u64))}
+                    {row("padded at random", st.padded.to_string())}
+                    {row("recluster inertia", format::score(st.recluster_inertia))}
+                </table>
+                <h4>"Candidates per round"</h4>
+                {bar_chart("deck-candidates", &candidates, |_| "bar-plain".to_string())}
+                <h4>"Cost φ after each round"</h4>
+                {line_chart("deck-seed-cost", &st.cost_per_round, "round")}
+            }.into_any()
+        }
+        TaskId::Fit => {
+            let sizes: Vec<f64> = m.cluster_sizes.iter().map(|&c| c as f64).collect();
+            view! {
+                <table class="facts">
+                    {row("k", f.k.to_string())}
+                    {row("iterations", f.n_iter.to_string())}
+                    {row("stopped by", match f.convergence {
+                        Convergence::Strict => "no label changed".to_string(),
+                        Convergence::Tolerance => format!("centre shift ≤ tol ({})", shown.inputs.tol),
+                        Convergence::MaxIter => format!("max_iter ({})", shown.inputs.max_iter),
+                    })}
+                    {row("inertia (training rows)", format::score(Some(f.inertia)))}
+                    {row("empty clusters relocated", f.relocated.to_string())}
+                </table>
+                <h4>"Convergence: inertia per iteration"</h4>
+                {line_chart("deck-convergence", &f.inertia_curve, "iteration")}
+                <h4>"Cluster sizes"</h4>
+                {bar_chart("deck-sizes", &sizes, |i| format!("cluster-{}", i % 20))}
+                <h4>"Centroids"</h4>
+                {s.view.as_ref().map(|v| centres_table("deck-centroids", &v.fitted_centres, v.feature_x, v.feature_y))}
+            }.into_any()
+        }
+        TaskId::Predict => view! {
+            <table class="facts">
+                {row("rows labelled", format::thousands(d.n_samples as u64))}
+                {row("how", if f.trained_on < d.n_samples { "chunk-parallel predict against the fitted centres".to_string() } else { "labels come from the fit itself".to_string() })}
+            </table>
+        }.into_any(),
+        TaskId::Metrics => view! {
+            <table id="deck-metrics" class="facts">
+                {row("inertia", format::score(Some(m.inertia)))}
+                {row("adjusted Rand index (vs true blobs)", format::score(Some(m.adjusted_rand)))}
+                {row("silhouette (sample)", format::score(m.silhouette))}
+                {row("Calinski–Harabasz", format::score(m.calinski_harabasz))}
+                {row("Davies–Bouldin", format::score(m.davies_bouldin))}
+            </table>
+        }.into_any(),
+        TaskId::Render => view! {
+            <table class="facts">
+                {s.view.as_ref().map(|v| view! {
+                    {row("plot area", format!("{} × {} px", v.viewport.width, v.viewport.height))}
+                    {row("x range", format!("{:.3} … {:.3}", v.viewport.x.0, v.viewport.x.1))}
+                    {row("y range", format!("{:.3} … {:.3}", v.viewport.y.0, v.viewport.y.1))}
+                })}
+                {row("points drawn", format::thousands(d.n_samples as u64))}
+            </table>
+        }.into_any(),
+    };
+    view! { {header} {body} }.into_any()
+}
+
+/// The open deck, with a tab per node.
+#[component]
+pub fn Decks() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section class="decks panel" aria-label="Decks">
+            <div class="tabs" role="tablist">
+                {TaskId::ALL.into_iter().map(|t| view! {
+                    <button type="button" role="tab" id=format!("deck-tab-{}", t.name())
+                        aria-selected=move || (state.deck.get() == t).to_string()
+                        class:active=move || state.deck.get() == t
+                        on:click=move |_| state.deck.set(t)>{t.name()}</button>
+                }).collect_view()}
+            </div>
+            <div id="deck" class="deck" data-deck=move || state.deck.get().name()>
+                {move || {
+                    let task = state.deck.get();
+                    match state.shown.get() {
+                        None => view! { <p class="muted">"Nothing computed yet."</p> }.into_any(),
+                        Some(shown) => {
+                            let job_line = state.jobs.with(|jobs| {
+                                let id = shown.outcome.meta.summary.node(task).job;
+                                jobs.iter().find(|j| Some(j.id) == id).map_or("no job".to_string(), |j| {
+                                    let status = match &j.status {
+                                        JobStatus::Running => "running".to_string(),
+                                        JobStatus::Completed { backdated: true } => "completed, backdated".to_string(),
+                                        JobStatus::Completed { .. } => "completed".to_string(),
+                                        JobStatus::Reused => "reused from cache".to_string(),
+                                        JobStatus::Cancelled => "cancelled".to_string(),
+                                        JobStatus::Failed { message } => format!("failed: {message}"),
+                                    };
+                                    format!("job {} {status}, {} chunk tasks", j.id, j.tasks.len() as u64 + j.dropped_tasks)
+                                })
+                            });
+                            deck_body(task, &shown, job_line)
+                        }
+                    }
+                }}
+            </div>
+        </section>
+    }
+}

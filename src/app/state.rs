@@ -1,0 +1,129 @@
+//! The page's signals, shared through Leptos context. Components read and write these;
+//! only [`super::runner`] talks to the compute bridge.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::pipeline::ScenarioInputs;
+use crate::pipeline::graph::TaskId;
+use crate::pipeline::job::JobRecord;
+use crate::web::compute::{Live, Outcome};
+
+/// Jobs the page keeps for its log and task stream.
+pub const KEPT_JOBS: usize = 200;
+
+/// Where the current request is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunState {
+    /// Threads are starting.
+    Starting,
+    /// Waiting for the Run button (auto-run off and inputs changed).
+    Idle,
+    /// An evaluation is running.
+    Running,
+    /// The shown outcome is current.
+    Done,
+    /// The last request failed.
+    Failed(String),
+}
+
+impl RunState {
+    /// `data-state` value for styling and tests.
+    pub fn key(&self) -> &'static str {
+        match self {
+            RunState::Starting => "starting",
+            RunState::Idle => "idle",
+            RunState::Running => "running",
+            RunState::Done => "done",
+            RunState::Failed(_) => "failed",
+        }
+    }
+}
+
+/// Light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Dark text on light panels.
+    Light,
+    /// Light text on dark panels.
+    Dark,
+}
+
+/// A completed evaluation with the page-side times of its request.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// The outcome.
+    pub outcome: Arc<Outcome>,
+    /// The inputs it was computed for.
+    pub inputs: ScenarioInputs,
+    /// When the page sent the request (ms since the epoch, page clock).
+    pub requested_ms: f64,
+    /// When the page received the result.
+    pub received_ms: f64,
+}
+
+/// Every signal of the page.
+#[derive(Debug, Clone, Copy)]
+pub struct AppState {
+    /// The scenario being edited: every pipeline input.
+    pub inputs: RwSignal<ScenarioInputs>,
+    /// Run on every change (otherwise the Run button does).
+    pub auto_run: RwSignal<bool>,
+    /// The demo's coupling: one slider sets both the true centres and k.
+    pub coupled: RwSignal<bool>,
+    /// Threads in the compute pool, once started.
+    pub threads: RwSignal<Option<usize>>,
+    /// State of the current request.
+    pub run: RwSignal<RunState>,
+    /// The last completed evaluation.
+    pub shown: RwSignal<Option<Shown>>,
+    /// Recent jobs, oldest first.
+    pub jobs: RwSignal<Vec<JobRecord>>,
+    /// Live progress while running (threaded build).
+    pub live: RwSignal<Option<Live>>,
+    /// The deck that is open.
+    pub deck: RwSignal<TaskId>,
+    /// Colour theme.
+    pub theme: RwSignal<Theme>,
+    /// Bumped to ask for a run (the Run button).
+    pub run_requests: RwSignal<u64>,
+}
+
+impl AppState {
+    /// Fresh state with the demo's defaults.
+    pub fn new(inputs: ScenarioInputs) -> Self {
+        Self {
+            inputs: RwSignal::new(inputs),
+            auto_run: RwSignal::new(true),
+            coupled: RwSignal::new(true),
+            threads: RwSignal::new(None),
+            run: RwSignal::new(RunState::Starting),
+            shown: RwSignal::new(None),
+            jobs: RwSignal::new(Vec::new()),
+            live: RwSignal::new(None),
+            deck: RwSignal::new(TaskId::Fit),
+            theme: RwSignal::new(Theme::Light),
+            run_requests: RwSignal::new(0),
+        }
+    }
+
+    /// Adds jobs to the kept log, replacing records of the same id (a running job's record
+    /// is superseded by its final one).
+    pub fn merge_jobs(&self, new: Vec<JobRecord>) {
+        if new.is_empty() {
+            return;
+        }
+        self.jobs.update(|jobs| {
+            for job in new {
+                match jobs.iter_mut().find(|j| j.id == job.id) {
+                    Some(old) => *old = job,
+                    None => jobs.push(job),
+                }
+            }
+            jobs.sort_by_key(|j| j.id);
+            let excess = jobs.len().saturating_sub(KEPT_JOBS);
+            jobs.drain(..excess);
+        });
+    }
+}

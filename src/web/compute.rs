@@ -1,0 +1,190 @@
+//! Evaluating scenarios off the main thread and reading their progress.
+//!
+//! Threaded build: one [`Engine`] lives in shared memory; an evaluation is `rayon::spawn`ed
+//! onto the worker pool and the page awaits a oneshot (wasm-bindgen's raytrace-parallel
+//! pattern), while it reads progress and running jobs with atomics and `try_lock`s on every
+//! animation frame. Single-threaded build: the engine lives in the dedicated worker
+//! ([`super::st_worker`]) and each request comes back with its jobs. The page never
+//! computes either way.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use serde::{Deserialize, Serialize};
+
+use crate::pipeline::job::JobRecord;
+use crate::pipeline::memo_store::MemoryUse;
+use crate::pipeline::progress::ProgressSnapshot;
+use crate::pipeline::{Engine, EvaluationSummary, Plan, ScenarioInputs};
+
+/// The memo store's default budget: a few 10M-row datasets with their labels.
+pub const MEMO_BUDGET_BYTES: usize = 1 << 30;
+/// wasm32's memory ceiling (the threaded build's `--max-memory`).
+pub const WASM_MEMORY_LIMIT: u64 = 4 << 30;
+
+/// What one evaluation gives the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeMeta {
+    /// Everything the page shows but the pixels.
+    pub summary: EvaluationSummary,
+    /// Jobs logged since the id the request named (the evaluation's own and any before).
+    pub jobs: Vec<JobRecord>,
+    /// The memo store's use after the evaluation.
+    pub memory: MemoryUse,
+}
+
+/// A finished evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Summary, jobs, memory.
+    pub meta: OutcomeMeta,
+    /// The plot area's RGBA pixels.
+    pub pixels: Vec<u8>,
+}
+
+/// Bytes an evaluation of `plan` may hold at once: the dataset, two label vectors and the
+/// picture. The page refuses scenarios whose estimate does not fit before any work starts.
+pub fn estimated_bytes(plan: &Plan) -> u64 {
+    let n = plan.inputs().n_samples as u64;
+    let picture = plan.inputs().width as u64 * plan.inputs().height as u64 * 4;
+    plan.blobs().nbytes() as u64 + 8 * n + picture
+}
+
+/// Checks the inputs and that the scenario fits in wasm memory.
+pub fn plan(inputs: &ScenarioInputs) -> Result<Plan, String> {
+    let plan = Plan::new(inputs).map_err(|e| e.to_string())?;
+    let need = estimated_bytes(&plan);
+    let room = WASM_MEMORY_LIMIT - wasm_memory_bytes().min(WASM_MEMORY_LIMIT) + memo_used();
+    if need > room {
+        return Err(format!(
+            "n_samples = {} needs about {} MiB, but only {} MiB of the browser's {} MiB of wasm memory are free: choose fewer samples or features",
+            inputs.n_samples,
+            need >> 20,
+            room >> 20,
+            WASM_MEMORY_LIMIT >> 20
+        ));
+    }
+    Ok(plan)
+}
+
+/// Bytes of wasm memory this module has grown to.
+pub fn wasm_memory_bytes() -> u64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| js_sys::Reflect::get(&m.buffer(), &"byteLength".into()).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0) as u64
+}
+
+fn memo_used() -> u64 {
+    live().map_or(0, |l| l.memory.used_bytes as u64)
+}
+
+/// Live state for the page's animation frames.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Live {
+    /// Progress of the running evaluation.
+    pub progress: ProgressSnapshot,
+    /// The memo store's use.
+    pub memory: MemoryUse,
+}
+
+#[cfg(feature = "threads")]
+fn engine() -> &'static Arc<Engine> {
+    use std::sync::OnceLock;
+
+    use super::environment::PerformanceClock;
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    ENGINE.get_or_init(|| Arc::new(Engine::new(Arc::new(PerformanceClock), MEMO_BUDGET_BYTES)))
+}
+
+/// Progress and memory, read without blocking (threaded build); `None` where the engine
+/// is in another worker or busy this instant.
+#[cfg(feature = "threads")]
+pub fn live() -> Option<Live> {
+    let e = engine();
+    Some(Live {
+        progress: e.progress(),
+        memory: e.try_memory()?,
+    })
+}
+
+/// Jobs with id ≥ `from_id`, read without blocking (threaded build).
+#[cfg(feature = "threads")]
+pub fn jobs_since(from_id: u64) -> Option<Vec<JobRecord>> {
+    engine().try_jobs(from_id)
+}
+
+/// Evaluates `plan` on the worker pool. Setting `cancel` stops it at the next chunk or
+/// iteration.
+#[cfg(feature = "threads")]
+pub async fn evaluate(
+    plan: Plan,
+    jobs_from: u64,
+    cancel: Arc<AtomicBool>,
+) -> Result<Outcome, String> {
+    let e = engine().clone();
+    let ticket = e.submit(plan);
+    let (tx, rx) = futures_channel::oneshot::channel();
+    rayon::spawn(move || {
+        let result = e.evaluate(&ticket, &cancel).map(|ev| Outcome {
+            meta: OutcomeMeta {
+                summary: ev.summary,
+                jobs: e.jobs().into_iter().filter(|j| j.id >= jobs_from).collect(),
+                memory: e.memory(),
+            },
+            pixels: ev.pixels,
+        });
+        let _ = tx.send(result.map_err(|err| err.to_string()));
+    });
+    rx.await.unwrap_or_else(|_| Err("cancelled".into()))
+}
+
+/// Progress lives in the compute worker, which posts no updates mid-job.
+#[cfg(not(feature = "threads"))]
+pub fn live() -> Option<Live> {
+    None
+}
+
+/// Jobs are returned with each outcome instead.
+#[cfg(not(feature = "threads"))]
+pub fn jobs_since(_from_id: u64) -> Option<Vec<JobRecord>> {
+    None
+}
+
+/// Evaluates `plan` in the compute worker; a newer request waits for this one
+/// ([`super::latest`] keeps only the newest waiting).
+#[cfg(not(feature = "threads"))]
+pub async fn evaluate(
+    plan: Plan,
+    jobs_from: u64,
+    _cancel: Arc<AtomicBool>,
+) -> Result<Outcome, String> {
+    super::st_worker::evaluate(plan.inputs(), jobs_from).await
+}
+
+/// Worker side of the single-threaded build: the engine of this thread.
+#[cfg(not(feature = "threads"))]
+pub(crate) fn evaluate_here(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, String> {
+    use super::environment::PerformanceClock;
+    thread_local! {
+        static ENGINE: Engine = Engine::new(Arc::new(PerformanceClock), MEMO_BUDGET_BYTES);
+    }
+    let plan = Plan::new(inputs).map_err(|e| e.to_string())?;
+    ENGINE.with(|e| {
+        let ticket = e.submit(plan);
+        let ev = e
+            .evaluate(&ticket, &AtomicBool::new(false))
+            .map_err(|err| err.to_string())?;
+        Ok(Outcome {
+            meta: OutcomeMeta {
+                summary: ev.summary,
+                jobs: e.jobs().into_iter().filter(|j| j.id >= jobs_from).collect(),
+                memory: e.memory(),
+            },
+            pixels: ev.pixels,
+        })
+    })
+}
