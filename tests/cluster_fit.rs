@@ -9,6 +9,7 @@ fn blobs(n: usize, d: usize, c: usize, seed: u64) -> Blobs {
     BlobsParams::new(n)
         .n_features(d)
         .centers(Centers::Count(c))
+        .center_box(-40.0, 40.0)
         .seed(seed)
         .chunk_rows(1000)
         .check()
@@ -63,8 +64,14 @@ fn convergence_curve_does_not_increase() {
         assert!(w[1] <= w[0] * (1.0 + 1e-12), "{:?}", fit.inertia_curve);
     }
     assert_eq!(fit.convergence, Convergence::Strict);
-    // After strict convergence the last assignment cost is the inertia.
-    assert_eq!(*fit.inertia_curve.last().unwrap(), fit.inertia);
+    // After strict convergence the last assignment cost is the inertia (the curve comes
+    // from the exact sums by an identity, the inertia from exact distances).
+    let last = *fit.inertia_curve.last().unwrap();
+    assert!(
+        (last - fit.inertia).abs() <= 1e-12 * fit.inertia,
+        "{last} vs {}",
+        fit.inertia
+    );
 }
 
 #[test]

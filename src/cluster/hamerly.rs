@@ -4,13 +4,14 @@
 //! centre to the nearest other centre, no other centre can be closer and the row skips
 //! the k-centre kernel.
 //!
-//! To give exactly plain Lloyd's labels, the distance to the own centre is always
-//! recomputed exactly (so the cost curve and sums are the same as Lloyd's), and a row only
+//! To give exactly plain Lloyd's labels, the distance to the own centre is recomputed
+//! exactly (it doubles as the upper bound, so no upper bound is stored), and a row only
 //! skips when its centre wins by a relative margin far above `f64` rounding, so the exact
-//! argmin is certainly the same centre. Bounds are stored as `f32` rounded downwards.
+//! argmin is certainly the same centre. Lower bounds are stored as `f32` rounded down.
 
 use rayon::prelude::*;
 
+use super::assign_pass::Pass;
 use super::kernel::{CentreSet, LANES, Nearest, sq_dist};
 use super::partial_sums::{PartialSums, Scales};
 use crate::data::ChunkedMatrix;
@@ -89,7 +90,8 @@ fn store_lower(l: f64) -> f32 {
     ((l * (1.0 - 1e-6)) as f32).max(0.0)
 }
 
-/// A Hamerly pass: labels (`u32::MAX` = none yet) and `lower` bounds are updated in place.
+/// A Hamerly pass: labels (`u32::MAX` = none yet) and `lower` bounds are updated in
+/// place; `pass` is [`Pass::Full`] or [`Pass::Delta`] as for [`assign_pass`](super::assign_pass::assign_pass).
 #[allow(clippy::too_many_arguments)]
 pub fn hamerly_pass(
     x: &ChunkedMatrix,
@@ -99,6 +101,7 @@ pub fn hamerly_pass(
     labels: &mut [u32],
     lower: &mut [f32],
     scales: &Scales,
+    pass: Pass,
     monitor: &dyn Monitor,
 ) -> Result<PartialSums, Cancelled> {
     let (k, d) = (cs.k(), cs.d());
@@ -116,6 +119,23 @@ pub fn hamerly_pass(
                 let mut scratch = cs.scratch();
                 let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
                 let weight = |r: usize| w.map_or(1.0, |w| w[r]);
+                // Records row r's label; in a delta pass only a change moves sums.
+                let settle = |p: &mut PartialSums, lab: &mut [u32], r: usize, label: u32| {
+                    let old = lab[r];
+                    if old != label {
+                        p.changed += 1;
+                        if pass == Pass::Delta {
+                            p.add_row(scales, chunk.row(r), weight(r), old, -1.0);
+                        }
+                        lab[r] = label;
+                        if pass == Pass::Delta {
+                            p.add_row(scales, chunk.row(r), weight(r), label, 1.0);
+                        }
+                    }
+                    if pass == Pass::Full {
+                        p.add_row(scales, chunk.row(r), weight(r), label, 1.0);
+                    }
+                };
                 let mut pending = [0usize; LANES];
                 let mut n_pending = 0;
                 let mut out = [Nearest::default(); LANES];
@@ -127,24 +147,20 @@ pub fn hamerly_pass(
                         }
                         cs.nearest_block(&block[..pending.len()], &mut scratch, &mut out);
                         for (l, &r) in pending.iter().enumerate() {
-                            let o = out[l];
-                            p.changed += (lab[r] != o.label) as u64;
-                            lab[r] = o.label;
-                            low[r] = store_lower(o.second_lb.sqrt());
-                            p.add(scales, chunk.row(r), weight(r), o.label, o.dist);
+                            low[r] = store_lower(out[l].second_lb.sqrt());
+                            settle(p, lab, r, out[l].label);
                         }
                     };
                 for r in 0..chunk.rows() {
                     let a = lab[r];
                     if a != u32::MAX {
                         let a = a as usize;
-                        let row = chunk.row(r);
-                        let dist = sq_dist(row, cs.row(a));
+                        let dist = sq_dist(chunk.row(r), cs.row(a));
                         let upper = dist.sqrt() * (1.0 + SKIP_MARGIN);
                         let l = low[r] as f64 - motion.max_other_shift(a);
                         if upper < l.max(motion.half_gap[a]) {
                             low[r] = store_lower(l);
-                            p.add(scales, row, weight(r), a as u32, dist);
+                            settle(&mut p, lab, r, a as u32);
                             continue;
                         }
                     }
@@ -165,5 +181,5 @@ pub fn hamerly_pass(
         .into_iter()
         .map(|p| p.ok_or(Cancelled))
         .collect::<Result<_, _>>()?;
-    Ok(PartialSums::merge_all(k, d, &parts))
+    Ok(PartialSums::merge_all(k, d, parts))
 }

@@ -74,9 +74,9 @@ fn update_nearest(
     let cs = CentreSet::new(new, d);
     map_chunks_mut(x, state, TaskKind::Seed, monitor, |c, st| {
         let mut scratch = cs.scratch();
-        cs.for_each_nearest(c.values, &mut scratch, |r, o| {
-            if o.dist < st[r].0 as f64 {
-                st[r] = (o.dist as f32, from as u32 + o.label);
+        cs.for_each_nearest(true, c.values, &mut scratch, |r, label, dist, _| {
+            if dist < st[r].0 as f64 {
+                st[r] = (dist as f32, from as u32 + label);
             }
         });
     })?;

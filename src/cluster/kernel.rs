@@ -13,8 +13,9 @@
 //! row falls back to exact distances to every centre. Labels therefore never depend on
 //! the CPU, the instruction set, the chunking or the thread count.
 
-/// Rows per block (one AVX2 register of `f32`).
-pub const LANES: usize = 8;
+/// Rows per block: two AVX2 registers of `f32`, so a 4-centre tile keeps eight independent
+/// multiply-add chains in flight (enough to hide the FMA latency).
+pub const LANES: usize = 16;
 /// Centres per register tile.
 const GROUP: usize = 4;
 /// Unit roundoff of `f32`, doubled: 2⁻²³.
@@ -65,8 +66,12 @@ pub struct CentreSet {
     c32: Vec<f32>,
     /// `‖c‖²` in `f32`; +∞ for padding, so padding never wins.
     cn: Vec<f32>,
-    /// An upper bound on `‖c‖` over real centres.
-    cmax: f64,
+    /// An upper bound on `‖c‖²` over real centres.
+    cmax2: f64,
+    /// `(d + 5)·2⁻²³`: the rounding bound per unit of `‖x‖² + ‖c‖²`.
+    margin_per_norm: f64,
+    /// The ranking routine for this CPU, chosen once.
+    approx: fn(&CentreSet, &[f32], &mut Approx),
 }
 
 impl CentreSet {
@@ -77,7 +82,7 @@ impl CentreSet {
         let kp = k.div_ceil(GROUP) * GROUP;
         let mut c32 = vec![0.0f32; kp * d];
         let mut cn = vec![f32::INFINITY; kp];
-        let mut cmax = 0.0f64;
+        let mut cmax2 = 0.0f64;
         for c in 0..k {
             let (g, q) = (c / GROUP, c % GROUP);
             let mut n2 = 0.0f64;
@@ -87,7 +92,7 @@ impl CentreSet {
                 n2 += v as f64 * v as f64;
             }
             cn[c] = n2 as f32;
-            cmax = cmax.max(n2.sqrt());
+            cmax2 = cmax2.max(n2);
         }
         Self {
             k,
@@ -96,7 +101,9 @@ impl CentreSet {
             c64,
             c32,
             cn,
-            cmax: cmax * (1.0 + 1e-6),
+            cmax2: cmax2 * (1.0 + 1e-6),
+            margin_per_norm: (d + 5) as f64 * U32X2,
+            approx: approx_routine(),
         }
     }
 
@@ -121,43 +128,76 @@ impl CentreSet {
         &self.c64
     }
 
-    /// A scratch buffer for [`CentreSet::nearest_block`].
+    /// A scratch buffer for the block functions.
     pub fn scratch(&self) -> Vec<f32> {
         vec![0.0; self.d * LANES]
     }
 
-    /// The nearest centre of each of up to [`LANES`] rows.
-    pub fn nearest_block(&self, rows: &[&[f32]], scratch: &mut [f32], out: &mut [Nearest]) {
-        let n = rows.len();
-        debug_assert!(n <= LANES && out.len() >= n && scratch.len() == self.d * LANES);
+    /// Ranks up to [`LANES`] rows (`row(l)` for `l < n`) and calls
+    /// `f(l, label, dist, second_lb)` with each row's exact nearest centre, its `sq_dist`
+    /// (NaN unless `want_dist`, to spare d operations per row) and a lower bound on the
+    /// squared distance to every other centre.
+    #[inline(always)]
+    fn block<'r>(
+        &self,
+        want_dist: bool,
+        n: usize,
+        row: impl Fn(usize) -> &'r [f32],
+        scratch: &mut [f32],
+        mut f: impl FnMut(usize, u32, f64, f64),
+    ) {
         let d = self.d;
-        for (l, r) in rows.iter().enumerate() {
-            for (j, &v) in r.iter().enumerate() {
+        debug_assert!(n <= LANES && scratch.len() == d * LANES);
+        for l in 0..n {
+            for (j, &v) in row(l).iter().enumerate() {
                 scratch[j * LANES + l] = v;
             }
         }
-        for l in n..LANES {
+        if n < LANES {
             for j in 0..d {
-                scratch[j * LANES + l] = 0.0;
+                scratch[j * LANES + n..(j + 1) * LANES].fill(0.0);
             }
         }
         let mut a = Approx::default();
-        approx_dispatch(self, scratch, &mut a);
+        (self.approx)(self, scratch, &mut a);
         for l in 0..n {
-            let xnorm = (a.xn[l] as f64).sqrt() * (1.0 + 1e-6) + self.cmax;
-            let margin = (d + 5) as f64 * U32X2 * xnorm * xnorm;
-            let (b, s) = (a.best[l] as f64, a.second[l] as f64);
-            out[l] = if s - b > 2.0 * margin {
+            if a.sure[l] != 0 {
                 let label = a.idx[l];
-                Nearest {
-                    label,
-                    dist: sq_dist(rows[l], self.row(label as usize)),
-                    second_lb: (s + a.xn[l] as f64 - 2.0 * margin).max(0.0),
+                if want_dist {
+                    let xn = a.xn[l] as f64;
+                    let margin = self.margin_per_norm * (xn + self.cmax2);
+                    let dist = sq_dist(row(l), self.row(label as usize));
+                    f(
+                        l,
+                        label,
+                        dist,
+                        (a.second[l] as f64 + xn - 2.0 * margin).max(0.0),
+                    );
+                } else {
+                    f(l, label, f64::NAN, f64::NAN);
                 }
             } else {
-                self.nearest_exact(rows[l])
-            };
+                let o = self.nearest_exact(row(l));
+                f(l, o.label, o.dist, o.second_lb);
+            }
         }
+    }
+
+    /// The nearest centre of each of up to [`LANES`] rows.
+    pub fn nearest_block(&self, rows: &[&[f32]], scratch: &mut [f32], out: &mut [Nearest]) {
+        self.block(
+            true,
+            rows.len(),
+            |l| rows[l],
+            scratch,
+            |l, label, dist, second_lb| {
+                out[l] = Nearest {
+                    label,
+                    dist,
+                    second_lb,
+                }
+            },
+        );
     }
 
     /// The nearest centre by exact distances to every centre.
@@ -180,25 +220,26 @@ impl CentreSet {
         }
     }
 
-    /// Calls `f(row_within_rows, nearest)` for every row of a row-major block of rows.
+    /// Calls `f(row_within_values, label, dist, second_lb)` for every row of a row-major
+    /// block of rows (see [`CentreSet::block`] for the meaning).
+    #[inline(always)]
     pub fn for_each_nearest(
         &self,
+        want_dist: bool,
         values: &[f32],
         scratch: &mut [f32],
-        mut f: impl FnMut(usize, &Nearest),
+        mut f: impl FnMut(usize, u32, f64, f64),
     ) {
         let d = self.d;
-        let mut out = [Nearest::default(); LANES];
         for (b, block) in values.chunks(d * LANES).enumerate() {
-            let mut rows: [&[f32]; LANES] = [&[]; LANES];
             let n = block.len() / d;
-            for (l, r) in block.chunks_exact(d).enumerate() {
-                rows[l] = r;
-            }
-            self.nearest_block(&rows[..n], scratch, &mut out);
-            for (l, o) in out[..n].iter().enumerate() {
-                f(b * LANES + l, o);
-            }
+            self.block(
+                want_dist,
+                n,
+                |l| &block[l * d..(l + 1) * d],
+                scratch,
+                |l, label, dist, lb| f(b * LANES + l, label, dist, lb),
+            );
         }
     }
 }
@@ -210,6 +251,10 @@ struct Approx {
     second: [f32; LANES],
     idx: [u32; LANES],
     xn: [f32; LANES],
+    /// 1 where the winner is certain: `second − best` exceeds twice the rounding bound
+    /// `(d + 5)·2⁻²³·(‖x‖² + ‖c‖²)` plus the `f32` error of the subtraction itself, with 1 %
+    /// slack for the `f32` evaluation of the threshold.
+    sure: [u32; LANES],
 }
 
 impl Default for Approx {
@@ -219,6 +264,7 @@ impl Default for Approx {
             second: [f32::INFINITY; LANES],
             idx: [0; LANES],
             xn: [0.0; LANES],
+            sure: [0; LANES],
         }
     }
 }
@@ -274,19 +320,23 @@ fn approx_generic<M: MulAdd>(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
             let cn = cs.cn[c];
             for l in 0..LANES {
                 let v = M::mul_add(-2.0, accq[l], cn);
-                let lt = v < best[l];
-                second[l] = if lt {
-                    best[l]
-                } else if v < second[l] {
-                    v
-                } else {
-                    second[l]
-                };
-                idx[l] = if lt { c as u32 } else { idx[l] };
-                best[l] = if lt { v } else { best[l] };
+                // Branch-free (selects vectorise; branches on random data mispredict):
+                // the runner-up is min(second, max(best, v)).
+                let hi = if v > best[l] { v } else { best[l] };
+                second[l] = if hi < second[l] { hi } else { second[l] };
+                idx[l] = if v < best[l] { c as u32 } else { idx[l] };
+                best[l] = if v < best[l] { v } else { best[l] };
             }
         }
     }
+    let per_norm = ((2.0 * cs.margin_per_norm + 2.0 * U32X2) * 1.01) as f32;
+    let cmax2 = cs.cmax2 as f32;
+    let mut sure = [0u32; LANES];
+    for l in 0..LANES {
+        let thr = per_norm * (xn[l] + cmax2);
+        sure[l] = (second[l] - best[l] > thr) as u32;
+    }
+    a.sure = sure;
     a.best = best;
     a.second = second;
     a.idx = idx;
@@ -302,18 +352,22 @@ fn approx_plain(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
     approx_generic::<Unfused>(cs, xt, a)
 }
 
-#[inline]
-fn approx_dispatch(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
+#[cfg(target_arch = "x86_64")]
+fn approx_avx2_checked(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
+    // SAFETY: only selected by `approx_routine` when the CPU has AVX2 and FMA.
+    unsafe { approx_avx2(cs, xt, a) }
+}
+
+/// The fastest ranking routine this CPU runs.
+fn approx_routine() -> fn(&CentreSet, &[f32], &mut Approx) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
-            // SAFETY: the CPU supports the features `approx_avx2` is compiled for.
-            unsafe { approx_avx2(cs, xt, a) };
-            return;
+            return approx_avx2_checked;
         }
     }
-    approx_plain(cs, xt, a)
+    approx_plain
 }
 
 #[cfg(test)]
@@ -346,14 +400,14 @@ mod tests {
         let cs = CentreSet::new(c.clone(), d);
         let mut scratch = cs.scratch();
         let mut seen = 0;
-        cs.for_each_nearest(&x, &mut scratch, |i, o| {
+        cs.for_each_nearest(true, &x, &mut scratch, |i, got, got_dist, lb| {
             let row = &x[i * d..(i + 1) * d];
             let (label, dist) = reference(row, &c, d);
-            assert_eq!(o.label, label, "row {i}");
-            assert!((o.dist - dist).abs() <= 1e-12 * dist.max(1.0));
+            assert_eq!(got, label, "row {i}");
+            assert!((got_dist - dist).abs() <= 1e-12 * dist.max(1.0));
             for (cc, cr) in c.chunks(d).enumerate() {
                 if cc as u32 != label {
-                    assert!(sq_dist(row, cr) >= o.second_lb, "row {i}");
+                    assert!(sq_dist(row, cr) >= lb, "row {i}");
                 }
             }
             seen += 1;
@@ -367,13 +421,16 @@ mod tests {
         let x = [0.0f32, 0.0, 0.5, 0.5];
         let mut scratch = cs.scratch();
         let mut got = vec![];
-        cs.for_each_nearest(&x, &mut scratch, |_, o| got.push(o.label));
+        cs.for_each_nearest(true, &x, &mut scratch, |_, l, _, _| got.push(l));
         assert_eq!(got, vec![4, 0]);
         let far = CentreSet::new(vec![3.0, 0.0, -3.0, 0.0], 2);
         let mut got = vec![];
-        far.for_each_nearest(&[0.0, 0.0], &mut scratch[..2 * LANES], |_, o| {
-            got.push(o.label)
-        });
+        far.for_each_nearest(
+            true,
+            &[0.0, 0.0],
+            &mut scratch[..2 * LANES],
+            |_, l, _, _| got.push(l),
+        );
         assert_eq!(got, vec![0]);
     }
 }

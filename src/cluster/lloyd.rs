@@ -2,16 +2,16 @@
 //! iteration labels every row against the current centres and moves each centre to the
 //! weighted mean of its rows (relocating empty clusters); it stops on unchanged labels
 //! ("strict convergence"), on a total squared centre shift `≤ tol` (absolute, see
-//! [`Summary::absolute_tol`]) or after `max_iter` iterations. Unless the labels converged
-//! strictly, a final pass relabels the rows against the returned centres, so labels,
-//! centres and inertia always agree.
+//! [`Summary::absolute_tol`]) or after `max_iter` iterations. A final pass relabels the
+//! rows against the returned centres and computes the exact inertia, so labels, centres
+//! and inertia always agree.
 
-use super::assign_pass::assign_pass;
+use super::assign_pass::{Pass, assign_pass};
 use super::error::ClusterError;
 use super::hamerly::{Motion, hamerly_pass};
 use super::kernel::CentreSet;
 use super::params::Algorithm;
-use super::partial_sums::Scales;
+use super::partial_sums::{PartialSums, Scales};
 use super::relocate::relocate_empty;
 use super::summary::Summary;
 use crate::data::ChunkedMatrix;
@@ -40,7 +40,8 @@ pub struct LloydOutcome {
     pub inertia: f64,
     /// Iterations run.
     pub n_iter: usize,
-    /// Cost of each iteration's assignment (against the centres it started from).
+    /// Cost of each iteration's assignment (against the centres it started from), by the
+    /// identity of [`PartialSums::cost_against`].
     pub curve: Vec<f64>,
     /// How the iterations ended.
     pub convergence: Convergence,
@@ -69,21 +70,27 @@ pub fn lloyd(
         Algorithm::Hamerly => vec![0.0f32; n],
     };
     let mut previous: Option<Vec<f64>> = None;
+    let mut totals: Option<PartialSums> = None;
     let mut curve = Vec::new();
     let mut relocated = 0;
     let mut relocated_before = false;
     let mut convergence = Convergence::MaxIter;
-    let mut last_cost = 0.0;
     for it in 0..max_iter {
         monitor.checkpoint()?;
         let cs = CentreSet::new(centres.clone(), d);
-        let mut sums = match algorithm {
+        // After a relocation the sums no longer follow the labels: sum afresh.
+        let pass = match totals {
+            Some(_) if !relocated_before => Pass::Delta,
+            _ => Pass::Full,
+        };
+        let part = match algorithm {
             Algorithm::Lloyd => assign_pass(
                 x,
                 weights,
                 &cs,
                 &mut labels,
                 &scales,
+                pass,
                 TaskKind::Lloyd,
                 monitor,
             )?,
@@ -97,15 +104,24 @@ pub fn lloyd(
                     &mut labels,
                     &mut lower,
                     &scales,
+                    pass,
                     monitor,
                 )?
             }
         };
-        last_cost = scales.dist.value(sums.cost);
-        curve.push(last_cost);
+        let changed = part.changed;
+        let mut sums = match (pass, totals.take()) {
+            (Pass::Delta, Some(mut t)) => {
+                t.merge(&part);
+                t
+            }
+            _ => part,
+        };
+        curve.push(sums.cost_against(&scales, cs.values()));
         let moved = relocate_empty(x, weights, &labels, &cs, &mut sums, &scales);
         relocated += moved.len();
         let new = sums.means(&scales, &centres);
+        totals = Some(sums);
         let shift: f64 = new
             .iter()
             .zip(&centres)
@@ -113,7 +129,7 @@ pub fn lloyd(
             .sum();
         previous = Some(std::mem::replace(&mut centres, new));
         monitor.progress((it + 1) as u64, max_iter as u64);
-        if sums.changed == 0 && moved.is_empty() && !relocated_before {
+        if changed == 0 && moved.is_empty() && !relocated_before {
             convergence = Convergence::Strict;
             break;
         }
@@ -123,21 +139,22 @@ pub fn lloyd(
             break;
         }
     }
-    let inertia = if convergence == Convergence::Strict {
-        last_cost
-    } else {
-        let cs = CentreSet::new(centres.clone(), d);
-        let sums = assign_pass(
-            x,
-            weights,
-            &cs,
-            &mut labels,
-            &scales,
-            TaskKind::Lloyd,
-            monitor,
-        )?;
-        scales.dist.value(sums.cost)
-    };
+    drop(totals);
+    drop(lower);
+    // Labels and inertia against the returned centres (after strict convergence the
+    // labels cannot change: those centres are the means of these labels' rows).
+    let cs = CentreSet::new(centres.clone(), d);
+    let last = assign_pass(
+        x,
+        weights,
+        &cs,
+        &mut labels,
+        &scales,
+        Pass::Cost,
+        TaskKind::Lloyd,
+        monitor,
+    )?;
+    let inertia = scales.dist.value(last.cost);
     Ok(LloydOutcome {
         centres,
         labels,

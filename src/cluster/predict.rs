@@ -3,7 +3,7 @@
 
 use ndarray::ArrayView2;
 
-use super::assign_pass::assign_pass;
+use super::assign_pass::{Pass, assign_pass};
 use super::error::ClusterError;
 use super::kernel::CentreSet;
 use super::partial_sums::Scales;
@@ -70,6 +70,7 @@ pub fn predict_monitored(
         &cs,
         &mut labels,
         &scales,
+        Pass::Cost,
         TaskKind::Predict,
         monitor,
     )?;

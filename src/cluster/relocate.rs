@@ -62,11 +62,11 @@ pub fn relocate_empty(
         let old = labels[i] as usize;
         let row = x.row(i);
         for (j, &v) in row.iter().enumerate() {
-            let q = scales.coord.fix(w * v as f64) as i128;
+            let q = scales.coord.round_f64(w * v as f64) as i128;
             sums.sums[old * d + j] -= q;
             sums.sums[e * d + j] = q;
         }
-        let qw = scales.weight.fix(w) as i128;
+        let qw = scales.weight.round_f64(w) as i128;
         sums.weights[old] -= qw;
         sums.weights[e] = qw;
     }

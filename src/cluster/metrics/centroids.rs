@@ -36,12 +36,12 @@ impl Centroids {
             .map(|c| {
                 let mut p = PartialSums::new(n_labels, d);
                 for r in 0..c.rows() {
-                    p.add(&scales, c.row(r), 1.0, dense[c.start_row + r], 0.0);
+                    p.add_row(&scales, c.row(r), 1.0, dense[c.start_row + r], 1.0);
                 }
                 p
             })
             .collect();
-        let sums = PartialSums::merge_all(n_labels, d, &parts);
+        let sums = PartialSums::merge_all(n_labels, d, parts);
         let means = sums.means(&scales, &vec![0.0; n_labels * d]);
         let sizes = super::cluster_sizes(&dense, n_labels);
         Ok(Self {

@@ -1,0 +1,96 @@
+//! Where a command's data come from: a file (`--input`) or generated blobs (the
+//! `make_blobs` options), with ground-truth labels when known.
+
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use super::CliError;
+use super::args::Args;
+use super::files::{read_labels, read_matrix};
+use crate::data::{BlobsParams, Centers, ChunkedMatrix, DEFAULT_CHUNK_ROWS};
+
+/// Loaded or generated data.
+pub struct Source {
+    /// The samples.
+    pub x: ChunkedMatrix,
+    /// Ground truth, when generated or given with `--truth`.
+    pub truth: Option<Vec<u32>>,
+    /// Number of generated centres (the default k), when generated.
+    pub n_centers: Option<usize>,
+    /// Seconds spent loading or generating.
+    pub seconds: f64,
+    /// A JSON description.
+    pub describe: Value,
+}
+
+/// Reads `--input` (and `--truth`) or generates blobs from the data options.
+pub fn load(args: &mut Args) -> Result<Source, CliError> {
+    let chunk_rows = args.get("chunk-rows", DEFAULT_CHUNK_ROWS)?;
+    let t0 = Instant::now();
+    let (x, mut truth, n_centers, describe) = match args.string("input") {
+        Some(path) => {
+            let x = read_matrix(&path, chunk_rows)?;
+            (x, None, None, json!({ "source": path }))
+        }
+        None => {
+            let p = blobs_params(args)?;
+            let c = match p.centers {
+                Centers::Count(c) => c,
+                Centers::Points(ref v) => v.len(),
+            };
+            let b = p.check()?.generate();
+            let describe = json!({ "source": "blobs", "blobs": p });
+            (b.x, Some(b.labels), Some(c), describe)
+        }
+    };
+    if let Some(path) = args.string("truth") {
+        let t = read_labels(&path)?;
+        if t.len() != x.n_rows() {
+            return Err(CliError::run(format!(
+                "{path}: {} labels for {} rows",
+                t.len(),
+                x.n_rows()
+            )));
+        }
+        truth = Some(t);
+    }
+    let seconds = t0.elapsed().as_secs_f64();
+    let mut describe = describe;
+    describe["n_samples"] = json!(x.n_rows());
+    describe["n_features"] = json!(x.n_cols());
+    describe["chunk_rows"] = json!(x.chunk_rows());
+    describe["bytes"] = json!(x.nbytes());
+    Ok(Source {
+        x,
+        truth,
+        n_centers,
+        seconds,
+        describe,
+    })
+}
+
+/// The blobs parameters given by the data options.
+pub fn blobs_params(args: &mut Args) -> Result<BlobsParams, CliError> {
+    let mut p = BlobsParams::new(args.get("n-samples", 100)?)
+        .n_features(args.get("n-features", 2)?)
+        .centers(Centers::Count(args.get("centers", 3)?))
+        .cluster_std(args.get("cluster-std", 1.0)?)
+        .seed(args.get("data-seed", 0)?)
+        .chunk_rows(args.get("chunk-rows", DEFAULT_CHUNK_ROWS)?)
+        .shuffle(!args.flag("no-shuffle"));
+    if let Some(b) = args.string("center-box") {
+        let parts: Vec<f64> = b
+            .split(',')
+            .map(|v| v.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| CliError::usage(format!("--center-box = {b}: {e}")))?;
+        let [lo, hi] = parts[..] else {
+            return Err(CliError::usage(format!(
+                "--center-box = {b}: expected LOW,HIGH"
+            )));
+        };
+        p = p.center_box(lo, hi);
+    }
+    Ok(p)
+}
