@@ -37,7 +37,7 @@ fn scenario(n_samples: usize, k: usize) -> ScenarioInputs {
 #[wasm_bindgen_test]
 async fn worker_pool_runs_chunks_on_two_threads() {
     assert_eq!(pool().await, 2);
-    let plan = compute::plan(&scenario(400_000, 4)).expect("valid scenario");
+    let plan = compute::plan(&scenario(400_000, 4), 2).expect("valid scenario");
     let outcome = compute::evaluate(plan, 0, Arc::new(AtomicBool::new(false)))
         .await
         .expect("evaluation completes");
@@ -67,7 +67,7 @@ async fn browser_generates_the_native_dataset() {
 async fn cancelled_evaluation_reports_cancellation() {
     pool().await;
     let cancel = Arc::new(AtomicBool::new(true));
-    let plan = compute::plan(&scenario(1_000_000, 3)).expect("valid scenario");
+    let plan = compute::plan(&scenario(1_000_000, 3), 2).expect("valid scenario");
     let err = compute::evaluate(plan, 0, cancel.clone())
         .await
         .unwrap_err();
@@ -77,11 +77,14 @@ async fn cancelled_evaluation_reports_cancellation() {
 
 #[wasm_bindgen_test]
 async fn oversized_scenario_is_refused_before_any_work() {
-    let err = compute::plan(&ScenarioInputs {
-        n_samples: 150_000_000,
-        n_features: 4,
-        ..ScenarioInputs::default()
-    })
+    let err = compute::plan(
+        &ScenarioInputs {
+            n_samples: 150_000_000,
+            n_features: 4,
+            ..ScenarioInputs::default()
+        },
+        2,
+    )
     .unwrap_err();
     assert!(err.contains("n_samples = 150000000 needs about"), "{err}");
 }

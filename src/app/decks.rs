@@ -42,7 +42,7 @@ fn deck_body(task: TaskId, shown: &Shown, job_line: String) -> AnyView {
                 {row("samples", format::thousands(d.n_samples as u64))}
                 {row("features", d.n_features.to_string())}
                 {row("chunks", format!("{} × {} rows", d.n_chunks, format::thousands(d.chunk_rows as u64)))}
-                {row("memory", format::bytes(d.nbytes as u64))}
+                {row("memory", format::bytes(d.nbytes))}
                 {row("data seed", shown.inputs.data_seed.to_string())}
             </table>
             <h4>"True centres"</h4>

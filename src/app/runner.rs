@@ -16,10 +16,10 @@ type Reply = (Result<Outcome, String>, ScenarioInputs, f64, f64);
 
 /// Wires the compute bridge to `state`. Call once, inside the page component.
 pub fn install(state: AppState) {
-    let runner: Latest<(ScenarioInputs, u64), Reply> = Latest::new(
-        |(inputs, jobs_from): (ScenarioInputs, u64), cancel| async move {
+    let runner: Latest<(ScenarioInputs, u64, usize), Reply> = Latest::new(
+        |(inputs, jobs_from, threads): (ScenarioInputs, u64, usize), cancel| async move {
             let requested_ms = now_ms();
-            let result = match compute::plan(&inputs) {
+            let result = match compute::plan(&inputs, threads) {
                 Ok(plan) => compute::evaluate(plan, jobs_from, cancel).await,
                 Err(e) => Err(e),
             };
@@ -59,9 +59,9 @@ pub fn install(state: AppState) {
         let requests = state.run_requests.get();
         let inputs = state.inputs.get();
         let auto = state.auto_run.get();
-        if state.threads.get().is_none() {
+        let Some(threads) = state.threads.get() else {
             return requests;
-        }
+        };
         let pressed = previous.is_some_and(|p| p != requests);
         if !(auto || pressed) {
             state.run.set(RunState::Idle);
@@ -71,7 +71,7 @@ pub fn install(state: AppState) {
         let jobs_from = state
             .jobs
             .with_untracked(|j| j.last().map_or(0, |j| j.id + 1));
-        runner.with_value(|r| r.submit((inputs, jobs_from)));
+        runner.with_value(|r| r.submit((inputs, jobs_from, threads)));
         requests
     });
 

@@ -39,7 +39,6 @@ pub mod engine;
 pub mod error;
 pub mod evaluation;
 pub mod fingerprint;
-pub mod frame;
 pub mod graph;
 pub mod inputs;
 pub mod job;

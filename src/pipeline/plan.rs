@@ -10,12 +10,14 @@
 
 use super::error::PipelineError;
 use super::fingerprint::{Fingerprint, FingerprintHasher};
-use super::frame::MAX_CANVAS_SIDE;
 use super::graph::{TASKS, TaskId};
 use super::inputs::{InputId, ScenarioInputs};
 use crate::cluster::Init;
 use crate::cluster::params::MAX_K;
 use crate::data::ValidBlobsParams;
+
+/// Largest canvas side accepted, in pixels.
+pub const MAX_CANVAS_SIDE: u32 = 4096;
 
 /// Validated inputs with their fingerprints and lineages.
 #[derive(Debug, Clone)]

@@ -42,18 +42,11 @@ pub struct Outcome {
     pub pixels: Vec<u8>,
 }
 
-/// Bytes an evaluation of `plan` may hold at once: the dataset, two label vectors and the
-/// picture. The page refuses scenarios whose estimate does not fit before any work starts.
-pub fn estimated_bytes(plan: &Plan) -> u64 {
-    let n = plan.inputs().n_samples as u64;
-    let picture = plan.inputs().width as u64 * plan.inputs().height as u64 * 4;
-    plan.blobs().nbytes() as u64 + 8 * n + picture
-}
-
-/// Checks the inputs and that the scenario fits in wasm memory.
-pub fn plan(inputs: &ScenarioInputs) -> Result<Plan, String> {
+/// Checks the inputs and that the scenario fits in wasm memory when run on `threads`
+/// threads, before any work starts.
+pub fn plan(inputs: &ScenarioInputs, threads: usize) -> Result<Plan, String> {
     let plan = Plan::new(inputs).map_err(|e| e.to_string())?;
-    let need = estimated_bytes(&plan);
+    let need = plan.estimated_peak_bytes(threads);
     let room = WASM_MEMORY_LIMIT - wasm_memory_bytes().min(WASM_MEMORY_LIMIT) + memo_used();
     if need > room {
         return Err(format!(
