@@ -138,9 +138,56 @@ async function threadedChecks(b, name) {
   const ink2 = await canvasInk(page);
   expect(ink2.hash !== ink.hash, 'canvas did not change when k changed');
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  if (name === 'isolated') await pageChecks(page, second);
   onlyLocal(b.requests);
   return `threads ${first.threads}, chunks per thread ${JSON.stringify(first.tasks_per_thread)}, ` +
     `job ${job_ms.toFixed(0)} ms with ${ticks} frames, longest frame gap ${gap.toFixed(0)} ms`;
+}
+
+// What a user does on the page beyond the slider: the task stream, decks, reuse of the
+// dataset when only k changes, a refused value, the dark theme.
+async function pageChecks(page, last) {
+  const lanes = Number(await page.$eval('#task-stream', (c) => c.dataset.lanes));
+  expect(lanes >= 2, `task stream shows ${lanes} lane(s)`);
+
+  await page.click('#node-fit');
+  await page.waitForSelector('#deck[data-deck="fit"] #deck-convergence');
+  const points = Number(await page.$eval('#deck-convergence', (e) => e.dataset.points));
+  expect(points >= 2, `convergence curve has ${points} point(s)`);
+  const centroids = await page.$$eval('#deck-centroids tbody tr', (rows) => rows.length);
+  expect(centroids === last.k, `centroid table has ${centroids} rows for k = ${last.k}`);
+  await page.click('#deck-tab-metrics');
+  const ari = await page.$eval('#deck-metrics', (t) => t.textContent);
+  expect(/adjusted Rand index[^0-9]*0\.\d+|adjusted Rand index[^0-9]*1\.0/.test(ari), `metrics deck: ${ari.slice(0, 120)}`);
+  await page.click('#deck-tab-generate');
+  const facts = await page.$eval('#deck', (d) => d.textContent);
+  expect(facts.includes('1,000,000') && facts.includes('chunks'), `dataset deck: ${facts.slice(0, 120)}`);
+
+  // Uncoupled, a new k refits on the cached dataset: generate is reused, fit is computed.
+  await page.click('#coupled');
+  await page.focus('#k');
+  await page.keyboard.press('ArrowRight');
+  const third = await waitDone(page, last.k);
+  expect(third.nodes.generate === 'reused' || third.nodes.generate === 'known',
+    `generate was ${third.nodes.generate} after changing only k`);
+  expect(third.nodes.fit === 'computed', `fit was ${third.nodes.fit}`);
+  const node = await page.$eval('#node-generate', (g) => g.dataset.state);
+  expect(node === 'reused', `pipeline graph shows generate as ${node}`);
+
+  // An out-of-range value is refused at the control, with the reason.
+  await page.fill('#max-iter', '0');
+  await page.press('#max-iter', 'Enter');
+  const reason = await page.$eval('#max-iter-error', (e) => e.textContent);
+  expect(reason.includes('max_iter = 0 is out of range: allowed 1 ..= 10000'), `reason shown: ${reason}`);
+
+  // Dark theme: the page and the canvas follow.
+  const before = await canvasInk(page);
+  await page.click('#theme');
+  await page.waitForFunction(() => document.body.dataset.theme === 'dark');
+  await page.waitForTimeout(200);
+  const after = await canvasInk(page);
+  expect(after.hash !== before.hash, 'canvas not redrawn for the dark theme');
+  await page.screenshot({ path: join(shots, 'dark.png'), fullPage: true });
 }
 
 const cases = [
