@@ -58,29 +58,37 @@ impl Candidates {
     }
 }
 
-/// Lowers `closest` and updates `owner` with candidates `from..` of `cands`.
+/// Lowers each row's distance and updates its nearest candidate with candidates `from..`
+/// of `cands`; returns the new potential `φ = Σ w·d²`, summed in the same pass.
 fn update_nearest(
     x: &ChunkedMatrix,
+    weights: Option<&[f64]>,
     cands: &Candidates,
     from: usize,
     state: &mut [(f32, u32)],
+    scale: &FixedScale,
     monitor: &dyn Monitor,
-) -> Result<(), ClusterError> {
+) -> Result<f64, ClusterError> {
     let d = x.n_cols();
     let new: Vec<f64> = cands.values[from * d..].iter().map(|&v| v as f64).collect();
     if new.is_empty() {
-        return Ok(());
+        return Ok(potential(weights, state, scale));
     }
     let cs = CentreSet::new(new, d);
-    map_chunks_mut(x, state, TaskKind::Seed, monitor, |c, st| {
+    let parts = map_chunks_mut(x, state, TaskKind::Seed, monitor, |c, st| {
         let mut scratch = cs.scratch();
         cs.for_each_nearest(true, c.values, &mut scratch, |r, label, dist, _| {
             if dist < st[r].0 as f64 {
                 st[r] = (dist as f32, from as u32 + label);
             }
         });
+        let w = weights.map(|w| &w[c.start_row..c.start_row + c.rows()]);
+        st.iter()
+            .enumerate()
+            .map(|(r, s)| scale.fix(w.map_or(1.0, |w| w[r]) * s.0 as f64) as i128)
+            .sum::<i128>()
     })?;
-    Ok(())
+    Ok(scale.value(parts.into_iter().sum()))
 }
 
 /// `φ = Σ w·d²` over rows, as an order-independent sum.
@@ -143,8 +151,7 @@ pub fn kmeans_parallel(
     // Squared distance to the nearest candidate (f32 is plenty for sampling weights and
     // halves the memory) and that candidate's index.
     let mut state = vec![(f32::INFINITY, 0u32); n];
-    update_nearest(x, &cands, 0, &mut state, monitor)?;
-    let mut phi = potential(weights, &state, &scale);
+    let mut phi = update_nearest(x, weights, &cands, 0, &mut state, &scale, monitor)?;
     let ell = match p.oversampling {
         Oversampling::PerCluster(f) => f * k as f64,
         Oversampling::Absolute(l) => l,
@@ -175,11 +182,12 @@ pub fn kmeans_parallel(
             map_chunks_mut(x, &mut state, TaskKind::Seed, monitor, |c, st| {
                 let mut s = KeyedStream::new(seed, Purpose::InitParallel, round as u64);
                 let mut out = Vec::new();
+                let per_cost = ell / phi;
                 for (r, &(dist, _)) in st.iter().enumerate() {
                     let i = c.start_row + r;
                     let w = weights.map_or(1.0, |w| w[i]);
                     s.seek(i as u64);
-                    if s.uniform() < ell * w * dist as f64 / phi {
+                    if s.uniform() < per_cost * w * dist as f64 {
                         out.push(i);
                     }
                 }
@@ -189,8 +197,7 @@ pub fn kmeans_parallel(
         for i in picked.into_iter().flatten() {
             cands.push(x.row(i));
         }
-        update_nearest(x, &cands, from, &mut state, monitor)?;
-        phi = potential(weights, &state, &scale);
+        phi = update_nearest(x, weights, &cands, from, &mut state, &scale, monitor)?;
         stats.candidates_per_round.push(cands.len() - from);
         stats.cost_per_round.push(phi);
         monitor.progress(round as u64, rounds as u64);
@@ -215,7 +222,7 @@ pub fn kmeans_parallel(
             i += 1;
         }
         stats.padded = cands.len() - from;
-        update_nearest(x, &cands, from, &mut state, monitor)?;
+        update_nearest(x, weights, &cands, from, &mut state, &scale, monitor)?;
     }
     let m = cands.len();
     if m == k {

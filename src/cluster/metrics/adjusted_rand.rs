@@ -16,19 +16,40 @@ pub fn adjusted_rand_index(truth: &[u32], pred: &[u32]) -> Result<f64, ClusterEr
         });
     }
     let n = truth.len() as i128;
-    let mut cells: HashMap<(u32, u32), i128> = HashMap::new();
-    let mut rows: HashMap<u32, i128> = HashMap::new();
-    let mut cols: HashMap<u32, i128> = HashMap::new();
-    for (&a, &b) in truth.iter().zip(pred) {
-        *cells.entry((a, b)).or_default() += 1;
-        *rows.entry(a).or_default() += 1;
-        *cols.entry(b).or_default() += 1;
-    }
+    let (ka, kb) = (
+        truth.iter().max().map_or(0, |&m| m as usize + 1),
+        pred.iter().max().map_or(0, |&m| m as usize + 1),
+    );
+    // Dense counts when the contingency table is small (the usual case), a map otherwise.
+    let (cells, rows, cols): (Vec<i128>, Vec<i128>, Vec<i128>) = if ka * kb <= 1 << 24 {
+        let mut cells = vec![0i128; ka * kb];
+        let (mut rows, mut cols) = (vec![0i128; ka], vec![0i128; kb]);
+        for (&a, &b) in truth.iter().zip(pred) {
+            cells[a as usize * kb + b as usize] += 1;
+            rows[a as usize] += 1;
+            cols[b as usize] += 1;
+        }
+        (cells, rows, cols)
+    } else {
+        let mut cells: HashMap<(u32, u32), i128> = HashMap::new();
+        let mut rows: HashMap<u32, i128> = HashMap::new();
+        let mut cols: HashMap<u32, i128> = HashMap::new();
+        for (&a, &b) in truth.iter().zip(pred) {
+            *cells.entry((a, b)).or_default() += 1;
+            *rows.entry(a).or_default() += 1;
+            *cols.entry(b).or_default() += 1;
+        }
+        (
+            cells.into_values().collect(),
+            rows.into_values().collect(),
+            cols.into_values().collect(),
+        )
+    };
     let sq = |m: &mut dyn Iterator<Item = i128>| m.map(|v| v * v).sum::<i128>();
-    let sum_sq = sq(&mut cells.values().copied());
+    let sum_sq = sq(&mut cells.iter().copied());
     let tp = sum_sq - n;
-    let fp = sq(&mut cols.values().copied()) - sum_sq;
-    let fn_ = sq(&mut rows.values().copied()) - sum_sq;
+    let fp = sq(&mut cols.iter().copied()) - sum_sq;
+    let fn_ = sq(&mut rows.iter().copied()) - sum_sq;
     let tn = n * n - fp - fn_ - sum_sq;
     if fn_ == 0 && fp == 0 {
         return Ok(1.0);
