@@ -44,8 +44,7 @@ pub fn install(state: AppState) {
 
     leptos::task::spawn_local(async move {
         #[cfg(feature = "threads")]
-        let started =
-            crate::web::pool::start(crate::web::environment::hardware_concurrency()).await;
+        let started = crate::web::pool::start(crate::web::environment::requested_threads()).await;
         #[cfg(not(feature = "threads"))]
         let started: Result<usize, String> = Ok(1);
         match started {

@@ -60,6 +60,21 @@ pub fn hardware_concurrency() -> usize {
         .max(1)
 }
 
+/// Worker threads to start: `?threads=N` in the page's URL (1 ..= hardware concurrency;
+/// how the benchmark measures speed-up over one thread), otherwise every core.
+pub fn requested_threads() -> usize {
+    let cores = hardware_concurrency();
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("threads=").map(str::to_owned))
+        })
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(cores, |n| n.clamp(1, cores))
+}
+
 thread_local! {
     static PERFORMANCE: OnceCell<Option<web_sys::Performance>> = const { OnceCell::new() };
 }
