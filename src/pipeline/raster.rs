@@ -134,25 +134,38 @@ pub fn rasterise(
             });
             (counts, first)
         })
-        .reduce(empty, |(mut ca, mut fa), (cb, fb)| {
-            for i in 0..ca.len() {
-                ca[i] += cb[i];
-                fa[i] = fa[i].min(fb[i]);
+        .reduce_with(|(mut ca, mut fa), (cb, fb)| {
+            for (a, b) in ca.iter_mut().zip(&cb) {
+                *a += b;
+            }
+            for (a, b) in fa.iter_mut().zip(&fb) {
+                *a = (*a).min(*b);
             }
             (ca, fa)
-        });
+        })
+        .unwrap_or_else(empty);
     let max = counts.iter().copied().max().unwrap_or(0).max(1);
     let log_max = ((1 + max) as f64).ln();
+    let alpha = |count: u32| (110.0 + 145.0 * ((1 + count) as f64).ln() / log_max).round() as u8;
+    // Most pixels hold few points: look their alpha up instead of taking a logarithm each.
+    let table: Vec<u8> = (0..=max.min(4096)).map(alpha).collect();
     let mut out = vec![0u8; w * h * 4];
-    for (p, px) in out.chunks_exact_mut(4).enumerate() {
-        if counts[p] == 0 {
-            continue;
-        }
-        let label = labels.map_or(0, |l| l[first[p] as usize]);
-        let [r, g, b] = colour(label);
-        let shade = ((1 + counts[p]) as f64).ln() / log_max;
-        px.copy_from_slice(&[r, g, b, (110.0 + 145.0 * shade).round() as u8]);
-    }
+    out.par_chunks_mut(4 * w)
+        .zip(counts.par_chunks(w).zip(first.par_chunks(w)))
+        .for_each(|(line, (counts, first))| {
+            for ((px, &count), &row) in line.chunks_exact_mut(4).zip(counts).zip(first) {
+                if count == 0 {
+                    continue;
+                }
+                let label = labels.map_or(0, |l| l[row as usize]);
+                let [r, g, b] = colour(label);
+                let a = table
+                    .get(count as usize)
+                    .copied()
+                    .unwrap_or_else(|| alpha(count));
+                px.copy_from_slice(&[r, g, b, a]);
+            }
+        });
     out
 }
 
