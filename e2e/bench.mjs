@@ -1,0 +1,514 @@
+// Browser benchmark of the built dist/ (issue 5, item 7). Serves dist/ with COOP/COEP on
+// 127.0.0.1, drives the page in Debian's headless Chromium through the real UI (sliders,
+// the data-seed box, the Run button) and reports, for W1 (1M × 2, 8 centres, k = 8) and
+// 10M × 2 (k = 8), with all threads and with one:
+//   - end to end: the Run click → #result updated (page clock), and the page's own
+//     request → result (job_started_ms..job_ended_ms in #result);
+//   - per stage: the ms each pipeline node shows (#node-<task> .node-detail);
+//   - the longest main-thread task during the run (PerformanceObserver 'longtask', which
+//     only reports tasks ≥ 50 ms) and the longest gap between animation frames;
+//   - the native CLI (target/release/blobscale fit) on the same parameters and seeds;
+//   - ml-kmeans (npm, pinned) in the same Chromium on the same data: the native CLI's
+//     `generate` writes the identical blobs (same generator; inertia is compared), the page
+//     fetches them from a same-origin URL that this script answers, and ml-kmeans runs on
+//     the main thread of a page on the same origin.
+// Every measured run uses a data seed not used before in that page, so every node is
+// computed afresh (the memo store would reuse a repeated scenario); the first run is
+// reported as cold, the median of the rest as warm. Prints a markdown table at the end
+// and writes target/bench/browser-bench.json. Exits 0 unless something broke: no timing
+// is asserted.
+//
+// Usage: node e2e/bench.mjs [--reps N] [--reps-10m N] [--only w1|10m] [--no-mlkmeans]
+//                           [--mlkmeans-cap-s S]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const outDir = join(root, 'target', 'bench');
+// A port free now on 127.0.0.1 (others may run servers of their own on this machine).
+const PORT = Number(process.env.BENCH_PORT) || await new Promise((resolve, reject) => {
+  const s = createServer();
+  s.once('error', reject);
+  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const SAMPLE_STEPS = [1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7];
+const TASKS = ['generate', 'sample', 'seed', 'fit', 'predict', 'metrics', 'render'];
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = process.argv[i + 1];
+  return v === undefined || v.startsWith('--') ? true : v;
+}
+const REPS = Number(arg('reps', 5));
+const REPS_10M = Number(arg('reps-10m', 3));
+const ONLY = arg('only', null);
+const ML = !arg('no-mlkmeans', false);
+const ML_CAP_S = Number(arg('mlkmeans-cap-s', 300));
+
+const WORKLOADS = [
+  { name: 'W1', n: 1_000_000, d: 2, centers: 8, k: 8, std: 1.0, reps: REPS },
+  { name: '10M', n: 10_000_000, d: 2, centers: 8, k: 8, std: 1.0, reps: REPS_10M },
+].filter((w) => !ONLY || w.name.toLowerCase() === String(ONLY).toLowerCase());
+
+const log = (...a) => console.error('[bench]', ...a);
+const median = (xs) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+
+// ---------------------------------------------------------------- native CLI
+
+function nativeBin() {
+  const bin = process.env.BLOBSCALE_BIN || join(root, 'target', 'release', 'blobscale');
+  if (!existsSync(bin)) {
+    log('building the native CLI (cargo build --release --locked)');
+    const cmd = existsSync('/usr/bin/flock')
+      ? ['flock', ['/tmp/blobscale-cargo.lock', 'cargo', 'build', '--release', '--locked']]
+      : ['cargo', ['build', '--release', '--locked']];
+    const r = spawnSync(cmd[0], cmd[1], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0 || !existsSync(bin)) throw new Error('native build failed');
+  }
+  return bin;
+}
+
+function dataArgs(w, seed) {
+  return ['--n-samples', String(w.n), '--n-features', String(w.d), '--centers', String(w.centers),
+    '--cluster-std', String(w.std), '--data-seed', String(seed)];
+}
+
+function nativeFit(bin, w, seed, threads) {
+  const args = ['fit', ...dataArgs(w, seed), '--k', String(w.k), '--threads', String(threads)];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`blobscale ${args.join(' ')}: ${r.stderr}`);
+  const j = JSON.parse(r.stdout);
+  const t = j.timings_s;
+  return {
+    seed, threads: j.threads, wall_ms: wall,
+    load_ms: t.load * 1e3, seeding_ms: t.seeding * 1e3, lloyd_ms: t.lloyd * 1e3, fit_ms: t.fit * 1e3,
+    total_ms: (t.load + t.fit) * 1e3, inertia: j.inertia, ari: j.ari, n_iter: j.n_iter,
+  };
+}
+
+// Minimal .npy reader: returns the raw little-endian data bytes and the header.
+function readNpy(path) {
+  const buf = readFileSync(path);
+  if (buf.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${path}: not .npy`);
+  const major = buf[6];
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const start = (major === 1 ? 10 : 12) + hlen;
+  const header = buf.toString('latin1', major === 1 ? 10 : 12, start);
+  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
+  return { descr, header, data: buf.subarray(start) };
+}
+
+// ---------------------------------------------------------------- the browser
+
+function serve() {
+  const proc = spawn('python3', [join(root, 'tools', 'serve.py'), dist, String(PORT)],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    proc.stdout.once('data', () => resolve(proc));
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+// Installed before any page script: long tasks, animation frames, Run clicks and every
+// change of #result, all on the epoch clock (timeOrigin + now) that #result uses.
+const PROBE = () => {
+  const now = () => performance.timeOrigin + performance.now();
+  const b = (window.__bench = { longtasks: [], raf: [], clicks: [], results: [] });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        b.longtasks.push({ start: performance.timeOrigin + e.startTime, duration: e.duration });
+      }
+    }).observe({ type: 'longtask', buffered: true });
+    b.longtaskSupported = true;
+  } catch (e) { b.longtaskSupported = false; }
+  const tick = (t) => { b.raf.push(performance.timeOrigin + t); requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  document.addEventListener('click', (e) => {
+    if (e.target instanceof Element && e.target.closest('#run')) b.clicks.push(now());
+  }, true);
+  let last = null;
+  const watch = () => {
+    const el = document.getElementById('result');
+    const text = el ? el.textContent : null;
+    if (text && text !== last) { last = text; b.results.push({ t: now(), text }); }
+  };
+  new MutationObserver(watch).observe(document, { subtree: true, childList: true, characterData: true });
+};
+
+async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'blobscale-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--js-flags=--max-old-space-size=8192',
+    ],
+    viewport: { width: 1200, height: 900 },
+  });
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol.startsWith('http'),
+    (route) => route.abort());
+  await context.addInitScript(PROBE);
+  const errors = [];
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return {
+    context, page, requests, errors,
+    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+async function waitResult(page, afterCount, timeout) {
+  await page.waitForFunction((n) => {
+    const s = document.querySelector('#status')?.dataset.state;
+    if (s === 'failed') return true;
+    return s === 'done' && window.__bench.results.length > n;
+  }, afterCount, { timeout, polling: 20 });
+  const [state, text] = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
+  if (state !== 'done') throw new Error(`page reports: ${text}`);
+}
+
+async function setRange(page, id, value) {
+  await page.$eval(id, (e, v) => {
+    e.value = String(v);
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+function parseStage(text) {
+  // "computed 123 ms", "computed 4.5 ms", "computed 12.3 s", "same output 3 ms", "reused", ...
+  const m = /([\d.,]+)\s*(ms|s)\b/.exec(text || '');
+  if (!m) return null;
+  const v = Number(m[1].replace(/,/g, ''));
+  return m[2] === 's' ? v * 1000 : v;
+}
+
+// One workload at one thread count: a fresh browser profile, the page's first result,
+// then the workload set through the UI with auto-run off, and `reps` runs started by the
+// Run button, each on a new data seed.
+async function browserRuns(w, threadsParam, seeds) {
+  const b = await launch();
+  const url = `${ORIGIN}/${threadsParam ? `?threads=${threadsParam}` : ''}`;
+  const timeout = w.n >= 1e7 ? 600_000 : 120_000;
+  try {
+    await b.page.goto(url);
+    await waitResult(b.page, 0, timeout);
+    const first = JSON.parse(await b.page.$eval('#result', (e) => e.textContent));
+    if (await b.page.isChecked('#auto-run')) await b.page.uncheck('#auto-run');
+    if (!(await b.page.isChecked('#coupled'))) await b.page.check('#coupled');
+    await setRange(b.page, '#k', w.k);
+    const idx = SAMPLE_STEPS.indexOf(w.n);
+    if (idx < 0) throw new Error(`${w.n} samples is not offered by the slider`);
+    await setRange(b.page, '#samples', idx);
+    await setRange(b.page, '#cluster-std', Math.round(w.std * 10));
+    const shown = await b.page.$$eval(['#samples-value', '#k-value', '#cluster-std-value'].join(','),
+      (els) => els.map((e) => e.textContent));
+    const runs = [];
+    for (const seed of seeds) {
+      await b.page.fill('#data-seed', String(seed));
+      await b.page.press('#data-seed', 'Enter');
+      await b.page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'idle',
+        null, { timeout: 10_000 });
+      const before = await b.page.evaluate(() => ({ r: window.__bench.results.length, c: window.__bench.clicks.length }));
+      await b.page.click('#run');
+      await waitResult(b.page, before.r, timeout);
+      await b.page.waitForTimeout(250); // let the frame after the result and its long tasks land
+      const m = await b.page.evaluate(({ r, c, tasks }) => {
+        const bb = window.__bench;
+        const click = bb.clicks[c];
+        const res = bb.results[bb.results.length - 1];
+        const j = JSON.parse(res.text);
+        const frameAfter = bb.raf.find((t) => t >= res.t) ?? res.t;
+        const inside = bb.raf.filter((t) => t > click && t < frameAfter);
+        const seq = [click, ...inside, frameAfter];
+        let gap = 0;
+        for (let i = 1; i < seq.length; i++) gap = Math.max(gap, seq[i] - seq[i - 1]);
+        const lts = bb.longtasks.filter((l) => l.start < frameAfter && l.start + l.duration > click);
+        const stages = {};
+        for (const t of tasks) {
+          const g = document.querySelector(`#node-${t}`);
+          stages[t] = { state: g?.dataset.state, text: g?.querySelector('.node-detail')?.textContent };
+        }
+        return {
+          click, result_t: res.t, json: j, raf_gap_ms: gap, frames: inside.length,
+          longtask_ms: lts.length ? Math.max(...lts.map((l) => l.duration)) : 0,
+          longtasks: lts.length, longtaskSupported: bb.longtaskSupported, stages,
+          n_results_since: bb.results.length - r,
+        };
+      }, { ...before, tasks: TASKS });
+      const j = m.json;
+      if (j.n_samples !== w.n || j.k !== w.k) throw new Error(`page ran ${j.n_samples} × k ${j.k}, not ${w.n} × k ${w.k}`);
+      const stage_ms = Object.fromEntries(TASKS.map((t) => [t, parseStage(m.stages[t].text)]));
+      runs.push({
+        seed,
+        click_to_result_ms: m.result_t - m.click,
+        request_to_result_ms: j.job_ended_ms - j.job_started_ms,
+        click_to_request_ms: j.job_started_ms - m.click,
+        engine_ms: j.engine_ms,
+        stage_ms, stage_text: Object.fromEntries(TASKS.map((t) => [t, m.stages[t].text])),
+        nodes: j.nodes, longtask_ms: m.longtask_ms, longtasks: m.longtasks, raf_gap_ms: m.raf_gap_ms,
+        frames: m.frames, inertia: j.inertia, ari: j.adjusted_rand, n_iter: j.n_iter,
+        threads: j.threads, flavour: j.flavour, tasks_per_thread: j.tasks_per_thread, n_chunks: j.n_chunks,
+      });
+      const last = runs[runs.length - 1];
+      log(`${w.name} threads=${j.threads} seed ${seed}: click→result ${last.click_to_result_ms.toFixed(1)} ms ` +
+        `(request→result ${last.request_to_result_ms.toFixed(1)}), stages ${TASKS.map((t) => `${t} ${m.stages[t].text}`).join(', ')}; ` +
+        `longest task ${m.longtask_ms.toFixed(0)} ms, rAF gap ${m.raf_gap_ms.toFixed(0)} ms, inertia ${j.inertia}, ARI ${j.adjusted_rand}`);
+    }
+    const away = b.requests.filter((u) => { const x = new URL(u); return x.protocol.startsWith('http') && x.hostname !== '127.0.0.1'; });
+    return { url, first_result: first, controls_shown: shown, runs, errors: b.errors, requests_away: away };
+  } finally { await b.close(); }
+}
+
+// ---------------------------------------------------------------- ml-kmeans
+
+async function mlBundle() {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    stdin: { contents: "export { kmeans } from 'ml-kmeans';", resolveDir: dirname(fileURLToPath(import.meta.url)) },
+    bundle: true, write: false, format: 'iife', globalName: 'MLKMeans', platform: 'browser', minify: false,
+  });
+  const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules', 'ml-kmeans', 'package.json'), 'utf8'));
+  return { code: out.outputFiles[0].text, version: pkg.version, esbuild: esbuild.version };
+}
+
+// Runs ml-kmeans in a page on the page's origin; the blobs come from the native CLI's
+// `generate` (float32 .npy) through a same-origin URL answered by this script.
+async function mlKmeans(bin, w, seed, bundle) {
+  const tmp = mkdtempSync(join(tmpdir(), 'blobscale-bench-data-'));
+  const b = await launch();
+  try {
+    const x = join(tmp, 'x.npy'), y = join(tmp, 'y.npy');
+    const g = spawnSync(bin, ['generate', '--out', x, '--labels-out', y, ...dataArgs(w, seed)], { encoding: 'utf8' });
+    if (g.status !== 0) throw new Error(`generate: ${g.stderr}`);
+    const xs = readNpy(x), ys = readNpy(y);
+    if (xs.descr !== '<f4' || ys.descr !== '<i4') throw new Error(`unexpected dtypes ${xs.descr} ${ys.descr}`);
+    await b.context.route(`${ORIGIN}/__bench/**`, (route) => {
+      const p = new URL(route.request().url()).pathname;
+      const headers = { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cache-Control': 'no-store' };
+      if (p.endsWith('/page.html')) return route.fulfill({ status: 200, contentType: 'text/html', headers, body: '<!doctype html><title>ml-kmeans</title>' });
+      if (p.endsWith('/ml-kmeans.js')) return route.fulfill({ status: 200, contentType: 'text/javascript', headers, body: bundle.code });
+      if (p.endsWith('/x.f32')) return route.fulfill({ status: 200, contentType: 'application/octet-stream', headers, body: xs.data });
+      if (p.endsWith('/y.i32')) return route.fulfill({ status: 200, contentType: 'application/octet-stream', headers, body: ys.data });
+      return route.fulfill({ status: 404, body: '' });
+    });
+    await b.page.goto(`${ORIGIN}/__bench/page.html`);
+    await b.page.addScriptTag({ url: `${ORIGIN}/__bench/ml-kmeans.js` });
+    const run = b.page.evaluate(async ({ d, k, seed }) => {
+      const now = () => performance.now();
+      const t0 = now();
+      const xf = new Float32Array(await (await fetch('/__bench/x.f32')).arrayBuffer());
+      const yt = new Int32Array(await (await fetch('/__bench/y.i32')).arrayBuffer());
+      const n = xf.length / d;
+      const t1 = now();
+      const data = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const r = new Array(d);
+        for (let j = 0; j < d; j++) r[j] = xf[i * d + j];
+        data[i] = r;
+      }
+      // scikit-learn's tol (relative to the mean feature variance), as blobscale uses it.
+      let varSum = 0;
+      for (let j = 0; j < d; j++) {
+        let s = 0, s2 = 0;
+        for (let i = 0; i < n; i++) { const v = xf[i * d + j]; s += v; s2 += v * v; }
+        varSum += s2 / n - (s / n) ** 2;
+      }
+      const tolerance = 1e-4 * varSum / d;
+      const t2 = now();
+      const res = MLKMeans.kmeans(data, k, { initialization: 'kmeans++', seed, maxIterations: 300, tolerance });
+      const t3 = now();
+      // Inertia and ARI against the true labels, computed here the same way for every method.
+      let inertia = 0;
+      const lab = res.clusters;
+      for (let i = 0; i < n; i++) {
+        const c = res.centroids[lab[i]];
+        for (let j = 0; j < d; j++) { const e = data[i][j] - c[j]; inertia += e * e; }
+      }
+      let kt = 0;
+      for (let i = 0; i < n; i++) kt = Math.max(kt, yt[i] + 1);
+      const table = new Float64Array(kt * k), a = new Float64Array(kt), bb = new Float64Array(k);
+      for (let i = 0; i < n; i++) { table[yt[i] * k + lab[i]]++; a[yt[i]]++; bb[lab[i]]++; }
+      const c2 = (v) => v * (v - 1) / 2;
+      let sij = 0, sa = 0, sb = 0;
+      for (const v of table) sij += c2(v);
+      for (const v of a) sa += c2(v);
+      for (const v of bb) sb += c2(v);
+      const expected = sa * sb / c2(n), max = (sa + sb) / 2;
+      const ari = max === expected ? 1 : (sij - expected) / (max - expected);
+      return {
+        n, fetch_ms: t1 - t0, convert_ms: t2 - t1, fit_ms: t3 - t2, iterations: res.iterations,
+        converged: res.converged, tolerance, inertia, ari,
+      };
+    }, { d: w.d, k: w.k, seed });
+    let timer;
+    const cap = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`did not finish within ${ML_CAP_S} s`)), ML_CAP_S * 1000); });
+    const r = await Promise.race([run, cap]).finally(() => clearTimeout(timer));
+    return { seed, ...r };
+  } catch (e) {
+    const msg = String(e.message || e).split('\n')[0];
+    return { seed, error: /closed|crash/i.test(msg) ? `page crashed or closed (likely out of memory): ${msg}` : msg };
+  } finally {
+    await b.close().catch(() => {});
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+const fmt = (v, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+const ms = (v) => (!Number.isFinite(v) ? '—' : v < 10 ? v.toFixed(1) : v.toFixed(0));
+const ratio = (v) => (!Number.isFinite(v) ? '—' : `${v.toFixed(2)}×`);
+
+function summarise(w, label, br, native, ml, allThreadsMedian) {
+  const warm = br.runs.slice(1).length ? br.runs.slice(1) : br.runs;
+  const cold = br.runs[0];
+  const med = (f) => median(warm.map(f));
+  const e2e = med((r) => r.click_to_result_ms);
+  const nat = median(native.map((r) => r.total_ms));
+  return {
+    workload: w.name, label, threads: cold.threads, flavour: cold.flavour,
+    e2e_ms: e2e, e2e_cold_ms: cold.click_to_result_ms, request_to_result_ms: med((r) => r.request_to_result_ms),
+    engine_ms: med((r) => r.engine_ms),
+    stages: Object.fromEntries(TASKS.map((t) => [t, med((r) => r.stage_ms[t])])),
+    longtask_ms: Math.max(...br.runs.map((r) => r.longtask_ms)),
+    raf_gap_ms: Math.max(...br.runs.map((r) => r.raf_gap_ms)),
+    native_ms: nat,
+    native_stages: { load: median(native.map((r) => r.load_ms)), seeding: median(native.map((r) => r.seeding_ms)), lloyd: median(native.map((r) => r.lloyd_ms)) },
+    vs_one_thread: allThreadsMedian === null ? null : e2e / allThreadsMedian,
+    vs_native: e2e / nat,
+    ml_speedup: ml && Number.isFinite(ml.fit_ms) ? ml.fit_ms / e2e : NaN,
+    inertia: cold.inertia, ari: cold.ari, n_iter: cold.n_iter,
+    native_inertia: native.find((r) => r.seed === cold.seed)?.inertia,
+    native_ari: native.find((r) => r.seed === cold.seed)?.ari,
+    reps: br.runs.length,
+    all_fresh: br.runs.every((r) => ['generate', 'seed', 'fit'].every((t) => r.nodes[t] === 'computed')),
+  };
+}
+
+function table(rows, mlRows) {
+  const lines = [];
+  lines.push('| workload | threads | end to end ms (warm median; cold) | request→result ms | generate / seed / fit / predict / metrics / render ms | longest main-thread task (rAF gap) ms | ×speed-up all vs 1 thread | ÷ native (native ms) | ml-kmeans ÷ page | inertia / ARI (native) |');
+  lines.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows) {
+    const s = r.stages;
+    const lt = r.longtask_ms > 0 ? ms(r.longtask_ms) : '< 50';
+    lines.push(`| ${r.workload} (${r.workload === 'W1' ? '1M' : '10M'} × 2, k = 8) | ${r.threads} | ${ms(r.e2e_ms)}; ${ms(r.e2e_cold_ms)} | ${ms(r.request_to_result_ms)} | ` +
+      `${TASKS.map((t) => ms(s[t])).join(' / ')} | ${lt} (${ms(r.raf_gap_ms)}) | ${r.vs_one_thread === null ? '—' : ratio(1 / r.vs_one_thread)} | ` +
+      `${ratio(r.vs_native)} (${ms(r.native_ms)}) | ${Number.isFinite(r.ml_speedup) ? `${r.ml_speedup.toFixed(0)}×` : '—'} | ` +
+      `${fmt(r.inertia, 0)} / ${fmt(r.ari, 4)} (${fmt(r.native_inertia, 0)} / ${fmt(r.native_ari, 4)}) |`);
+  }
+  if (mlRows.length) {
+    lines.push('');
+    lines.push('| ml-kmeans in the same Chromium | data seed | fit ms (kmeans() call) | convert to number[][] ms | iterations | inertia / ARI |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | --- |');
+    for (const m of mlRows) {
+      lines.push(m.error
+        ? `| ${m.workload} | ${m.seed} | ${m.error} | — | — | — |`
+        : `| ${m.workload} | ${m.seed} | ${ms(m.fit_ms)} | ${ms(m.convert_ms)} | ${m.iterations}${m.converged ? '' : ' (not converged)'} | ${fmt(m.inertia, 0)} / ${fmt(m.ari, 4)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/index.html is missing: build the page first (trunk build --release)');
+  const bin = nativeBin();
+  const cores = cpus().length;
+  const server = await serve();
+  const report = { date: new Date().toISOString(), cores, chromium: null, workloads: [] };
+  const rows = [], mlRows = [];
+  let bundle = null;
+  try {
+    if (ML) bundle = await mlBundle();
+    for (const w of WORKLOADS) {
+      const seeds = Array.from({ length: w.reps }, (_, i) => i);
+      const entry = { workload: w, native: {}, browser: {}, ml: null };
+      for (const threads of [cores, 1]) {
+        entry.native[threads] = seeds.map((s) => nativeFit(bin, w, s, threads));
+        log(`${w.name} native threads=${threads}: total ms ${entry.native[threads].map((r) => r.total_ms.toFixed(0)).join(', ')}`);
+      }
+      for (const threads of [null, 1]) {
+        entry.browser[threads ?? 'all'] = await browserRuns(w, threads, seeds);
+      }
+      if (ML) {
+        log(`${w.name}: ml-kmeans ${bundle.version} on data seed ${seeds[0]} (cap ${ML_CAP_S} s)`);
+        entry.ml = await mlKmeans(bin, w, seeds[0], bundle);
+        log(`${w.name}: ml-kmeans ${JSON.stringify(entry.ml)}`);
+        mlRows.push({ workload: w.name, ...entry.ml });
+      }
+      const all = entry.browser.all, one = entry.browser[1];
+      const rAll = summarise(w, 'all', all, entry.native[cores], entry.ml, null);
+      const rOne = summarise(w, '1', one, entry.native[1], entry.ml, null);
+      rAll.vs_one_thread = rAll.e2e_ms / rOne.e2e_ms;
+      rows.push(rAll, rOne);
+      report.workloads.push({ ...entry, summary: [rAll, rOne] });
+    }
+  } finally {
+    server.kill();
+  }
+  report.rows = rows;
+  report.mlkmeans = bundle ? { version: bundle.version, esbuild: bundle.esbuild } : null;
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'browser-bench.json'), JSON.stringify(report, null, 1));
+
+  const problems = [];
+  for (const wl of report.workloads) {
+    for (const [t, br] of Object.entries(wl.browser)) {
+      if (br.requests_away.length) problems.push(`${wl.workload.name}/${t}: requests left 127.0.0.1: ${br.requests_away.slice(0, 3).join(', ')}`);
+      if (br.errors.length) problems.push(`${wl.workload.name}/${t}: page errors: ${br.errors.slice(0, 3).join(' | ')}`);
+    }
+  }
+  for (const r of rows) if (!r.all_fresh) problems.push(`${r.workload}/${r.label}: some runs reused generate/seed/fit`);
+  for (const wl of report.workloads) {
+    for (const [t, br] of Object.entries(wl.browser)) {
+      const nat = wl.native[t === 'all' ? cores : 1];
+      for (const run of br.runs) {
+        const n = nat.find((x) => x.seed === run.seed);
+        if (n && Math.abs(n.inertia - run.inertia) > 1e-9 * Math.abs(n.inertia)) {
+          problems.push(`${wl.workload.name}/${t} data seed ${run.seed}: page inertia ${run.inertia} (${run.n_iter} iterations) ≠ native ${n.inertia} (${n.n_iter}) at the same parameters`);
+        }
+      }
+    }
+  }
+
+  console.log(`\n## Browser benchmark (${report.date.slice(0, 10)}, ${cores} cores, headless Chromium; ml-kmeans ${report.mlkmeans?.version ?? 'not run'})\n`);
+  console.log(table(rows, mlRows));
+  console.log(`\nEnd to end: the Run click → #result updated, page clock; warm = median of runs 2..${WORKLOADS[0]?.reps ?? REPS} ` +
+    '(each on a new data seed, so every node is computed), cold = the first run of the workload in a fresh page. ' +
+    'Stages: the times the pipeline graph shows. Longest main-thread task: PerformanceObserver longtask entries (only tasks ≥ 50 ms are reported); ' +
+    'rAF gap: the longest time between animation frames from the click to the frame after the result. ' +
+    'Native: `blobscale fit` with the same data options and seeds, generate + fit (median). ' +
+    'ml-kmeans: kmeans++ init, seed 0, maxIterations 300, tolerance 1e-4 × mean feature variance, on the identical blobs (data seed 0), main thread, one run.');
+  if (problems.length) {
+    console.log('\nProblems:\n' + problems.map((p) => `- ${p}`).join('\n'));
+  }
+  return 0;
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.error('[bench] failed:', e.stack || e);
+  process.exit(1);
+});
