@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const dist = process.env.DIST ? join(root, process.env.DIST) : join(root, 'dist');
 const shots = join(root, 'target', 'e2e');
 mkdirSync(shots, { recursive: true });
 
@@ -188,6 +188,34 @@ async function pageChecks(page, last) {
   const after = await canvasInk(page);
   expect(after.hash !== before.hash, 'canvas not redrawn for the dark theme');
   await page.screenshot({ path: join(shots, 'dark.png'), fullPage: true });
+
+  // A k sweep on four tight, well-separated blobs marks k = 4 and opens a clicked k.
+  const setRange = (sel, v) => page.$eval(sel, (e, v) => { e.value = String(v); e.dispatchEvent(new Event('input', { bubbles: true })); }, v);
+  await setRange('#samples', 6); // 100,000 rows
+  await setRange('#centers', 4);
+  await setRange('#cluster-std', 1); // std 0.1
+  await page.fill('#max-iter', '300');
+  await page.press('#max-iter', 'Enter');
+  await page.fill('#data-seed', '2'); // its four centres lie at least 8 apart
+  await page.press('#data-seed', 'Enter');
+  await page.waitForFunction(() => {
+    const r = document.querySelector('#result')?.textContent;
+    return document.querySelector('#status')?.dataset.state === 'done' && r && JSON.parse(r).n_samples === 100000;
+  }, null, { timeout: TIMEOUT });
+  await page.fill('#sweep-from', '2');
+  await page.press('#sweep-from', 'Enter');
+  await page.fill('#sweep-to', '8');
+  await page.press('#sweep-to', 'Enter');
+  await page.click('#run-sweep');
+  await page.waitForSelector('#sweep-status[data-state="done"]', { timeout: TIMEOUT });
+  const rows = await page.$$eval('#sweep-table tbody tr', (r) => r.map((x) => Number(x.dataset.k)));
+  expect(JSON.stringify(rows) === JSON.stringify([2, 3, 4, 5, 6, 7, 8]), `sweep rows ${rows}`);
+  const best = await page.$eval('#sweep-silhouette-best', (e) => e.textContent);
+  expect(best === '4', `best k by silhouette is ${best}`);
+  const kBefore = JSON.parse(await page.$eval('#result', (e) => e.textContent)).k;
+  await page.click('#sweep-table tr[data-k="4"]');
+  const opened = kBefore === 4 ? JSON.parse(await page.$eval('#result', (e) => e.textContent)) : await waitDone(page, kBefore);
+  expect(opened.k === 4, `clicking k = 4 opened k = ${opened.k}`);
 }
 
 const cases = [
@@ -231,6 +259,13 @@ const cases = [
       const second = await waitDone(b.page, r.k);
       expect(second.k === r.k - 1, `k went ${r.k} -> ${second.k}`);
       await b.page.screenshot({ path: join(shots, 'single-threaded.png'), fullPage: true });
+      // The compute worker runs sweeps too.
+      await b.page.fill('#sweep-to', '4');
+      await b.page.press('#sweep-to', 'Enter');
+      await b.page.click('#run-sweep');
+      await b.page.waitForSelector('#sweep-status[data-state="done"]', { timeout: TIMEOUT });
+      const rows = await b.page.$$eval('#sweep-table tbody tr', (r) => r.length);
+      expect(rows === 3, `single-threaded sweep 2..4 gave ${rows} rows`);
       onlyLocal(b.requests);
       return `job ${job_ms.toFixed(0)} ms with ${ticks} frames, longest frame gap ${gap.toFixed(0)} ms`;
     } finally { await b.close(); }

@@ -11,6 +11,7 @@ mod plot;
 mod runner;
 mod state;
 mod status_bar;
+mod sweep_panel;
 mod task_stream;
 
 use crate::web::environment::{Flavour, cross_origin_isolated, is_window};

@@ -11,6 +11,7 @@ use super::plot::{self, CANVAS_HEIGHT, CANVAS_WIDTH, PLOT_HEIGHT, PLOT_WIDTH};
 use super::runner;
 use super::state::{AppState, RunState, Shown, Theme};
 use super::status_bar::StatusBar;
+use super::sweep_panel::SweepPanel;
 use super::task_stream::TaskStream;
 use crate::data::Centers;
 use crate::pipeline::ScenarioInputs;
@@ -159,6 +160,7 @@ pub fn Page() -> impl IntoView {
                     <TaskStream />
                 </section>
                 <Decks />
+                <SweepPanel />
                 <section class="panel">
                     <details>
                         <summary>"Run details (JSON)"</summary>

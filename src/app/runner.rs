@@ -76,7 +76,7 @@ pub fn install(state: AppState) {
 
     // Live progress and running jobs, a few times a frame's worth, only while running.
     let poll = move || {
-        if state.run.get_untracked() != RunState::Running {
+        if state.run.get_untracked() != RunState::Running && !state.sweeping.get_untracked() {
             return;
         }
         state.live.set(compute::live());

@@ -88,6 +88,8 @@ pub struct AppState {
     pub theme: RwSignal<Theme>,
     /// Bumped to ask for a run (the Run button).
     pub run_requests: RwSignal<u64>,
+    /// A k sweep is running.
+    pub sweeping: RwSignal<bool>,
 }
 
 impl AppState {
@@ -105,6 +107,7 @@ impl AppState {
             deck: RwSignal::new(TaskId::Fit),
             theme: RwSignal::new(Theme::Light),
             run_requests: RwSignal::new(0),
+            sweeping: RwSignal::new(false),
         }
     }
 

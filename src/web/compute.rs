@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::pipeline::job::JobRecord;
 use crate::pipeline::memo_store::MemoryUse;
 use crate::pipeline::progress::ProgressSnapshot;
+use crate::pipeline::sweep::{SweepSpec, SweepTable};
 use crate::pipeline::{Engine, EvaluationSummary, Plan, ScenarioInputs};
 
 /// The memo store's default budget: a few 10M-row datasets with their labels.
@@ -135,6 +136,17 @@ pub async fn evaluate(
     rx.await.unwrap_or_else(|_| Err("cancelled".into()))
 }
 
+/// Runs a k sweep on the worker pool (every member shares the cached dataset).
+#[cfg(feature = "threads")]
+pub async fn sweep(spec: SweepSpec, cancel: Arc<AtomicBool>) -> Result<SweepTable, String> {
+    let e = engine().clone();
+    let (tx, rx) = futures_channel::oneshot::channel();
+    rayon::spawn(move || {
+        let _ = tx.send(e.sweep(&spec, &cancel).map_err(|err| err.to_string()));
+    });
+    rx.await.unwrap_or_else(|_| Err("cancelled".into()))
+}
+
 /// Progress lives in the compute worker, which posts no updates mid-job.
 #[cfg(not(feature = "threads"))]
 pub fn live() -> Option<Live> {
@@ -158,15 +170,35 @@ pub async fn evaluate(
     super::st_worker::evaluate(plan.inputs(), jobs_from).await
 }
 
-/// Worker side of the single-threaded build: the engine of this thread.
+/// Runs a k sweep in the compute worker.
+#[cfg(not(feature = "threads"))]
+pub async fn sweep(spec: SweepSpec, _cancel: Arc<AtomicBool>) -> Result<SweepTable, String> {
+    super::st_worker::sweep(&spec).await
+}
+
+#[cfg(not(feature = "threads"))]
+thread_local! {
+    // The single-threaded build's engine, inside its compute worker.
+    static ST_ENGINE: Engine = Engine::new(
+        Arc::new(super::environment::PerformanceClock),
+        MEMO_BUDGET_BYTES,
+    );
+}
+
+/// Worker side of the single-threaded build: a sweep on this thread's engine.
+#[cfg(not(feature = "threads"))]
+pub(crate) fn sweep_here(spec: &SweepSpec) -> Result<SweepTable, String> {
+    ST_ENGINE.with(|e| {
+        e.sweep(spec, &AtomicBool::new(false))
+            .map_err(|err| err.to_string())
+    })
+}
+
+/// Worker side of the single-threaded build: an evaluation on this thread's engine.
 #[cfg(not(feature = "threads"))]
 pub(crate) fn evaluate_here(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, String> {
-    use super::environment::PerformanceClock;
-    thread_local! {
-        static ENGINE: Engine = Engine::new(Arc::new(PerformanceClock), MEMO_BUDGET_BYTES);
-    }
     let plan = Plan::new(inputs).map_err(|e| e.to_string())?;
-    ENGINE.with(|e| {
+    ST_ENGINE.with(|e| {
         let ticket = e.submit(plan);
         let ev = e
             .evaluate(&ticket, &AtomicBool::new(false))

@@ -14,8 +14,9 @@ use futures_channel::oneshot;
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::compute::{Outcome, OutcomeMeta, evaluate_here};
+use super::compute::{Outcome, OutcomeMeta, evaluate_here, sweep_here};
 use crate::pipeline::ScenarioInputs;
+use crate::pipeline::sweep::{SweepSpec, SweepTable};
 
 #[wasm_bindgen]
 extern "C" {
@@ -40,11 +41,13 @@ self.onmessage = async (e) => {
   } else if (d.type === 'evaluate') {
     const r = mod.blobscale_worker_evaluate(d.request, d.jobsFrom);
     self.postMessage({ type: 'outcome', id: d.id, ...r }, r.pixels ? [r.pixels.buffer] : []);
+  } else if (d.type === 'sweep') {
+    self.postMessage({ type: 'outcome', id: d.id, ...mod.blobscale_worker_sweep(d.request) });
   }
 };
 "#;
 
-type Reply = Result<Outcome, String>;
+type Reply = Result<JsValue, String>;
 
 struct WorkerHandle {
     worker: web_sys::Worker,
@@ -101,7 +104,11 @@ fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
                 let Some(tx) = handle.borrow_mut().waiting.remove(&id) else {
                     return;
                 };
-                let _ = tx.send(decode_reply(&data));
+                let reply = match field(&data, "error").as_string() {
+                    Some(error) => Err(error),
+                    None => Ok(data),
+                };
+                let _ = tx.send(reply);
             }
             _ => {}
         }
@@ -117,10 +124,7 @@ fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
     Ok(handle)
 }
 
-fn decode_reply(data: &JsValue) -> Reply {
-    if let Some(error) = field(data, "error").as_string() {
-        return Err(error);
-    }
+fn decode_outcome(data: &JsValue) -> Result<Outcome, String> {
     let meta = field(data, "meta").as_string().unwrap_or_default();
     let meta: OutcomeMeta = serde_json::from_str(&meta)
         .map_err(|e| format!("bad reply from the compute worker: {e}"))?;
@@ -151,10 +155,9 @@ async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, String> {
     Ok(handle)
 }
 
-/// Sends a scenario to the worker and awaits its evaluation.
-pub async fn evaluate(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, String> {
+/// Posts `{type, id, request, ...extra}` and awaits the reply message.
+async fn call(kind: &str, request: String, extra: &[(&str, JsValue)]) -> Reply {
     let handle = handle().await?;
-    let request = serde_json::to_string(inputs).map_err(|e| e.to_string())?;
     let (tx, rx) = oneshot::channel();
     let message = Object::new();
     {
@@ -162,16 +165,54 @@ pub async fn evaluate(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome
         let id = h.next_id;
         h.next_id = h.next_id.wrapping_add(1);
         h.waiting.insert(id, tx);
-        let _ = Reflect::set(&message, &"type".into(), &"evaluate".into());
+        let _ = Reflect::set(&message, &"type".into(), &kind.into());
         let _ = Reflect::set(&message, &"id".into(), &id.into());
         let _ = Reflect::set(&message, &"request".into(), &request.into());
-        let _ = Reflect::set(&message, &"jobsFrom".into(), &(jobs_from as f64).into());
+        for (k, v) in extra {
+            let _ = Reflect::set(&message, &(*k).into(), v);
+        }
         h.worker
             .post_message(&message)
             .map_err(|e| format!("could not reach the compute worker: {e:?}"))?;
     }
     rx.await
         .unwrap_or_else(|_| Err("the compute worker stopped".into()))
+}
+
+/// Sends a scenario to the worker and awaits its evaluation.
+pub async fn evaluate(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, String> {
+    let request = serde_json::to_string(inputs).map_err(|e| e.to_string())?;
+    let reply = call(
+        "evaluate",
+        request,
+        &[("jobsFrom", (jobs_from as f64).into())],
+    )
+    .await?;
+    decode_outcome(&reply)
+}
+
+/// Sends a sweep to the worker and awaits its table.
+pub async fn sweep(spec: &SweepSpec) -> Result<SweepTable, String> {
+    let request = serde_json::to_string(spec).map_err(|e| e.to_string())?;
+    let reply = call("sweep", request, &[]).await?;
+    let table = field(&reply, "table").as_string().unwrap_or_default();
+    serde_json::from_str(&table).map_err(|e| format!("bad reply from the compute worker: {e}"))
+}
+
+/// Worker side: runs one sweep from its JSON spec. Returns `{table}` or `{error}`.
+#[wasm_bindgen]
+pub fn blobscale_worker_sweep(request: String) -> JsValue {
+    let out = Object::new();
+    let result = serde_json::from_str::<SweepSpec>(&request)
+        .map_err(|e| format!("bad request: {e}"))
+        .and_then(|spec| sweep_here(&spec))
+        .and_then(|table| serde_json::to_string(&table).map_err(|e| e.to_string()));
+    let (key, value) = match result {
+        Ok(table) => ("table", table),
+        Err(e) => ("error", e),
+    };
+    let _ = Reflect::set(&out, &key.into(), &value.into());
+    out.into()
 }
 
 /// Worker side: evaluates one scenario from its JSON inputs. Returns `{meta, pixels}` or

@@ -1,0 +1,180 @@
+//! The k sweep (dask-ml's merged grid search, Orange's "pick k by a score"): one family of
+//! scenarios over a range of k (and seeds) sharing the cached dataset, with elbow,
+//! silhouette, Calinski–Harabasz and Davies–Bouldin curves and the best k by each marked.
+//! Clicking a k opens that scenario in the main view.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use leptos::prelude::*;
+
+use super::fields::NumberField;
+use super::format;
+use super::state::AppState;
+use crate::pipeline::sweep::{SweepRow, SweepSpec, SweepTable};
+use crate::web::compute;
+
+const W: f64 = 300.0;
+const H: f64 = 130.0;
+const PAD: f64 = 28.0;
+
+/// One criterion's curve over k, with its best k ringed.
+fn criterion_chart(
+    id: &'static str,
+    title: &'static str,
+    rows: &[SweepRow],
+    value: fn(&SweepRow) -> Option<f64>,
+    best: Option<usize>,
+) -> impl IntoView + use<> {
+    let pts: Vec<(usize, f64)> = rows
+        .iter()
+        .filter_map(|r| value(r).map(|v| (r.k, v)))
+        .collect();
+    let (k0, k1) = (
+        rows.first().map_or(0, |r| r.k),
+        rows.last().map_or(1, |r| r.k),
+    );
+    let lo = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let hi = pts.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let xy = move |k: usize, v: f64| {
+        let x = PAD + (W - 2.0 * PAD) * (k - k0) as f64 / (k1 - k0).max(1) as f64;
+        let y = H - PAD - (H - 2.0 * PAD) * (v - lo) / span;
+        (x, y)
+    };
+    let line = pts
+        .iter()
+        .map(|&(k, v)| {
+            let (x, y) = xy(k, v);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let marker = best
+        .and_then(|b| pts.iter().find(|p| p.0 == b))
+        .map(|&(k, v)| {
+            let (x, y) = xy(k, v);
+            view! { <circle class="best" cx=format!("{x:.1}") cy=format!("{y:.1}") r="6" /> }
+        });
+    view! {
+        <figure class="sweep-chart">
+            <figcaption>{title} " — best k: " <strong id=format!("{id}-best")>{best.map_or("—".to_string(), |k| k.to_string())}</strong></figcaption>
+            <svg id=id class="chart" viewBox=format!("0 0 {W} {H}")>
+                <line class="axis" x1=PAD.to_string() y1=(H - PAD).to_string() x2=(W - PAD).to_string() y2=(H - PAD).to_string() />
+                <polyline class="series" points=line />
+                {pts.iter().map(|&(k, v)| { let (x, y) = xy(k, v); view! { <circle class="dot" cx=format!("{x:.1}") cy=format!("{y:.1}") r="2.5" /> } }).collect_view()}
+                {marker}
+                <text class="axis-label" x=PAD.to_string() y=(H - 8.0).to_string()>{format!("k = {k0}")}</text>
+                <text class="axis-label" x=(W - PAD).to_string() y=(H - 8.0).to_string() text-anchor="end">{format!("k = {k1}")}</text>
+            </svg>
+        </figure>
+    }
+}
+
+/// Sweep controls, curves and table.
+#[component]
+pub fn SweepPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let k_from = RwSignal::new(2.0);
+    let k_to = RwSignal::new(12.0);
+    let seeds = RwSignal::new(1.0);
+    let table = RwSignal::new(None::<SweepTable>);
+    let error = RwSignal::new(None::<String>);
+
+    let run = move |_| {
+        let (from, to) = (
+            k_from.get_untracked() as usize,
+            k_to.get_untracked() as usize,
+        );
+        if from > to {
+            error.set(Some(format!(
+                "k from = {from} is above k to = {to}: allowed from ≤ to"
+            )));
+            return;
+        }
+        let base = state.inputs.get_untracked();
+        let base_seed = base.kmeans_seed;
+        let spec = SweepSpec::k_range(base, from..=to).with_seeds(
+            (0..seeds.get_untracked() as u64)
+                .map(|s| base_seed + s)
+                .collect(),
+        );
+        error.set(None);
+        state.sweeping.set(true);
+        leptos::task::spawn_local(async move {
+            let result = compute::sweep(spec, Arc::new(AtomicBool::new(false))).await;
+            state.sweeping.set(false);
+            match result {
+                Ok(t) => table.set(Some(t)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let open_k = move |k: usize| {
+        state.coupled.set(false);
+        state.inputs.update(|i| i.k = k);
+    };
+
+    view! {
+        <section class="panel sweep" aria-label="k sweep">
+            <h2>"k sweep"</h2>
+            <div class="row">
+                <NumberField id="sweep-from" label="k from" min=1.0 max=Signal::derive(|| 30.0) step="1" integer=true
+                    value=Signal::derive(move || k_from.get()) set=Callback::new(move |v| k_from.set(v)) />
+                <NumberField id="sweep-to" label="k to" min=1.0 max=Signal::derive(|| 30.0) step="1" integer=true
+                    value=Signal::derive(move || k_to.get()) set=Callback::new(move |v| k_to.set(v)) />
+                <NumberField id="sweep-seeds" label="seeds per k" min=1.0 max=Signal::derive(|| 5.0) step="1" integer=true
+                    value=Signal::derive(move || seeds.get()) set=Callback::new(move |v| seeds.set(v)) />
+                <button id="run-sweep" type="button" class="primary" disabled=move || state.sweeping.get() on:click=run>"Run sweep"</button>
+            </div>
+            <p id="sweep-status" class="muted" data-state=move || if state.sweeping.get() { "running" } else if table.with(|t| t.is_some()) { "done" } else { "idle" }>
+                {move || {
+                    if let Some(e) = error.get() {
+                        return format!("Error: {e}");
+                    }
+                    if state.sweeping.get() {
+                        return match state.live.get().map(|l| l.progress).filter(|p| p.steps > 1) {
+                            Some(p) => format!("Sweeping: scenario {} of {}…", p.step + 1, p.steps),
+                            None => "Sweeping…".to_string(),
+                        };
+                    }
+                    match table.get() {
+                        Some(t) => format!("{} scenarios on one dataset. Click a k to open it.", t.rows.len()),
+                        None => "Fits every k in the range on the current dataset (generated once).".to_string(),
+                    }
+                }}
+            </p>
+            {move || table.get().map(|t| {
+                let b = t.best;
+                view! {
+                    <div class="sweep-charts">
+                        {criterion_chart("sweep-elbow", "Inertia (elbow)", &t.per_k, |r| Some(r.inertia), b.inertia_elbow)}
+                        {criterion_chart("sweep-silhouette", "Silhouette (higher is better)", &t.per_k, |r| r.silhouette, b.silhouette)}
+                        {criterion_chart("sweep-ch", "Calinski–Harabasz (higher is better)", &t.per_k, |r| r.calinski_harabasz, b.calinski_harabasz)}
+                        {criterion_chart("sweep-db", "Davies–Bouldin (lower is better)", &t.per_k, |r| r.davies_bouldin, b.davies_bouldin)}
+                    </div>
+                    <table id="sweep-table" class="facts sweep-table">
+                        <thead><tr><th>"k"</th><th>"inertia"</th><th>"silhouette"</th><th>"CH"</th><th>"DB"</th><th>"ARI"</th><th>"iterations"</th></tr></thead>
+                        <tbody>
+                            {t.per_k.iter().map(|r| {
+                                let k = r.k;
+                                let best = [b.inertia_elbow, b.silhouette, b.calinski_harabasz, b.davies_bouldin].contains(&Some(k));
+                                view! {
+                                    <tr class:best=best data-k=k.to_string() on:click=move |_| open_k(k) tabindex="0">
+                                        <td>{k.to_string()}</td>
+                                        <td>{format::score(Some(r.inertia))}</td>
+                                        <td>{format::score(r.silhouette)}</td>
+                                        <td>{format::score(r.calinski_harabasz)}</td>
+                                        <td>{format::score(r.davies_bouldin)}</td>
+                                        <td>{format::score(Some(r.adjusted_rand))}</td>
+                                        <td>{r.n_iter.to_string()}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+            })}
+        </section>
+    }
+}
