@@ -66,6 +66,7 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
         "n_features": s.dataset.n_features,
         "n_chunks": s.dataset.n_chunks,
         "nodes": nodes,
+        "node_ms": node_ms,
         "tasks_per_thread": tasks_per_thread,
         "inertia": s.metrics.inertia,
         "adjusted_rand": s.metrics.adjusted_rand,
