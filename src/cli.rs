@@ -66,7 +66,7 @@ DATA OPTIONS (blobs, scikit-learn's make_blobs):
 
 FIT OPTIONS:
   --k K (default: the number of centres)  --init random|k-means++|k-means|||dask-ml|FILE
-  --oversampling F (× k, 2)  --rounds R (5)  --recluster-n-init N (8)
+  --oversampling F (× k, 2)  --rounds R (2)  --recluster-n-init N (8)
   --max-iter N (300)  --tol T (1e-4)  --algorithm lloyd|hamerly  --seed S (0)
   --threads N (all cores)
 
