@@ -1,0 +1,95 @@
+//! The CLI end to end: generate to .npy and CSV, fit from the file, predict and score with
+//! the exported centres and labels; errors are one line with a non-zero exit code.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_blobscale"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null);
+    (
+        out.status.code().unwrap(),
+        json,
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn generate_fit_predict_score_through_files() {
+    let dir = std::env::temp_dir().join(format!("blobscale-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    for ext in ["npy", "csv"] {
+        let (x, y) = (p(&format!("x.{ext}")), p(&format!("y.{ext}")));
+        let (code, g, err) = run(&[
+            "generate",
+            "--n-samples",
+            "3000",
+            "--n-features",
+            "3",
+            "--centers",
+            "4",
+            "--center-box",
+            "-30,30",
+            "--out",
+            &x,
+            "--labels-out",
+            &y,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(g["centers"].as_array().unwrap().len(), 4);
+        let (c, l) = (p(&format!("c.{ext}")), p(&format!("l.{ext}")));
+        let (code, fit, err) = run(&[
+            "fit",
+            "--input",
+            &x,
+            "--truth",
+            &y,
+            "--k",
+            "4",
+            "--threads",
+            "2",
+            "--centres-out",
+            &c,
+            "--labels-out",
+            &l,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(fit["ari"].as_f64().unwrap(), 1.0);
+        assert_eq!(fit["data"]["n_samples"], 3000);
+        assert!(fit["timings_s"]["fit"].as_f64().unwrap() > 0.0);
+        let inertia = fit["inertia"].as_f64().unwrap();
+        let (code, pred, err) = run(&["predict", "--input", &x, "--centres", &c, "--truth", &y]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(pred["ari"].as_f64().unwrap(), 1.0);
+        // Centres went through a file: CSV prints them shortest-round-trip, .npy exactly.
+        assert!((pred["inertia"].as_f64().unwrap() - inertia).abs() <= 1e-9 * inertia);
+        let (code, score, err) = run(&["score", "--input", &x, "--labels", &l, "--truth", &y]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(score["ari"].as_f64().unwrap(), 1.0);
+        assert!(score["silhouette"].as_f64().unwrap() > 0.5);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn errors_are_one_line_with_a_non_zero_exit() {
+    let (code, _, err) = run(&["fit", "--k", "0"]);
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("k = 0 is out of range"), "{err}");
+    let (code, _, err) = run(&["fit", "--bogus", "1"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("blobscale: error: unknown option --bogus"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["fit", "--input", "/nonexistent.npy", "--k", "2"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/nonexistent.npy"), "{err}");
+    let (code, _, _) = run(&["frobnicate"]);
+    assert_eq!(code, 2);
+}
