@@ -235,7 +235,14 @@ impl<'e> Run<'e> {
             Ok(v) => v,
             Err(e) if e.is_cancellation() => {
                 job.finish(JobStatus::Cancelled, end);
-                return Err(self.check(task).err().unwrap_or(PipelineError::Cancelled));
+                // The monitor stops a task for the caller's flag or for staleness only. By now
+                // a still newer request may need this lineage again, so re-checking staleness
+                // could miss why it stopped: without the flag, it was superseded.
+                return Err(if self.cancel.load(Ordering::Relaxed) {
+                    PipelineError::Cancelled
+                } else {
+                    PipelineError::Superseded
+                });
             }
             Err(e) => {
                 job.finish(
