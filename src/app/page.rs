@@ -56,6 +56,11 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
             )
         })
         .collect();
+    let node_ms: serde_json::Map<String, serde_json::Value> = s
+        .nodes
+        .iter()
+        .map(|n| (n.task.name().to_string(), n.ms.into()))
+        .collect();
     serde_json::json!({
         "flavour": Flavour::current().name(),
         "cross_origin_isolated": cross_origin_isolated(),
