@@ -79,12 +79,12 @@ async fn cancelled_evaluation_reports_cancellation() {
 async fn oversized_scenario_is_refused_before_any_work() {
     let err = compute::plan(
         &ScenarioInputs {
-            n_samples: 150_000_000,
+            n_samples: 190_000_000,
             n_features: 4,
             ..ScenarioInputs::default()
         },
         2,
     )
     .unwrap_err();
-    assert!(err.contains("n_samples = 150000000 needs about"), "{err}");
+    assert!(err.contains("n_samples = 190000000 needs about"), "{err}");
 }
