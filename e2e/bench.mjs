@@ -26,7 +26,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchLocal } from './chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -151,31 +151,8 @@ const PROBE = () => {
   new MutationObserver(watch).observe(document, { subtree: true, childList: true, characterData: true });
 };
 
-async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), 'blobscale-bench-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--js-flags=--max-old-space-size=8192',
-    ],
-    viewport: { width: 1200, height: 900 },
-  });
-  const requests = [];
-  context.on('request', (r) => requests.push(r.url()));
-  await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol.startsWith('http'),
-    (route) => route.abort());
-  await context.addInitScript(PROBE);
-  const errors = [];
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return {
-    context, page, requests, errors,
-    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
-  };
+function launch() {
+  return launchLocal({ initScript: PROBE, extraArgs: ['--js-flags=--max-old-space-size=8192'] });
 }
 
 async function waitResult(page, afterCount, timeout) {

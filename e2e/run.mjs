@@ -7,11 +7,10 @@
 //   and in every case no request leaves 127.0.0.1.
 // Prints "N passed, N failed" and exits non-zero on any failure.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchLocal } from './chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.DIST ? join(root, process.env.DIST) : join(root, 'dist');
@@ -43,32 +42,8 @@ const RAF_PROBE = () => {
   requestAnimationFrame(tick);
 };
 
-async function launch(options = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'blobscale-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-    viewport: { width: 1200, height: 900 },
-    ...options,
-  });
-  const requests = [];
-  const errors = [];
-  context.on('request', (r) => requests.push(r.url()));
-  // Anything not on this machine is refused outright, and reported by the check below.
-  await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol.startsWith('http'),
-    (route) => route.abort());
-  await context.addInitScript(RAF_PROBE);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return {
-    context, page, requests, errors,
-    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
-  };
+function launch(options = {}) {
+  return launchLocal({ initScript: RAF_PROBE, options });
 }
 
 async function waitDone(page, previousK) {

@@ -67,11 +67,6 @@ impl<Req: 'static, Res: 'static> Latest<Req, Res> {
         }
     }
 
-    /// Whether a job is running.
-    pub fn busy(&self) -> bool {
-        self.state.borrow().running.is_some()
-    }
-
     fn launch(&self, generation: u64, req: Req) {
         let cancel = Arc::new(AtomicBool::new(false));
         self.state.borrow_mut().running = Some(cancel.clone());

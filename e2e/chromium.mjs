@@ -1,0 +1,35 @@
+// Debian's headless Chromium for the browser tests and the benchmark: a fresh profile,
+// the flags this machine's closed network needs, every non-local request aborted and
+// recorded, page errors collected.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export async function launchLocal({ initScript, extraArgs = [], options = {} } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'blobscale-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...extraArgs,
+    ],
+    viewport: { width: 1200, height: 900 },
+    ...options,
+  });
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol.startsWith('http'),
+    (route) => route.abort());
+  if (initScript) await context.addInitScript(initScript);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return {
+    context, page, requests, errors,
+    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
