@@ -193,6 +193,117 @@ async function pageChecks(page, last) {
   expect(opened.k === 4, `clicking k = 4 opened k = ${opened.k}`);
 }
 
+
+const setRange = (page, sel, v) => page.$eval(sel, (e, v) => { e.value = String(v); e.dispatchEvent(new Event('input', { bubbles: true })); }, v);
+const scenarioIds = (page) => page.$$eval('#scenario-list li', (l) => l.map((x) => Number(x.dataset.id)));
+const scenarioNames = (page) => page.$$eval('#scenario-list .scenario-open', (l) => l.map((x) => x.textContent));
+const scenarioFacts = (page) => page.$$eval('#scenario-list .scenario-facts', (l) => l.map((x) => x.textContent));
+const shownResult = async (page) => JSON.parse(await page.$eval('#result', (e) => e.textContent));
+
+// Waits until the page shows a finished result for which `pred(result)` holds.
+async function waitResult(page, pred, arg) {
+  await page.waitForFunction(([src, arg]) => {
+    const s = document.querySelector('#status');
+    const r = document.querySelector('#result')?.textContent;
+    return s?.dataset.state === 'done' && r && new Function('r', 'arg', `return (${src})(r, arg)`)(JSON.parse(r), arg);
+  }, [pred.toString(), arg], { timeout: TIMEOUT });
+  return shownResult(page);
+}
+
+// Scenarios (Taipy's scenario management): three made, compared side by side, switched
+// instantly from the memo store, all back with their results after a reload, one shared
+// as a link that reproduces its centres in a fresh browser profile; an unreadable saved
+// session and a link from a newer version are refused with the reason and kept.
+async function scenarioCase() {
+  const b = await launch();
+  let shared;
+  try {
+    const { page } = b;
+    await page.goto(`http://127.0.0.1:${ISOLATED_PORT}/`);
+    await waitDone(page);
+    await setRange(page, '#samples', 6); // 100,000 rows
+    const r1 = await waitResult(page, (r) => r.n_samples === 100000);
+    await page.click('#scenario-new');
+    await page.focus('#k');
+    await page.keyboard.press('ArrowRight');
+    const r2 = await waitResult(page, (r, k) => r.k === k, r1.k + 1);
+    await page.click('#scenario-new');
+    await page.focus('#k');
+    await page.keyboard.press('ArrowRight');
+    const r3 = await waitResult(page, (r, k) => r.k === k, r1.k + 2);
+    await page.fill('#scenario-name', 'seven-ish');
+    await page.click('#scenario-rename');
+    const ids = await scenarioIds(page);
+    expect(ids.length === 3, `${ids.length} scenarios listed`);
+    const names = await scenarioNames(page);
+    expect(names[2] === 'seven-ish', `names ${JSON.stringify(names)}`);
+
+    // Compare all three: plots side by side, k marked as differing, equal rows hidden.
+    for (const id of ids) await page.click(`#scenario-compare-${id}`);
+    await page.waitForFunction(() => document.querySelectorAll('.compare-plot[data-drawn="true"]').length === 3, null, { timeout: TIMEOUT });
+    const diffRows = await page.$$eval('#compare-table tr.diff', (r) => r.map((x) => x.dataset.name));
+    expect(diffRows.includes('k') && diffRows.includes('inertia'), `differing rows ${diffRows}`);
+    expect(!(await page.$('#compare-table tr[data-name="n_samples"]')), 'equal parameter n_samples shown without "show every parameter"');
+    const plotInk = await page.$$eval('.compare-plot', (cs) => cs.map((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;
+    }));
+    expect(plotInk.every((n) => n > 5000), `compared plots ink ${plotInk}`);
+
+    // Switching back to the first scenario is instant: every node reused.
+    await page.click(`#scenario-open-${ids[0]}`);
+    const back = await waitResult(page, (r, k) => r.k === k, r1.k);
+    expect(back.nodes.fit === 'reused' && back.nodes.generate === 'reused', `switch recomputed: ${JSON.stringify(back.nodes)}`);
+    expect(back.inertia === r1.inertia, `switched inertia ${back.inertia} vs ${r1.inertia}`);
+
+    // Reload: the three scenarios are back, each with its result.
+    const factsBefore = await scenarioFacts(page);
+    await page.reload();
+    const afterReload = await waitDone(page);
+    expect(afterReload.k === r1.k && afterReload.inertia === r1.inertia, `after reload k ${afterReload.k}, inertia ${afterReload.inertia}`);
+    expect(JSON.stringify(await scenarioNames(page)) === JSON.stringify(names), `names after reload ${await scenarioNames(page)}`);
+    await page.waitForFunction(() => [...document.querySelectorAll('#scenario-list .scenario-facts')].every((f) => f.textContent.includes('inertia')), null, { timeout: TIMEOUT });
+    const factsAfter = await scenarioFacts(page);
+    expect(JSON.stringify(factsAfter) === JSON.stringify(factsBefore), `facts changed over reload:\n${factsBefore}\n${factsAfter}`);
+    // Their plots are recomputed in the background: compare two of them.
+    const idsAfter = await scenarioIds(page);
+    await page.click(`#scenario-compare-${idsAfter[1]}`);
+    await page.click(`#scenario-compare-${idsAfter[2]}`);
+    await page.waitForFunction(() => document.querySelectorAll('.compare-plot[data-drawn="true"]').length === 2, null, { timeout: TIMEOUT });
+
+    // Share the third.
+    await page.click(`#scenario-open-${idsAfter[2]}`);
+    const third = await waitResult(page, (r, k) => r.k === k, r3.k);
+    await page.click('#scenario-share');
+    shared = { link: await page.$eval('#scenario-link', (e) => e.value), result: third };
+    expect(shared.link.includes('#s=1.'), `link ${shared.link}`);
+    onlyLocal(b.requests);
+    expect(r2.k === r1.k + 1, 'second scenario k');
+  } finally { await b.close(); }
+
+  const c = await launch();
+  try {
+    const { page } = c;
+    await page.goto(shared.link);
+    const r = await waitDone(page);
+    expect(r.scenario === 'seven-ish', `opened scenario ${r.scenario}`);
+    expect(JSON.stringify(r.centres) === JSON.stringify(shared.result.centres), `centres differ:\n${JSON.stringify(r.centres)}\n${JSON.stringify(shared.result.centres)}`);
+    expect(!page.url().includes('#s='), 'the link stayed in the address bar');
+    // A session saved by a newer version is refused with its version and kept aside.
+    await page.evaluate(() => localStorage.setItem('blobscale.session', JSON.stringify({ format: 'blobscale-session', version: 99, session: {} })));
+    // (A fragment-only change does not reload the page: navigate, then reload.)
+    await page.goto(`http://127.0.0.1:${ISOLATED_PORT}/#s=9.e30`);
+    await page.reload();
+    await waitDone(page);
+    const notice = await page.$eval('#scenario-notice', (e) => e.textContent);
+    expect(notice.includes('format version 99') && notice.includes('shared link could not be opened: unsupported scenario format version 9:'), `notice: ${notice}`);
+    const kept = await page.evaluate(() => localStorage.getItem('blobscale.session.unreadable'));
+    expect(kept && kept.includes('"version":99'), 'unreadable session not kept');
+    onlyLocal(c.requests);
+    return `3 scenarios kept over a reload with equal facts; shared link reproduced ${r.centres.length} centres in a fresh profile`;
+  } finally { await c.close(); }
+}
+
 const cases = [
   ['served with COOP/COEP: threaded build on >= 2 workers', async () => {
     const b = await launch();
@@ -245,6 +356,7 @@ const cases = [
       return `job ${job_ms.toFixed(0)} ms with ${ticks} frames, longest frame gap ${gap.toFixed(0)} ms`;
     } finally { await b.close(); }
   }],
+  ['scenarios: compared, switched from cache, restored after reload, shared as a link', scenarioCase],
   ['?nosw forces the single-threaded build even where isolation is possible', async () => {
     const b = await launch();
     try {

@@ -8,6 +8,8 @@ use super::state::AppState;
 use crate::cluster::{Algorithm, Init, Oversampling, ParallelInit, Rounds};
 use crate::data::{Centers, ClusterStd};
 use crate::pipeline::ScenarioInputs;
+use crate::web::browser_storage;
+use crate::web::environment::{Flavour, hardware_concurrency};
 
 /// Dataset sizes offered by the samples slider (log scale).
 pub const SAMPLE_STEPS: [usize; 15] = [
@@ -45,6 +47,41 @@ fn centre_count(inputs: &ScenarioInputs) -> usize {
 /// A fresh seed from the browser's random source.
 fn new_seed() -> u64 {
     (js_sys::Math::random() * 1e9).floor() as u64
+}
+
+/// Worker threads (1 ..= the cores the browser reports). The pool's size is fixed when its
+/// workers start (wasm-bindgen-rayon builds one global pool per page), so a change reloads
+/// the page with `?threads=N`; scenarios are saved first, so nothing is lost.
+#[component]
+fn ThreadsField() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let threaded = Flavour::current() == Flavour::Threaded;
+    let cores = if threaded { hardware_concurrency() } else { 1 };
+    let error = RwSignal::new(None::<String>);
+    view! {
+        <div class="field">
+            <label for="threads">"Threads"</label>
+            <select id="threads" disabled=!threaded on:change=move |ev| {
+                if let Ok(n) = event_target_value(&ev).parse::<usize>()
+                    && let Err(e) = browser_storage::reload_with_threads(n)
+                {
+                    error.set(Some(e));
+                }
+            }>
+                {(1..=cores).map(|n| view! {
+                    <option value=n.to_string() selected=move || state.threads.get() == Some(n)>{n.to_string()}</option>
+                }).collect_view()}
+            </select>
+            <span class="hint muted">
+                {if threaded {
+                    format!("of {cores} cores; changing restarts the workers")
+                } else {
+                    "single-threaded build: one worker".to_string()
+                }}
+            </span>
+            {move || error.get().map(|e| view! { <span id="threads-error" class="error">{e}</span> })}
+        </div>
+    }
 }
 
 /// The parameter panel.
@@ -138,6 +175,7 @@ pub fn Controls() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <ThreadsField />
 
             <h2>"k-means"</h2>
             <label class="check">

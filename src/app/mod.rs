@@ -1,6 +1,7 @@
 //! Leptos components: they read and write signals and never compute (DESIGN §1, §6).
 
 mod charts;
+mod compare_view;
 mod controls;
 mod decks;
 mod fields;
@@ -9,6 +10,8 @@ mod page;
 mod pipeline_view;
 mod plot;
 mod runner;
+mod scenario_panel;
+mod scenarios;
 mod state;
 mod status_bar;
 mod sweep_panel;

@@ -9,6 +9,8 @@ use super::format;
 use super::pipeline_view::PipelineView;
 use super::plot::{self, CANVAS_HEIGHT, CANVAS_WIDTH, PLOT_HEIGHT, PLOT_WIDTH};
 use super::runner;
+use super::scenario_panel::ScenarioPanel;
+use super::scenarios;
 use super::state::{AppState, RunState, Shown, Theme};
 use super::status_bar::StatusBar;
 use super::sweep_panel::SweepPanel;
@@ -76,6 +78,8 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
         "inertia": s.metrics.inertia,
         "adjusted_rand": s.metrics.adjusted_rand,
         "n_iter": s.fit.n_iter,
+        "centres": s.fit.centres,
+        "scenario": state.book.with_untracked(|b| b.get(state.current.get_untracked()).map(|s| s.name.clone()).ok()),
         "job_started_ms": shown.requested_ms,
         "job_ended_ms": shown.received_ms,
         "engine_ms": s.end_ms - s.start_ms,
@@ -87,8 +91,14 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
 /// The whole page.
 #[component]
 pub fn Page() -> impl IntoView {
-    let state = AppState::new(default_inputs());
+    let (session, notice) = scenarios::restore(default_inputs());
+    let inputs = session
+        .current_inputs()
+        .cloned()
+        .unwrap_or_else(default_inputs);
+    let state = AppState::new(inputs);
     provide_context(state);
+    scenarios::install(state, session, notice);
     runner::install(state);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
 
@@ -165,6 +175,7 @@ pub fn Page() -> impl IntoView {
                     <h2>"Task stream"</h2>
                     <TaskStream />
                 </section>
+                <ScenarioPanel />
                 <Decks />
                 <SweepPanel />
                 <section class="panel">

@@ -1,6 +1,7 @@
 //! The page's signals, shared through Leptos context. Components read and write these;
 //! only [`super::runner`] talks to the compute bridge.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -8,6 +9,8 @@ use leptos::prelude::*;
 use crate::pipeline::ScenarioInputs;
 use crate::pipeline::graph::TaskId;
 use crate::pipeline::job::JobRecord;
+use crate::pipeline::scenario::ScenarioBook;
+use crate::pipeline::session::SavedResult;
 use crate::web::compute::{Live, Outcome};
 
 /// Jobs the page keeps for its log and task stream.
@@ -63,6 +66,16 @@ pub struct Shown {
     pub received_ms: f64,
 }
 
+/// A scenario's last result: its summary (saved across reloads) and, once computed in
+/// this page, its pixels.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    /// Inputs and summary, as saved in the browser.
+    pub saved: SavedResult,
+    /// The full outcome, when computed since the page loaded.
+    pub outcome: Option<Arc<Outcome>>,
+}
+
 /// Every signal of the page.
 #[derive(Debug, Clone, Copy)]
 pub struct AppState {
@@ -90,6 +103,20 @@ pub struct AppState {
     pub run_requests: RwSignal<u64>,
     /// A k sweep is running.
     pub sweeping: RwSignal<bool>,
+    /// Every scenario (Taipy's scenario selector).
+    pub book: RwSignal<ScenarioBook>,
+    /// The scenario open in the main view; edits to `inputs` go to it.
+    pub current: RwSignal<u64>,
+    /// Last result of each scenario, by id.
+    pub results: RwSignal<BTreeMap<u64, Kept>>,
+    /// Scenarios ticked for the side-by-side comparison.
+    pub comparing: RwSignal<BTreeSet<u64>>,
+    /// The scenario being computed in the background, if any.
+    pub filling: RwSignal<Option<u64>>,
+    /// Scenarios whose background evaluation failed, with the reason.
+    pub fill_errors: RwSignal<BTreeMap<u64, String>>,
+    /// A message about saving, restoring or sharing scenarios.
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -108,6 +135,13 @@ impl AppState {
             theme: RwSignal::new(Theme::Light),
             run_requests: RwSignal::new(0),
             sweeping: RwSignal::new(false),
+            book: RwSignal::new(ScenarioBook::new()),
+            current: RwSignal::new(0),
+            results: RwSignal::new(BTreeMap::new()),
+            comparing: RwSignal::new(BTreeSet::new()),
+            filling: RwSignal::new(None),
+            fill_errors: RwSignal::new(BTreeMap::new()),
+            notice: RwSignal::new(None),
         }
     }
 

@@ -10,7 +10,9 @@ use leptos::prelude::*;
 
 use super::fields::NumberField;
 use super::format;
+use super::scenarios;
 use super::state::AppState;
+use crate::pipeline::ScenarioInputs;
 use crate::pipeline::sweep::{SweepRow, SweepSpec, SweepTable};
 use crate::web::compute;
 
@@ -110,9 +112,28 @@ pub fn SweepPanel() -> impl IntoView {
             }
         });
     };
+    // A clicked k opens as a scenario of its own (reused when clicked again), so the
+    // scenario being edited keeps its parameters.
     let open_k = move |k: usize| {
         state.coupled.set(false);
-        state.inputs.update(|i| i.k = k);
+        let base = state.inputs.get_untracked();
+        let base_name = state.book.with_untracked(|b| {
+            b.get(state.current.get_untracked())
+                .map(|s| s.name.clone())
+                .unwrap_or_default()
+        });
+        let base_name = base_name
+            .split(" · sweep k = ")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let name: String = format!("{base_name} · sweep k = {k}")
+            .chars()
+            .take(crate::pipeline::scenario::MAX_NAME_CHARS)
+            .collect();
+        if let Err(e) = scenarios::open_variant(state, &name, ScenarioInputs { k, ..base }) {
+            error.set(Some(e));
+        }
     };
 
     view! {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::evaluation::EvaluationSummary;
+use super::graph::TaskId;
 use super::inputs::InputId;
 use super::scenario::Scenario;
 
@@ -60,7 +61,7 @@ pub fn compare(entries: &[(&Scenario, Option<&EvaluationSummary>)]) -> Compariso
         })
         .collect();
     type Pick = fn(&EvaluationSummary) -> Value;
-    let results: [(&str, &str, Pick); 8] = [
+    let results: [(&str, &str, Pick); 11] = [
         ("inertia", "inertia", |e| e.metrics.inertia.into()),
         ("n_iter", "iterations", |e| e.fit.n_iter.into()),
         ("convergence", "convergence", |e| {
@@ -78,6 +79,17 @@ pub fn compare(entries: &[(&Scenario, Option<&EvaluationSummary>)]) -> Compariso
         }),
         ("cluster_sizes", "cluster sizes", |e| {
             e.metrics.cluster_sizes.clone().into()
+        }),
+        // Times of the evaluation that produced the summary: a node reused from the memo
+        // store costs nothing there, which is the point of sharing it.
+        ("engine_ms", "engine time, ms", |e| {
+            rounded_ms(e.end_ms - e.start_ms)
+        }),
+        ("seed_ms", "seeding time, ms", |e| {
+            rounded_ms(e.node(TaskId::Seed).ms)
+        }),
+        ("fit_ms", "fit time, ms", |e| {
+            rounded_ms(e.node(TaskId::Fit).ms)
         }),
     ];
     let results = results
@@ -99,6 +111,10 @@ pub fn compare(entries: &[(&Scenario, Option<&EvaluationSummary>)]) -> Compariso
         parameters,
         results,
     }
+}
+
+fn rounded_ms(ms: f64) -> Value {
+    ((ms * 10.0).round() / 10.0).into()
 }
 
 fn row(name: &str, label: &str, values: Vec<Value>) -> ComparisonRow {

@@ -101,6 +101,10 @@ pub struct FitSummary {
     pub seeding: SeedingStats,
     /// Rows it was fitted on.
     pub trained_on: usize,
+    /// The fitted centres, one row of every feature per cluster (what a shared link must
+    /// reproduce, and what the centroids export writes).
+    #[serde(default)]
+    pub centres: Vec<Vec<f64>>,
 }
 
 impl FitSummary {
@@ -116,6 +120,7 @@ impl FitSummary {
             cluster_sizes: fit.cluster_sizes(),
             seeding: fit.seeding.clone(),
             trained_on: fit.labels.len(),
+            centres: fit.centres.rows().into_iter().map(|r| r.to_vec()).collect(),
         }
     }
 }

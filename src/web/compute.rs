@@ -136,6 +136,27 @@ pub async fn evaluate(
     rx.await.unwrap_or_else(|_| Err("cancelled".into()))
 }
 
+/// Evaluates `plan` on the worker pool outside the view lane (another scenario's result
+/// for the comparison or after a reload): the page's own requests do not cancel it; only
+/// `cancel` does.
+#[cfg(feature = "threads")]
+pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Outcome, String> {
+    let e = engine().clone();
+    let (tx, rx) = futures_channel::oneshot::channel();
+    rayon::spawn(move || {
+        let result = e.evaluate_detached(&plan, &cancel).map(|ev| Outcome {
+            meta: OutcomeMeta {
+                summary: ev.summary,
+                jobs: Vec::new(),
+                memory: e.memory(),
+            },
+            pixels: ev.pixels,
+        });
+        let _ = tx.send(result.map_err(|err| err.to_string()));
+    });
+    rx.await.unwrap_or_else(|_| Err("cancelled".into()))
+}
+
 /// Runs a k sweep on the worker pool (every member shares the cached dataset).
 #[cfg(feature = "threads")]
 pub async fn sweep(spec: SweepSpec, cancel: Arc<AtomicBool>) -> Result<SweepTable, String> {
@@ -168,6 +189,13 @@ pub async fn evaluate(
     _cancel: Arc<AtomicBool>,
 ) -> Result<Outcome, String> {
     super::st_worker::evaluate(plan.inputs(), jobs_from).await
+}
+
+/// Evaluates another scenario in the compute worker (queued behind the page's own
+/// requests; the worker runs one at a time).
+#[cfg(not(feature = "threads"))]
+pub async fn evaluate_detached(plan: Plan, _cancel: Arc<AtomicBool>) -> Result<Outcome, String> {
+    super::st_worker::evaluate(plan.inputs(), u64::MAX).await
 }
 
 /// Runs a k sweep in the compute worker.

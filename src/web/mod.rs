@@ -2,6 +2,7 @@
 //! (DESIGN §1, §5). Nothing here computes; it moves plain Rust values between the page and
 //! the core.
 
+pub mod browser_storage;
 pub mod compute;
 pub mod environment;
 pub mod latest;
