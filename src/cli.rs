@@ -4,6 +4,7 @@
 //! exit code: 2 for a bad command line, 1 for anything that fails while running.
 
 mod args;
+mod dask_script_command;
 mod data_source;
 mod files;
 mod fit_command;
@@ -59,6 +60,8 @@ USAGE:
                      [--labels-out FILE] [--centres-out FILE]
   blobscale predict  --input FILE --centres FILE [--labels-out FILE]
   blobscale score    --input FILE --labels FILE [--truth FILE] [--silhouette-sample M] [--seed S]
+  blobscale dask-script [--scenario FILE [--name NAME] | DATA OPTIONS FIT OPTIONS --fit-sample M]
+                     [--scheduler ADDRESS] [--evaluate]   (prints the page's dask-ml script)
 
 DATA OPTIONS (blobs, scikit-learn's make_blobs):
   --n-samples N (100)  --n-features D (2)  --centers C (3)  --cluster-std S (1.0)
@@ -120,6 +123,11 @@ fn run_inner(args: impl Iterator<Item = std::ffi::OsString>) -> Result<String, C
         "fit" => fit_command::run(&mut args)?,
         "predict" => predict_command::run(&mut args)?,
         "score" => score_command::run(&mut args)?,
+        "dask-script" => {
+            let script = dask_script_command::run(&mut args)?;
+            args.finish()?;
+            return Ok(script);
+        }
         other => {
             return Err(CliError::usage(format!(
                 "unknown command `{other}` (expected generate, fit, predict or score)"

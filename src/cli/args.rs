@@ -9,7 +9,7 @@ use std::str::FromStr;
 use super::CliError;
 
 /// Options that take no value.
-const FLAGS: &[&str] = &["help", "no-shuffle"];
+const FLAGS: &[&str] = &["help", "no-shuffle", "evaluate"];
 
 /// A parsed command line.
 #[derive(Debug, Default)]

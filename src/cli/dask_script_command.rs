@@ -1,0 +1,182 @@
+//! `blobscale dask-script`: print the dask-ml script the page exports for a scenario, given
+//! as a `scenario.json` file (the page's export, or bare inputs) or as data and fit options.
+//! With `--evaluate`, the scenario is first run natively through the same scenario engine
+//! as the page, and its inertia is written into the script's header, so a check can compare
+//! the two (scripts/check-dask-export.sh).
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use super::CliError;
+use super::args::Args;
+use super::data_source::blobs_params;
+use crate::cluster::params::{DEFAULT_MAX_ITER, DEFAULT_TOL};
+use crate::cluster::{Algorithm, Init, Oversampling, ParallelInit, Rounds};
+use crate::data::Centers;
+use crate::pipeline::clock::NoClock;
+use crate::pipeline::export::{DaskScriptOptions, dask_script};
+use crate::pipeline::scenario_codec::book_from_json;
+use crate::pipeline::{Engine, Plan, ScenarioInputs};
+
+/// The memo budget of the one evaluation `--evaluate` runs: it keeps nothing for later.
+const EVALUATE_BUDGET_BYTES: usize = 64 << 20;
+
+/// Runs the command; returns the script.
+pub fn run(args: &mut Args) -> Result<String, CliError> {
+    let evaluate = args.flag("evaluate");
+    let scheduler = args.string("scheduler");
+    let (name, inputs) = match args.string("scenario") {
+        Some(path) => read_scenario(&path, args.string("name"))?,
+        None => (
+            args.string("name").unwrap_or_else(|| "command line".into()),
+            inputs_from_options(args)?,
+        ),
+    };
+    let expected_inertia = if evaluate {
+        let plan = Plan::new(&inputs).map_err(CliError::run)?;
+        let engine = Engine::new(Arc::new(NoClock), EVALUATE_BUDGET_BYTES);
+        let ev = engine
+            .evaluate_detached(&plan, &AtomicBool::new(false))
+            .map_err(CliError::run)?;
+        Some(ev.summary.metrics.inertia)
+    } else {
+        None
+    };
+    let options = DaskScriptOptions {
+        name: Some(name),
+        scheduler,
+        expected_inertia,
+    };
+    dask_script(&inputs, &options).map_err(CliError::run)
+}
+
+/// A scenario file: the page's `scenario.json` (a saved book; the scenario called `name`,
+/// or its first) or a bare JSON object of every input.
+fn read_scenario(path: &str, name: Option<String>) -> Result<(String, ScenarioInputs), CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
+    if let Ok(inputs) = serde_json::from_str::<ScenarioInputs>(&text) {
+        return Ok((name.unwrap_or_else(|| path.to_string()), inputs));
+    }
+    let book = book_from_json(&text).map_err(|e| CliError::run(format!("{path}: {e}")))?;
+    let scenario = match &name {
+        Some(n) => book.scenarios().iter().find(|s| &s.name == n),
+        None => book.scenarios().first(),
+    }
+    .ok_or_else(|| {
+        CliError::run(format!(
+            "{path}: no scenario{}",
+            name.map_or(String::new(), |n| format!(" named {n:?}"))
+        ))
+    })?;
+    Ok((scenario.name.clone(), scenario.inputs.clone()))
+}
+
+/// Inputs from the data options (as `fit` and `generate` read them) and the fit options.
+fn inputs_from_options(args: &mut Args) -> Result<ScenarioInputs, CliError> {
+    let blobs = blobs_params(args)?;
+    let n_centers = match &blobs.centers {
+        Centers::Count(c) => *c,
+        Centers::Points(p) => p.len(),
+    };
+    let mut parallel = ParallelInit::default();
+    if let Some(f) = args.opt::<f64>("oversampling")? {
+        parallel.oversampling = Oversampling::PerCluster(f);
+    }
+    if let Some(r) = args.opt::<usize>("rounds")? {
+        parallel.rounds = Rounds::Fixed(r);
+    }
+    let init = match args.string("init").as_deref() {
+        None | Some("k-means||") => Init::KMeansParallel(parallel),
+        Some("dask-ml") => Init::KMeansParallel(ParallelInit::dask_ml()),
+        Some("k-means++") => Init::KMeansPlusPlus {
+            n_local_trials: None,
+        },
+        Some("random") => Init::Random,
+        Some(other) => {
+            return Err(CliError::usage(format!(
+                "--init = {other}: expected k-means||, dask-ml, k-means++ or random"
+            )));
+        }
+    };
+    let algorithm = match args.string("algorithm").as_deref() {
+        None | Some("lloyd") => Algorithm::Lloyd,
+        Some("hamerly") => Algorithm::Hamerly,
+        Some(other) => {
+            return Err(CliError::usage(format!(
+                "--algorithm = {other}: expected lloyd or hamerly"
+            )));
+        }
+    };
+    Ok(ScenarioInputs {
+        n_samples: blobs.n_samples,
+        n_features: blobs.n_features,
+        centers: blobs.centers,
+        cluster_std: blobs.cluster_std,
+        center_box: blobs.center_box,
+        shuffle: blobs.shuffle,
+        data_seed: blobs.seed,
+        chunk_rows: blobs.chunk_rows,
+        k: args.get("k", n_centers)?,
+        init,
+        max_iter: args.get("max-iter", DEFAULT_MAX_ITER)?,
+        tol: args.get("tol", DEFAULT_TOL)?,
+        algorithm,
+        kmeans_seed: args.get("seed", 0)?,
+        fit_sample: args.opt("fit-sample")?,
+        ..ScenarioInputs::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use super::*;
+
+    fn parse(s: &str) -> Args {
+        Args::parse(s.split_whitespace().map(OsString::from)).unwrap()
+    }
+
+    #[test]
+    fn options_become_the_script_parameters() {
+        let mut a = parse(
+            "dask-script --n-samples 5000 --centers 4 --data-seed 9 --k 3 --init k-means++ --fit-sample 900 --scheduler tcp://h:1",
+        );
+        let s = run(&mut a).unwrap();
+        a.finish().unwrap();
+        for line in [
+            "N_SAMPLES = 5000\n",
+            "DATA_SEED = 9\n",
+            "K = 3\n",
+            "INIT = \"k-means++\"\n",
+            "FIT_SAMPLE = 900\n",
+            "SCHEDULER = \"tcp://h:1\"",
+        ] {
+            assert!(s.contains(line), "{line:?} missing");
+        }
+        assert!(!s.contains("blobscale's inertia"));
+    }
+
+    #[test]
+    fn evaluate_writes_the_engines_inertia_into_the_header() {
+        let mut a = parse("dask-script --n-samples 3000 --centers 3 --evaluate");
+        let s = run(&mut a).unwrap();
+        a.finish().unwrap();
+        let line = s
+            .lines()
+            .find(|l| l.starts_with("# blobscale's inertia"))
+            .expect("inertia line");
+        let v: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+        assert!(v > 0.0 && v.is_finite(), "{line}");
+    }
+
+    #[test]
+    fn bad_options_are_named() {
+        let e = run(&mut parse("dask-script --init bogus")).unwrap_err();
+        assert!(e.message.starts_with("--init = bogus"), "{}", e.message);
+        let e = run(&mut parse("dask-script --max-iter 0")).unwrap_err();
+        assert!(e.message.starts_with("max_iter = 0"), "{}", e.message);
+        let e = run(&mut parse("dask-script --scenario /nonexistent.json")).unwrap_err();
+        assert!(e.message.starts_with("/nonexistent.json"), "{}", e.message);
+    }
+}

@@ -1,0 +1,507 @@
+//! `blobscale_dask.py`: a Python script that reproduces a scenario with dask-ml on a Dask
+//! cluster — the scale-out path for users who outgrow one browser (DESIGN §7).
+//!
+//! The script generates the data with `dask_ml.datasets.make_blobs` from the scenario's
+//! parameters and its *true centres* (passed explicitly: blobscale's keyed generator is not
+//! NumPy's, so centres drawn from the seed would differ), so the rows are an equivalent
+//! draw from the same distribution, not the same bytes. It then fits
+//! `dask_ml.cluster.KMeans` (dask-ml 2025.1, `dask_ml/cluster/k_means.py`) with the same
+//! seeding choice, k, max_iter, tolerance and seed on float32 data — on a seeded sample
+//! followed by predict on every row when the scenario fits on a sample (dask-ml's
+//! `ParallelPostFit` pattern) — and prints one JSON line
+//! `{"inertia": …, "n_iter": …, "seconds": …}`, the inertia recomputed in float64 from the
+//! labels and centres over every row (the page's metrics inertia).
+//!
+//! Where dask-ml's semantics differ from blobscale's, the script converts or says so:
+//! - `oversampling_factor` is ℓ itself in dask-ml (`p = ℓ·d²/φ` in `_sample_points`), while
+//!   blobscale's ℓ is usually a multiple of k: the script passes ℓ.
+//! - dask-ml's `tol` is absolute on the squared centre shift; blobscale's (scikit-learn's)
+//!   is relative to the mean feature variance: the script multiplies by the variance.
+//! - dask-ml's k-means|| always starts from row 0 and reclusters the candidates unweighted;
+//!   its `init_max_iter` caps `round(ln φ)` rounds; its k-means++ is scikit-learn's greedy
+//!   one with `2 + ln k` trials; it runs plain Lloyd (`algorithm="full"`; Hamerly gives
+//!   Lloyd's result). These are noted in the script's header.
+
+use std::fmt::Write as _;
+
+use super::python_literal::{comment_text, py_float, py_floats, py_str};
+use crate::cluster::{Algorithm, FirstCenter, Init, Oversampling, Recluster, Rounds};
+use crate::data::ClusterStd;
+use crate::pipeline::{PipelineError, Plan, ScenarioInputs};
+
+/// Versions the project runs the exported script with (`scripts/requirements-dask-export.txt`).
+pub const TESTED_WITH: &str =
+    "dask 2026.8.0, distributed 2026.8.0, dask-ml 2025.1.0, scikit-learn 1.9.1, numpy 2.4.6";
+
+/// What the script says besides the scenario.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DaskScriptOptions {
+    /// The scenario's name, for the header.
+    pub name: Option<String>,
+    /// A scheduler address used when `--scheduler` is not given (`None`: the script starts
+    /// a `dask.distributed.LocalCluster`).
+    pub scheduler: Option<String>,
+    /// blobscale's inertia for the scenario, quoted in the header for comparison.
+    pub expected_inertia: Option<f64>,
+}
+
+/// How the scenario's seeding maps to dask-ml's `KMeans` arguments.
+struct SeedingArgs {
+    init: String,
+    oversampling_factor: f64,
+    init_max_iter: String,
+    notes: Vec<String>,
+}
+
+fn seeding_args(inputs: &ScenarioInputs) -> SeedingArgs {
+    let k = inputs.k as f64;
+    match &inputs.init {
+        Init::KMeansParallel(p) => {
+            let ell = match p.oversampling {
+                Oversampling::PerCluster(f) => f * k,
+                Oversampling::Absolute(a) => a,
+            };
+            let mut notes = vec![match p.oversampling {
+                Oversampling::PerCluster(f) => format!(
+                    "k-means||: l = {} x k = {} candidates per round; dask-ml's oversampling_factor is l itself, not a multiple of k.",
+                    py_float(f),
+                    py_float(ell)
+                ),
+                Oversampling::Absolute(_) => format!(
+                    "k-means||: l = {} candidates per round (dask-ml's oversampling_factor).",
+                    py_float(ell)
+                ),
+            }];
+            let init_max_iter = match p.rounds {
+                Rounds::Fixed(r) => {
+                    notes.push(format!(
+                        "{r} rounds; dask-ml runs min(init_max_iter, round(ln phi)) rounds."
+                    ));
+                    r.to_string()
+                }
+                Rounds::LnCost => {
+                    notes.push("round(ln phi) rounds, as dask-ml does by default.".into());
+                    "None".into()
+                }
+            };
+            if p.first != FirstCenter::Row(0) {
+                notes.push(
+                    "blobscale draws the first centre at random; dask-ml always starts from row 0."
+                        .into(),
+                );
+            }
+            if let Recluster::Weighted { n_init } = p.recluster {
+                notes.push(format!(
+                    "blobscale reclusters the candidates weighted by the rows closest to each (best of {n_init}); dask-ml reclusters them unweighted with scikit-learn's KMeans."
+                ));
+            }
+            SeedingArgs {
+                init: py_str("k-means||"),
+                oversampling_factor: ell,
+                init_max_iter,
+                notes,
+            }
+        }
+        Init::KMeansPlusPlus { n_local_trials } => SeedingArgs {
+            init: py_str("k-means++"),
+            oversampling_factor: 2.0,
+            init_max_iter: "None".into(),
+            notes: vec![match n_local_trials {
+                None => "greedy k-means++ with 2 + ln k trials per step: scikit-learn's, called directly (dask-ml 2025.1's own call fails with current scikit-learn).".into(),
+                Some(n) => format!(
+                    "blobscale tries {n} candidates per k-means++ step; dask-ml uses scikit-learn's 2 + ln k."
+                ),
+            }],
+        },
+        Init::Random => SeedingArgs {
+            init: py_str("random"),
+            oversampling_factor: 2.0,
+            init_max_iter: "None".into(),
+            notes: vec!["k distinct rows chosen at random.".into()],
+        },
+        Init::Centers(rows) => SeedingArgs {
+            init: format!(
+                "np.array([{}], dtype=np.float64)",
+                rows.iter()
+                    .map(|r| py_floats(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            oversampling_factor: 2.0,
+            init_max_iter: "None".into(),
+            notes: vec!["explicit initial centres.".into()],
+        },
+    }
+}
+
+/// The Python script reproducing `inputs` with dask-ml; fails on inputs the page would
+/// refuse, naming the value.
+pub fn dask_script(
+    inputs: &ScenarioInputs,
+    extra: &DaskScriptOptions,
+) -> Result<String, PipelineError> {
+    let plan = Plan::new(inputs)?;
+    let centres = plan.blobs().centers();
+    let seeding = seeding_args(inputs);
+    let mut s = String::new();
+    let name = extra.name.as_deref().unwrap_or("scenario");
+    // Writing to a String cannot fail.
+    let _ = writeln!(s, "#!/usr/bin/env python3");
+    let _ = writeln!(
+        s,
+        "# blobscale {name}, reproduced with dask-ml on a Dask cluster.",
+        name = comment_text(&format!("scenario \"{name}\""))
+    );
+    let _ = writeln!(
+        s,
+        "# Exported by blobscale {}. Prints one JSON line: {{\"inertia\": ..., \"n_iter\": ..., \"seconds\": ...}}.",
+        env!("CARGO_PKG_VERSION")
+    );
+    s.push_str(HEADER);
+    let _ = writeln!(s, "#   {TESTED_WITH}.");
+    s.push_str(DATA_NOTE);
+    for note in &seeding.notes {
+        let _ = writeln!(s, "#   - {}", comment_text(note));
+    }
+    if inputs.algorithm == Algorithm::Hamerly {
+        let _ = writeln!(
+            s,
+            "#   - blobscale ran Hamerly's bounds, which give Lloyd's result; dask-ml runs Lloyd (\"full\")."
+        );
+    }
+    if let Some(m) = inputs.fit_sample.filter(|&m| m < inputs.n_samples) {
+        let _ = writeln!(
+            s,
+            "#   - fitted on a seeded sample of {m} rows, then every row predicted (dask-ml's ParallelPostFit pattern); the sample is drawn with NumPy, not blobscale's keyed permutation."
+        );
+    }
+    if let Some(inertia) = extra.expected_inertia {
+        let _ = writeln!(
+            s,
+            "# blobscale's inertia for this scenario (every row): {}",
+            py_float(inertia)
+        );
+    }
+    s.push_str(IMPORTS);
+    let _ = writeln!(
+        s,
+        "# The scenario, in blobscale's parameter names.\nN_SAMPLES = {}",
+        inputs.n_samples
+    );
+    let centre_rows: Vec<String> = centres
+        .rows()
+        .into_iter()
+        .map(|r| format!("    {},", py_floats(&r.to_vec())))
+        .collect();
+    let _ = writeln!(
+        s,
+        "# The true centres ({} x {}), as the page generated them.\nCENTERS = np.array([\n{}\n], dtype=np.float64)",
+        centres.nrows(),
+        centres.ncols(),
+        centre_rows.join("\n")
+    );
+    let std = match &inputs.cluster_std {
+        ClusterStd::Scalar(v) => py_float(*v),
+        ClusterStd::PerCenter(v) => py_floats(v),
+    };
+    let _ = writeln!(s, "CLUSTER_STD = {std}");
+    let _ = writeln!(
+        s,
+        "CENTER_BOX = ({}, {})  # unused: the centres are given",
+        py_float(inputs.center_box.0),
+        py_float(inputs.center_box.1)
+    );
+    let _ = writeln!(
+        s,
+        "SHUFFLE = {}",
+        if inputs.shuffle { "True" } else { "False" }
+    );
+    let _ = writeln!(s, "DATA_SEED = {}", inputs.data_seed);
+    let _ = writeln!(s, "CHUNK_ROWS = {}", inputs.chunk_rows);
+    let _ = writeln!(s, "K = {}", inputs.k);
+    let _ = writeln!(s, "INIT = {}", seeding.init);
+    let _ = writeln!(
+        s,
+        "OVERSAMPLING_FACTOR = {}",
+        py_float(seeding.oversampling_factor)
+    );
+    let _ = writeln!(s, "INIT_MAX_ITER = {}", seeding.init_max_iter);
+    let _ = writeln!(s, "MAX_ITER = {}", inputs.max_iter);
+    let _ = writeln!(
+        s,
+        "TOL = {}  # relative to the mean feature variance (scikit-learn's meaning)",
+        py_float(inputs.tol)
+    );
+    let _ = writeln!(s, "KMEANS_SEED = {}", inputs.kmeans_seed);
+    let _ = writeln!(
+        s,
+        "FIT_SAMPLE = {}",
+        match inputs.fit_sample {
+            Some(m) => m.to_string(),
+            None => "None".into(),
+        }
+    );
+    let _ = writeln!(
+        s,
+        "SCHEDULER = {}  # or run with --scheduler tcp://HOST:8786",
+        match &extra.scheduler {
+            Some(a) => py_str(a),
+            None => "None".into(),
+        }
+    );
+    s.push_str(BODY);
+    Ok(s)
+}
+
+const HEADER: &str = r#"#
+# Run:
+#   python3 blobscale_dask.py                                # a dask.distributed LocalCluster here
+#   python3 blobscale_dask.py --scheduler tcp://HOST:8786    # an existing Dask cluster
+# Needs dask[distributed], dask-ml, scikit-learn, numpy and pandas; blobscale tests it with
+"#;
+
+const DATA_NOTE: &str = r#"#
+# The data: dask_ml.datasets.make_blobs with the scenario's n_samples, cluster_std, chunks =
+# chunk_rows and random_state = the data seed, and the scenario's true centres passed
+# explicitly (blobscale's keyed generator is not NumPy's, so centres drawn from the seed would
+# differ). The rows are an equivalent draw from the same distribution, not the same bytes as
+# in the browser: inertia agrees to sampling noise (well under 1 % from 100,000 rows), not to
+# the last digit. (With explicit centres dask-ml seeds chunk i with random_state = i.)
+# The model: dask_ml.cluster.KMeans on float32 with the same k, max_iter, tol and seed.
+#   - seconds = fit + predict + inertia, after the data are generated and held by the workers.
+"#;
+
+const IMPORTS: &str = r#"
+import argparse
+import json
+import time
+
+import numpy as np
+import dask.array as da
+from dask.distributed import Client, LocalCluster, wait
+from dask_ml.cluster import KMeans
+from dask_ml.datasets import make_blobs
+
+"#;
+
+const BODY: &str = r#"
+
+def load_data():
+    """The dataset as a float32 dask array of CHUNK_ROWS-row chunks."""
+    d = CENTERS.shape[1]
+    x, _ = make_blobs(
+        n_samples=N_SAMPLES,
+        n_features=d,
+        centers=CENTERS,
+        cluster_std=CLUSTER_STD,
+        center_box=CENTER_BOX,
+        shuffle=SHUFFLE,
+        random_state=DATA_SEED % 2**32,  # NumPy seeds are 32-bit
+        chunks=(CHUNK_ROWS, d),
+    )
+    return x.astype(np.float32)
+
+
+def squared_distances(xb, lb, centres):
+    """Squared distance of each row of a block to its assigned centre, in float64."""
+    diff = xb.astype(np.float64) - centres[lb]
+    return np.einsum("ij,ij->i", diff, diff)
+
+
+def initial_centres(x):
+    """INIT for dask-ml's KMeans. For k-means++, dask-ml 2025.1 calls a private scikit-learn
+    function whose signature changed (it fails with scikit-learn >= 1.3), so this runs the same
+    computation — scikit-learn's greedy k-means++ on the rows, with the same seed — through the
+    public function and hands dask-ml the centres."""
+    if isinstance(INIT, str) and INIT == "k-means++":
+        from sklearn.cluster import kmeans_plusplus
+        centres, _ = kmeans_plusplus(x.compute(), K, random_state=KMEANS_SEED % 2**32)
+        return centres
+    return INIT
+
+
+def main():
+    parser = argparse.ArgumentParser(description="blobscale scenario on dask-ml")
+    parser.add_argument("--scheduler", default=SCHEDULER,
+                        help="address of a running Dask scheduler (default: start a LocalCluster)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="LocalCluster worker processes (default: dask's choice for this machine)")
+    args = parser.parse_args()
+    if args.scheduler:
+        client = Client(args.scheduler)
+    else:
+        client = Client(LocalCluster(n_workers=args.workers, dashboard_address=None))
+    with client:
+        x = load_data().persist()
+        wait(x)
+        # dask-ml compares the squared centre shift with tol as given; blobscale (like
+        # scikit-learn) scales it by the mean feature variance.
+        tol = TOL * float(x.var(axis=0, dtype=np.float64).mean().compute())
+        start = time.perf_counter()
+        x_fit = x
+        if FIT_SAMPLE is not None and FIT_SAMPLE < N_SAMPLES:
+            rng = np.random.RandomState(KMEANS_SEED % 2**32)
+            rows = np.sort(rng.choice(N_SAMPLES, FIT_SAMPLE, replace=False))
+            x_fit = x[rows].rechunk((CHUNK_ROWS, x.shape[1])).persist()
+        model = KMeans(
+            n_clusters=K,
+            init=initial_centres(x_fit),
+            oversampling_factor=OVERSAMPLING_FACTOR,
+            init_max_iter=INIT_MAX_ITER,
+            max_iter=MAX_ITER,
+            tol=tol,
+            random_state=KMEANS_SEED % 2**32,
+        )
+        model.fit(x_fit)
+        # Every row against the final centres (dask-ml's predict), and the inertia in
+        # float64 from those labels: dask-ml's own inertia_ is not always squared.
+        labels = model.predict(x)
+        centres = np.asarray(model.cluster_centers_, dtype=np.float64)
+        d2 = da.blockwise(squared_distances, "i", x, "ij", labels, "i", centres, None,
+                          dtype=np.float64, concatenate=True)
+        inertia = float(d2.sum().compute())
+        seconds = time.perf_counter() - start
+    print(json.dumps({"inertia": inertia, "n_iter": int(model.n_iter_), "seconds": seconds}))
+
+
+if __name__ == "__main__":
+    main()
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::ParallelInit;
+    use crate::data::Centers;
+
+    fn inputs() -> ScenarioInputs {
+        ScenarioInputs {
+            n_samples: 200_000,
+            centers: Centers::Count(4),
+            k: 4,
+            data_seed: 7,
+            chunk_rows: 10_000,
+            kmeans_seed: 3,
+            max_iter: 77,
+            tol: 1e-5,
+            ..ScenarioInputs::default()
+        }
+    }
+
+    #[test]
+    fn carries_the_scenario_parameters() {
+        let i = inputs();
+        let s = dask_script(&i, &DaskScriptOptions::default()).unwrap();
+        for line in [
+            "N_SAMPLES = 200000",
+            "DATA_SEED = 7",
+            "CHUNK_ROWS = 10000",
+            "K = 4",
+            "INIT = \"k-means||\"",
+            "OVERSAMPLING_FACTOR = 8.0",
+            "INIT_MAX_ITER = 2",
+            "MAX_ITER = 77",
+            "TOL = 1e-5",
+            "KMEANS_SEED = 3",
+            "FIT_SAMPLE = None",
+            "CLUSTER_STD = 1.0",
+            "SHUFFLE = True",
+            "SCHEDULER = None",
+        ] {
+            assert!(
+                s.lines().any(|l| l.starts_with(line)),
+                "missing {line:?} in\n{s}"
+            );
+        }
+        // The true centres, exactly as the page generates them.
+        let centres = Plan::new(&i).unwrap().blobs().centers().clone();
+        for row in centres.rows() {
+            assert!(
+                s.contains(&py_floats(&row.to_vec())),
+                "centre {row} missing"
+            );
+        }
+        assert!(s.contains("equivalent draw"));
+        assert!(s.contains("LocalCluster("));
+        assert!(s.contains("json.dumps({\"inertia\""));
+        assert!(s.contains("astype(np.float32)"));
+    }
+
+    #[test]
+    fn each_seeding_maps_to_dask_ml() {
+        let pp = ScenarioInputs {
+            init: Init::KMeansPlusPlus {
+                n_local_trials: None,
+            },
+            ..inputs()
+        };
+        let s = dask_script(&pp, &DaskScriptOptions::default()).unwrap();
+        assert!(s.contains("INIT = \"k-means++\""));
+        let random = ScenarioInputs {
+            init: Init::Random,
+            ..inputs()
+        };
+        assert!(
+            dask_script(&random, &DaskScriptOptions::default())
+                .unwrap()
+                .contains("INIT = \"random\"")
+        );
+        let dask = ScenarioInputs {
+            init: Init::KMeansParallel(ParallelInit::dask_ml()),
+            ..inputs()
+        };
+        let s = dask_script(&dask, &DaskScriptOptions::default()).unwrap();
+        assert!(s.contains("OVERSAMPLING_FACTOR = 2.0\n"));
+        assert!(s.contains("INIT_MAX_ITER = None\n"));
+        assert!(!s.contains("always starts from row 0"));
+        let explicit = ScenarioInputs {
+            k: 2,
+            init: Init::Centers(vec![vec![0.5, 1.0], vec![-2.0, 3.0]]),
+            ..inputs()
+        };
+        let s = dask_script(&explicit, &DaskScriptOptions::default()).unwrap();
+        assert!(s.contains("INIT = np.array([[0.5, 1.0], [-2.0, 3.0]], dtype=np.float64)"));
+    }
+
+    #[test]
+    fn sample_fits_per_centre_stds_and_options() {
+        let i = ScenarioInputs {
+            fit_sample: Some(20_000),
+            cluster_std: ClusterStd::PerCenter(vec![0.5, 1.0, 1.5, 2.0]),
+            algorithm: Algorithm::Hamerly,
+            ..inputs()
+        };
+        let opts = DaskScriptOptions {
+            name: Some("evil\nimport os\"".into()),
+            scheduler: Some("tcp://10.0.0.1:8786".into()),
+            expected_inertia: Some(12345.5),
+        };
+        let s = dask_script(&i, &opts).unwrap();
+        assert!(s.contains("FIT_SAMPLE = 20000\n"));
+        assert!(s.contains("CLUSTER_STD = [0.5, 1.0, 1.5, 2.0]\n"));
+        assert!(s.contains("SCHEDULER = \"tcp://10.0.0.1:8786\""));
+        assert!(s.contains("12345.5"));
+        assert!(s.contains("Hamerly"));
+        // The name cannot end its comment line and start code.
+        assert!(!s.lines().any(|l| l.starts_with("import os")), "{s}");
+        assert!(
+            s.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("# blobscale scenario \"evil import os\"\"")
+        );
+    }
+
+    #[test]
+    fn refuses_what_the_page_refuses() {
+        let e = dask_script(
+            &ScenarioInputs {
+                max_iter: 0,
+                ..inputs()
+            },
+            &DaskScriptOptions::default(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("max_iter = 0"), "{e}");
+    }
+}
