@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use super::CliError;
 use super::args::Args;
-use super::files::{read_labels, read_matrix};
+use super::files::{read_data, read_labels};
+use crate::data::import::{Delimiter, ImportOptions};
 use crate::data::{BlobsParams, Centers, ChunkedMatrix, DEFAULT_CHUNK_ROWS};
 
 /// Loaded or generated data.
@@ -30,8 +31,16 @@ pub fn load(args: &mut Args) -> Result<Source, CliError> {
     let t0 = Instant::now();
     let (x, mut truth, n_centers, describe) = match args.string("input") {
         Some(path) => {
-            let x = read_matrix(&path, chunk_rows)?;
-            (x, None, None, json!({ "source": path }))
+            let options = import_options(args, chunk_rows)?;
+            let (x, report) = read_data(&path, &options)?;
+            if report.bad_count > 0 {
+                // Never silently: the JSON carries the report, stderr says it in one line.
+                eprintln!(
+                    "{path}: {} bad row(s) excluded, the first: {}",
+                    report.bad_count, report.bad_rows[0]
+                );
+            }
+            (x, None, None, json!({ "source": path, "import": report }))
         }
         None => {
             let p = blobs_params(args)?;
@@ -67,6 +76,57 @@ pub fn load(args: &mut Args) -> Result<Source, CliError> {
         n_centers,
         seconds,
         describe,
+    })
+}
+
+/// The import options given on the command line: `--delimiter comma|semicolon|tab|space`,
+/// `--header yes|no` (both detected when absent), `--columns 1,3` (1-based; every
+/// numeric column when absent), `--standardise yes|no`.
+pub fn import_options(args: &mut Args, chunk_rows: usize) -> Result<ImportOptions, CliError> {
+    let yes_no = |name: &str, v: String| match v.as_str() {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        _ => Err(CliError::usage(format!(
+            "--{name} = {v}: expected yes or no"
+        ))),
+    };
+    let delimiter = match args.string("delimiter") {
+        None => None,
+        Some(d) => Some(Delimiter::from_name(&d).ok_or_else(|| {
+            CliError::usage(format!(
+                "--delimiter = {d}: expected comma, semicolon, tab or space"
+            ))
+        })?),
+    };
+    let header = args
+        .string("header")
+        .map(|v| yes_no("header", v))
+        .transpose()?;
+    let standardise = args
+        .string("standardise")
+        .map(|v| yes_no("standardise", v))
+        .transpose()?
+        .unwrap_or(false);
+    let columns = match args.string("columns") {
+        None => None,
+        Some(c) => Some(
+            c.split(',')
+                .map(|v| match v.trim().parse::<usize>() {
+                    Ok(i) if i >= 1 => Ok(i - 1),
+                    _ => Err(CliError::usage(format!(
+                        "--columns = {c}: expected 1-based column numbers such as 1,3"
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    Ok(ImportOptions {
+        delimiter,
+        header,
+        columns,
+        standardise,
+        chunk_rows,
+        ..ImportOptions::default()
     })
 }
 

@@ -1,6 +1,7 @@
-//! Reading and writing matrices and labels as `.npy` (through `npyz`) or CSV (through
-//! `csv`), chosen by the file extension. Errors name the file and, for CSV, the row and
-//! column of the bad value.
+//! Reading and writing matrices and labels as `.npy` or CSV. Matrices are read by the
+//! same importer as the page ([`crate::data::import`]: delimiter and header detection,
+//! bad rows excluded and reported by line and column); labels are read and everything is
+//! written through `npyz` and `csv`, chosen by the file extension.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
@@ -10,6 +11,8 @@ use npyz::WriterBuilder;
 
 use super::CliError;
 use crate::data::ChunkedMatrix;
+use crate::data::import::{ImportOptions, ImportReport, import};
+use crate::monitor::Unmonitored;
 
 fn is_npy(path: &str) -> bool {
     Path::new(path)
@@ -29,89 +32,31 @@ fn type_code(npy: &npyz::NpyFile<BufReader<File>>) -> String {
     }
 }
 
-/// Reads an n × d matrix (`.npy` float32/float64, 1-D or 2-D C order; or CSV).
+/// Reads a matrix every row of which must be valid (centres): as [`read_data`] with the
+/// detected layout, but the first bad row is an error naming its line and column.
 pub fn read_matrix(path: &str, chunk_rows: usize) -> Result<ChunkedMatrix, CliError> {
-    let (values, n, d) = if is_npy(path) {
-        let npy = open_npy(path)?;
-        let shape = npy.shape().to_vec();
-        if npy.order() != npyz::Order::C {
-            return Err(CliError::run(format!(
-                "{path}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray"
-            )));
-        }
-        let (n, d) = match shape.as_slice() {
-            [n] => (*n as usize, 1),
-            [n, d] => (*n as usize, *d as usize),
-            s => {
-                return Err(CliError::run(format!(
-                    "{path}: expected a 1-D or 2-D array, got shape {s:?}"
-                )));
-            }
-        };
-        let code = type_code(&npy);
-        let err = |e: std::io::Error| CliError::run(format!("{path}: {e}"));
-        let values: Vec<f32> = match &code[1..] {
-            "f4" => npy.into_vec::<f32>().map_err(err)?,
-            "f8" => npy
-                .into_vec::<f64>()
-                .map_err(err)?
-                .into_iter()
-                .map(|v| v as f32)
-                .collect(),
-            _ => {
-                return Err(CliError::run(format!(
-                    "{path}: dtype {code} is not supported (expected float32 or float64)"
-                )));
-            }
-        };
-        (values, n, d)
-    } else {
-        read_csv_matrix(path)?
+    let options = ImportOptions {
+        chunk_rows,
+        ..ImportOptions::default()
     };
-    Ok(ChunkedMatrix::from_vec(values, n, d, chunk_rows)?)
+    let (x, report) = read_data(path, &options)?;
+    match report.bad_rows.first() {
+        None => Ok(x),
+        Some(b) => Err(CliError::run(format!("{path}: {b}"))),
+    }
 }
 
-fn read_csv_matrix(path: &str) -> Result<(Vec<f32>, usize, usize), CliError> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .from_path(path)
+/// Reads an n × d data matrix from a `.npy` file (any float, integer or boolean dtype, C or
+/// Fortran order, 1-D or 2-D) or a CSV file, with the page's importer. Rows that cannot be
+/// read are excluded and listed in the report; a file with no readable row is an error.
+pub fn read_data(
+    path: &str,
+    options: &ImportOptions,
+) -> Result<(ChunkedMatrix, ImportReport), CliError> {
+    let bytes = std::fs::read(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
+    let out = import(&bytes, options, None, &Unmonitored)
         .map_err(|e| CliError::run(format!("{path}: {e}")))?;
-    let mut values = Vec::new();
-    let mut d = None;
-    let mut n = 0;
-    for (line, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| CliError::run(format!("{path}: {e}")))?;
-        let parsed: Vec<Result<f32, _>> = rec.iter().map(|f| f.parse::<f32>()).collect();
-        if line == 0 && parsed.iter().any(|p| p.is_err()) {
-            // A header line: skipped.
-            continue;
-        }
-        match d {
-            None => d = Some(rec.len()),
-            Some(d) if d != rec.len() => {
-                return Err(CliError::run(format!(
-                    "{path}: line {} has {} columns, expected {d}",
-                    line + 1,
-                    rec.len()
-                )));
-            }
-            _ => {}
-        }
-        for (col, (p, raw)) in parsed.into_iter().zip(rec.iter()).enumerate() {
-            let v = p.map_err(|_| {
-                CliError::run(format!(
-                    "{path}: line {}, column {}: `{raw}` is not a number",
-                    line + 1,
-                    col + 1
-                ))
-            })?;
-            values.push(v);
-        }
-        n += 1;
-    }
-    let d = d.ok_or_else(|| CliError::run(format!("{path}: no data rows")))?;
-    Ok((values, n, d))
+    Ok((out.matrix, out.report))
 }
 
 /// Reads integer labels (`.npy` of any integer type, or one per CSV line).

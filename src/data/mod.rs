@@ -5,6 +5,7 @@
 pub mod blobs;
 pub mod chunked_matrix;
 pub mod error;
+pub mod import;
 pub mod keyed_stream;
 pub mod normal;
 pub mod permutation;
