@@ -44,6 +44,11 @@ fn unusual() -> ScenarioInputs {
         height: 3,
         feature_x: 4,
         feature_y: 2,
+        projection: blobscale::pipeline::projection::Projection::Pca,
+        view: Some(blobscale::pipeline::raster::ViewWindow {
+            x: (-1.0 / 3.0, 2.5),
+            y: (1e-3, 7.0),
+        }),
     }
 }
 

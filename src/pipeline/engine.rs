@@ -23,8 +23,13 @@ use super::progress::{Progress, ProgressSnapshot};
 use super::run::Run;
 use super::tasks::NodeValue;
 
-/// What the page asks for: the model, its scores and the picture.
-const VIEW_TARGETS: [TaskId; 3] = [TaskId::Fit, TaskId::Render, TaskId::Metrics];
+/// What the page asks for: the model, its scores, the picture and the dataset's profile.
+const VIEW_TARGETS: [TaskId; 4] = [
+    TaskId::Fit,
+    TaskId::Render,
+    TaskId::Metrics,
+    TaskId::Profile,
+];
 /// What a sweep asks for: no picture.
 pub(crate) const SCORE_TARGETS: [TaskId; 2] = [TaskId::Fit, TaskId::Metrics];
 
@@ -178,6 +183,10 @@ impl Engine {
                 fit: FitSummary::of(fit),
                 metrics: (**metrics).clone(),
                 view,
+                profile: match pick(TaskId::Profile) {
+                    Some(NodeValue::Profile(p)) => Some((**p).clone()),
+                    _ => None,
+                },
                 threads: rayon::current_num_threads(),
                 start_ms,
                 end_ms: self.clock.now_ms(),

@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::dataset_profile::DatasetProfile;
 use super::fingerprint::Fingerprint;
 use super::graph::TaskId;
 use super::plan::Plan;
+use super::projection::Axes;
 use super::raster::Viewport;
 use super::tasks::{Metrics, Raster};
 use crate::cluster::{Convergence, KMeansFit, SeedingStats};
@@ -134,6 +136,18 @@ pub struct ViewSummary {
     pub feature_x: usize,
     /// Feature shown vertically.
     pub feature_y: usize,
+    /// Horizontal axis title ("feature 0", "PC1 (62 %)"); empty in older saved results.
+    #[serde(default)]
+    pub x_label: String,
+    /// Vertical axis title.
+    #[serde(default)]
+    pub y_label: String,
+    /// Explained variance ratio of the two components when the plane is a PCA.
+    #[serde(default)]
+    pub explained_variance_ratio: Option<[f64; 2]>,
+    /// Whether the window was zoomed or panned (`false`: the data's bounds).
+    #[serde(default)]
+    pub zoomed: bool,
     /// Generating centres, projected.
     pub true_centres: Vec<[f64; 2]>,
     /// Fitted centres, projected.
@@ -143,15 +157,31 @@ pub struct ViewSummary {
 }
 
 impl ViewSummary {
-    /// Projects the centres of `plan` and `fit` on the shown features of `raster`.
+    /// Projects the centres of `plan` and `fit` on the plane of `raster`.
     pub fn of(plan: &Plan, fit: &KMeansFit, raster: &Raster) -> Self {
         let (fx, fy) = (plan.inputs().feature_x, plan.inputs().feature_y);
-        let project =
-            |m: &ndarray::Array2<f64>| m.rows().into_iter().map(|r| [r[fx], r[fy]]).collect();
+        let axes = &*raster.axes;
+        let project = |m: &ndarray::Array2<f64>| {
+            m.rows()
+                .into_iter()
+                .map(|r| {
+                    let (u, v) = axes.point_f64(&r.to_vec());
+                    [u, v]
+                })
+                .collect()
+        };
+        let [x_label, y_label] = axes.labels();
         Self {
             viewport: raster.viewport,
             feature_x: fx,
             feature_y: fy,
+            x_label,
+            y_label,
+            explained_variance_ratio: match axes {
+                Axes::Pca(p) => Some(p.explained_variance_ratio),
+                Axes::Features { .. } => None,
+            },
+            zoomed: plan.inputs().view.is_some(),
             true_centres: project(plan.blobs().centers()),
             fitted_centres: project(&fit.centres),
             initial_centres: project(&fit.initial_centres),
@@ -176,6 +206,10 @@ pub struct EvaluationSummary {
     pub metrics: Metrics,
     /// The canvas overlay (`None` when the evaluation did not render).
     pub view: Option<ViewSummary>,
+    /// Histograms and first rows of the dataset (`None` when the evaluation did not
+    /// profile it, as in a sweep, or in older saved results).
+    #[serde(default)]
+    pub profile: Option<DatasetProfile>,
     /// Threads in the pool that ran it.
     pub threads: usize,
     /// Start, ms on the engine's clock.

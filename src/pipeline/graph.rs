@@ -25,7 +25,11 @@ pub enum TaskId {
     Predict,
     /// Inertia, cluster sizes, ARI, silhouette, Calinski–Harabasz, Davies–Bouldin.
     Metrics,
-    /// Rasterise two features coloured by cluster: the render-ready projection.
+    /// Per-feature histograms and the first rows of the dataset (its deck).
+    Profile,
+    /// The plane the canvas shows: two features, or a PCA fitted to the dataset.
+    Project,
+    /// Rasterise the projected points coloured by cluster, in the zoom window.
     Render,
 }
 
@@ -100,17 +104,31 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
         upstream: &[TaskId::Generate, TaskId::Fit, TaskId::Predict],
     },
     TaskSpec {
-        id: TaskId::Render,
+        id: TaskId::Profile,
         version: 1,
-        output: "projection",
-        inputs: &[I::Width, I::Height, I::FeatureX, I::FeatureY],
-        upstream: &[TaskId::Generate, TaskId::Predict],
+        output: "profile",
+        inputs: &[],
+        upstream: &[TaskId::Generate],
+    },
+    TaskSpec {
+        id: TaskId::Project,
+        version: 1,
+        output: "axes",
+        inputs: &[I::Projection, I::FeatureX, I::FeatureY],
+        upstream: &[TaskId::Generate],
+    },
+    TaskSpec {
+        id: TaskId::Render,
+        version: 2,
+        output: "raster",
+        inputs: &[I::Width, I::Height, I::View],
+        upstream: &[TaskId::Generate, TaskId::Predict, TaskId::Project],
     },
 ];
 
 impl TaskId {
     /// Number of task nodes.
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 9;
 
     /// Every task, in evaluation order.
     pub const ALL: [TaskId; Self::COUNT] = [
@@ -120,6 +138,8 @@ impl TaskId {
         TaskId::Fit,
         TaskId::Predict,
         TaskId::Metrics,
+        TaskId::Profile,
+        TaskId::Project,
         TaskId::Render,
     ];
 
@@ -137,6 +157,8 @@ impl TaskId {
             TaskId::Fit => "fit",
             TaskId::Predict => "predict",
             TaskId::Metrics => "metrics",
+            TaskId::Profile => "profile",
+            TaskId::Project => "project",
             TaskId::Render => "render",
         }
     }

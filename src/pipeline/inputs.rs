@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::Fingerprint;
+use super::projection::Projection;
+use super::raster::ViewWindow;
 use crate::cluster::{Algorithm, Init, KMeansParams};
 use crate::data::{BlobsParams, Centers, ClusterStd};
 
@@ -64,6 +66,14 @@ pub struct ScenarioInputs {
     pub feature_x: usize,
     /// Feature shown vertically.
     pub feature_y: usize,
+    /// Two features or the first two principal components (older documents without it
+    /// read as features).
+    #[serde(default)]
+    pub projection: Projection,
+    /// The zoomed and panned data window of the canvas; `None` fits the data's bounds
+    /// (older documents without it read as `None`).
+    #[serde(default)]
+    pub view: Option<ViewWindow>,
 }
 
 impl Default for ScenarioInputs {
@@ -92,6 +102,8 @@ impl Default for ScenarioInputs {
             height: DEFAULT_HEIGHT,
             feature_x: 0,
             feature_y: 1,
+            projection: Projection::Features,
+            view: None,
         }
     }
 }
@@ -171,11 +183,13 @@ pub enum InputId {
     Height,
     FeatureX,
     FeatureY,
+    Projection,
+    View,
 }
 
 impl InputId {
     /// Number of input nodes.
-    pub const COUNT: usize = 20;
+    pub const COUNT: usize = 22;
 
     /// Every input node, in field order.
     pub const ALL: [InputId; Self::COUNT] = [
@@ -199,6 +213,8 @@ impl InputId {
         InputId::Height,
         InputId::FeatureX,
         InputId::FeatureY,
+        InputId::Projection,
+        InputId::View,
     ];
 
     /// Position in [`InputId::ALL`].
@@ -229,6 +245,8 @@ impl InputId {
             InputId::Height => "height",
             InputId::FeatureX => "feature_x",
             InputId::FeatureY => "feature_y",
+            InputId::Projection => "projection",
+            InputId::View => "view",
         }
     }
 
@@ -255,6 +273,8 @@ impl InputId {
             InputId::Height => "canvas height",
             InputId::FeatureX => "x feature",
             InputId::FeatureY => "y feature",
+            InputId::Projection => "projection",
+            InputId::View => "zoom window",
         }
     }
 }

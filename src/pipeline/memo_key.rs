@@ -42,17 +42,22 @@ mod tests {
         })
         .unwrap();
         let up = [Fingerprint(1), Fingerprint(2)];
+        let up3 = [Fingerprint(1), Fingerprint(2), Fingerprint(4)];
         assert_eq!(
-            memo_key(TaskId::Render, &a, &up),
-            memo_key(TaskId::Render, &b, &up)
+            memo_key(TaskId::Render, &a, &up3),
+            memo_key(TaskId::Render, &b, &up3)
         );
         assert_ne!(
             memo_key(TaskId::Fit, &a, &up),
             memo_key(TaskId::Fit, &b, &up)
         );
         assert_ne!(
-            memo_key(TaskId::Render, &a, &up),
-            memo_key(TaskId::Render, &a, &[Fingerprint(1), Fingerprint(3)])
+            memo_key(TaskId::Render, &a, &up3),
+            memo_key(
+                TaskId::Render,
+                &a,
+                &[Fingerprint(1), Fingerprint(3), Fingerprint(4)]
+            )
         );
     }
 }

@@ -35,6 +35,7 @@
 
 pub mod clock;
 pub mod compare;
+pub mod dataset_profile;
 pub mod engine;
 pub mod error;
 pub mod evaluation;
@@ -50,6 +51,7 @@ pub mod memo_key;
 pub mod memo_store;
 pub mod plan;
 pub mod progress;
+pub mod projection;
 pub mod raster;
 pub mod run;
 pub mod scenario;

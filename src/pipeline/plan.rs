@@ -50,6 +50,10 @@ impl Plan {
         )?;
         check("feature_x", inputs.feature_x, 0, d - 1)?;
         check("feature_y", inputs.feature_y, 0, d - 1)?;
+        inputs.projection.check(d)?;
+        if let Some(w) = &inputs.view {
+            w.check()?;
+        }
         if let Init::Centers(rows) = &inputs.init
             && rows[0].len() != d
         {
@@ -164,7 +168,10 @@ mod tests {
         })
         .unwrap();
         for t in TaskId::ALL {
-            let same = matches!(t, TaskId::Generate | TaskId::Sample);
+            let same = matches!(
+                t,
+                TaskId::Generate | TaskId::Sample | TaskId::Profile | TaskId::Project
+            );
             assert_eq!(a.lineage(t) == b.lineage(t), same, "{t:?}");
         }
         let c = Plan::new(&ScenarioInputs {

@@ -9,6 +9,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::error::PipelineError;
 use crate::data::ChunkedMatrix;
 use crate::monitor::{Monitor, TaskKind, run_chunk};
 
@@ -23,6 +24,43 @@ pub struct Viewport {
     pub width: u32,
     /// Pixels down.
     pub height: u32,
+}
+
+/// A data-space rectangle chosen by zooming and panning (the `view` input); the pixel size
+/// comes from the `width` and `height` inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ViewWindow {
+    /// Data range shown horizontally, `(left, right)`.
+    pub x: (f64, f64),
+    /// Data range shown vertically, `(bottom, top)`.
+    pub y: (f64, f64),
+}
+
+/// Largest magnitude of a window edge: far beyond any dataset, small enough that spans and
+/// pixel scales stay finite.
+pub const MAX_VIEW_COORDINATE: f64 = 1e15;
+
+impl ViewWindow {
+    /// Refuses a window that is empty, inverted, not finite or absurdly far out, naming it.
+    pub fn check(&self) -> Result<(), PipelineError> {
+        for (name, (lo, hi)) in [("view.x", self.x), ("view.y", self.y)] {
+            let ok = lo.is_finite()
+                && hi.is_finite()
+                && lo.abs() <= MAX_VIEW_COORDINATE
+                && hi.abs() <= MAX_VIEW_COORDINATE
+                && hi - lo > f64::EPSILON * lo.abs().max(hi.abs()).max(1e-300);
+            if !ok {
+                return Err(PipelineError::OutOfRange {
+                    name,
+                    value: format!("({lo}, {hi})"),
+                    allowed: format!(
+                        "finite (low, high) with low < high, each within ±{MAX_VIEW_COORDINATE:e}"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Tableau 10 followed by its light variants (Tableau 20): distinct hues for up to 20
@@ -58,12 +96,21 @@ pub fn colour(label: u32) -> [u8; 3] {
 /// Per-feature `(min, max)` of two columns, padded by 5 % on each side, chunk-parallel.
 /// Degenerate ranges are widened to ±0.5 so a constant feature still has a visible axis.
 pub fn bounds(x: &ChunkedMatrix, fx: usize, fy: usize) -> ((f64, f64), (f64, f64)) {
+    bounds_of(x, |row| (row[fx] as f64, row[fy] as f64))
+}
+
+/// The padded `(min, max)` of each coordinate of `point(row)` over every row (see
+/// [`bounds`]); min and max are order-independent, so any chunking gives the same box.
+pub fn bounds_of<P>(x: &ChunkedMatrix, point: P) -> ((f64, f64), (f64, f64))
+where
+    P: Fn(&[f32]) -> (f64, f64) + Sync,
+{
     let init = || {
         [
-            f32::INFINITY,
-            f32::NEG_INFINITY,
-            f32::INFINITY,
-            f32::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
         ]
     };
     let b = x
@@ -71,11 +118,11 @@ pub fn bounds(x: &ChunkedMatrix, fx: usize, fy: usize) -> ((f64, f64), (f64, f64
         .map(|c| {
             let mut b = init();
             for r in 0..c.rows() {
-                let row = c.row(r);
-                b[0] = b[0].min(row[fx]);
-                b[1] = b[1].max(row[fx]);
-                b[2] = b[2].min(row[fy]);
-                b[3] = b[3].max(row[fy]);
+                let (u, v) = point(c.row(r));
+                b[0] = b[0].min(u);
+                b[1] = b[1].max(u);
+                b[2] = b[2].min(v);
+                b[3] = b[3].max(v);
             }
             b
         })
@@ -87,11 +134,10 @@ pub fn bounds(x: &ChunkedMatrix, fx: usize, fy: usize) -> ((f64, f64), (f64, f64
                 a[3].max(b[3]),
             ]
         });
-    let pad = |lo: f32, hi: f32| {
+    let pad = |lo: f64, hi: f64| {
         if !(lo.is_finite() && hi.is_finite()) {
             return (-1.0, 1.0);
         }
-        let (lo, hi) = (lo as f64, hi as f64);
         let span = hi - lo;
         if span <= f64::EPSILON * hi.abs().max(1.0) {
             (lo - 0.5, hi + 0.5)
@@ -113,6 +159,27 @@ pub fn rasterise(
     viewport: &Viewport,
     monitor: &dyn Monitor,
 ) -> Vec<u8> {
+    rasterise_of(
+        x,
+        |row| (row[fx] as f64, row[fy] as f64),
+        labels,
+        viewport,
+        monitor,
+    )
+}
+
+/// Rasterises `point(row)` of every row of `x` into `viewport` (see [`rasterise`]); generic
+/// so two plain columns and a PCA projection each get their own tight loop.
+pub fn rasterise_of<P>(
+    x: &ChunkedMatrix,
+    point: P,
+    labels: Option<&[u32]>,
+    viewport: &Viewport,
+    monitor: &dyn Monitor,
+) -> Vec<u8>
+where
+    P: Fn(&[f32]) -> (f64, f64) + Sync,
+{
     let (w, h) = (viewport.width as usize, viewport.height as usize);
     let sx = w as f64 / (viewport.x.1 - viewport.x.0);
     let sy = h as f64 / (viewport.y.1 - viewport.y.0);
@@ -122,9 +189,9 @@ pub fn rasterise(
         .fold(empty, |(mut counts, mut first), c| {
             run_chunk(monitor, TaskKind::Render, c.index, || {
                 for r in 0..c.rows() {
-                    let row = c.row(r);
-                    let px = ((row[fx] as f64 - viewport.x.0) * sx).floor();
-                    let py = ((viewport.y.1 - row[fy] as f64) * sy).floor();
+                    let (u, v) = point(c.row(r));
+                    let px = ((u - viewport.x.0) * sx).floor();
+                    let py = ((viewport.y.1 - v) * sy).floor();
                     if px >= 0.0 && py >= 0.0 && (px as usize) < w && (py as usize) < h {
                         let p = py as usize * w + px as usize;
                         counts[p] += 1;
@@ -211,6 +278,32 @@ mod tests {
         assert_eq!(&at(3, 3)[..3], &PALETTE[3]);
         assert_eq!(at(0, 0)[3], 0);
         assert_eq!(img.chunks(4).filter(|p| p[3] > 0).count(), 2);
+    }
+
+    #[test]
+    fn view_windows_must_be_finite_and_ordered() {
+        let ok = ViewWindow {
+            x: (-1.0, 1.0),
+            y: (2.0, 2.5),
+        };
+        assert!(ok.check().is_ok());
+        let e = ViewWindow {
+            x: (1.0, 1.0),
+            ..ok
+        }
+        .check()
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("view.x = (1, 1) is out of range"),
+            "{e}"
+        );
+        let e = ViewWindow {
+            y: (0.0, f64::INFINITY),
+            ..ok
+        }
+        .check()
+        .unwrap_err();
+        assert!(e.to_string().starts_with("view.y = (0, inf)"), "{e}");
     }
 
     #[test]

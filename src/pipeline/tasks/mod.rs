@@ -8,6 +8,8 @@ pub mod fit;
 pub mod generate;
 pub mod metrics;
 pub mod predict;
+pub mod profile;
+pub mod project;
 pub mod render;
 pub mod sample;
 pub mod seed;
@@ -19,10 +21,12 @@ use crate::cluster::seeding::Seeding;
 use crate::data::Blobs;
 use crate::monitor::Monitor;
 
+use super::dataset_profile::DatasetProfile;
 use super::error::PipelineError;
 use super::fingerprint::Fingerprint;
 use super::graph::TaskId;
 use super::plan::Plan;
+use super::projection::Axes;
 pub use metrics::Metrics;
 pub use predict::LabelSet;
 pub use render::Raster;
@@ -43,6 +47,10 @@ pub enum NodeValue {
     Labels(LabelSet),
     /// `metrics`' scores.
     Metrics(Arc<Metrics>),
+    /// `profile`'s histograms and first rows.
+    Profile(Arc<DatasetProfile>),
+    /// `project`'s plane.
+    Axes(Arc<Axes>),
     /// `render`'s raster.
     Raster(Arc<Raster>),
 }
@@ -60,6 +68,8 @@ impl NodeValue {
             NodeValue::Labels(LabelSet::Predicted(p)) => predict::bytes(p),
             NodeValue::Labels(LabelSet::FromFit(_)) => 0,
             NodeValue::Metrics(m) => metrics::bytes(m),
+            NodeValue::Profile(p) => profile::bytes(p),
+            NodeValue::Axes(a) => project::bytes(a),
             NodeValue::Raster(r) => render::bytes(r),
         }
     }
@@ -79,6 +89,8 @@ impl NodeValue {
                 predict::pass_through_fingerprint(fit::fingerprint(f))
             }
             NodeValue::Metrics(m) => metrics::fingerprint(m),
+            NodeValue::Profile(p) => profile::fingerprint(p),
+            NodeValue::Axes(a) => project::fingerprint(a),
             NodeValue::Raster(r) => render::fingerprint(r),
         }
     }
@@ -105,6 +117,12 @@ impl NodeValue {
         match self {
             NodeValue::Labels(l) => l,
             other => unreachable!("expected labels, got {other:?}"),
+        }
+    }
+    fn axes(&self) -> &Arc<Axes> {
+        match self {
+            NodeValue::Axes(a) => a,
+            other => unreachable!("expected axes, got {other:?}"),
         }
     }
     fn seeding(&self) -> &Seeding {
@@ -173,10 +191,13 @@ pub fn run(
             upstream[2].labels(),
             monitor,
         )?),
+        TaskId::Profile => NodeValue::Profile(profile::profile(upstream[0].dataset(), monitor)?),
+        TaskId::Project => NodeValue::Axes(project::project(plan, upstream[0].dataset(), monitor)?),
         TaskId::Render => NodeValue::Raster(render::render(
             plan,
             upstream[0].dataset(),
             upstream[1].labels(),
+            upstream[2].axes(),
             monitor,
         )?),
     })

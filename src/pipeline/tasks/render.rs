@@ -1,5 +1,7 @@
-//! `render`: the render-ready projection — two features rasterised into RGBA pixels,
-//! coloured by cluster (see [`crate::pipeline::raster`]).
+//! `render`: the render-ready picture — the projected points rasterised into RGBA pixels,
+//! coloured by cluster, in the zoom window or the data's bounds (see
+//! [`crate::pipeline::raster`]). Zooming and panning change only its `view` input, so only
+//! this node reruns: the dataset, fit and axes come from the memo store.
 
 use std::sync::Arc;
 
@@ -8,7 +10,8 @@ use crate::monitor::Monitor;
 use crate::pipeline::error::PipelineError;
 use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
 use crate::pipeline::plan::Plan;
-use crate::pipeline::raster::{Viewport, bounds, rasterise};
+use crate::pipeline::projection::Axes;
+use crate::pipeline::raster::{Viewport, bounds_of, rasterise_of};
 
 use super::predict::LabelSet;
 
@@ -17,20 +20,30 @@ use super::predict::LabelSet;
 pub struct Raster {
     /// The data rectangle the pixels show.
     pub viewport: Viewport,
+    /// The plane the points were projected on (the centres are projected the same way).
+    pub axes: Arc<Axes>,
     /// `width × height` RGBA pixels.
     pub pixels: Vec<u8>,
 }
 
-/// Rasterises the plan's two features of `data`, coloured by `labels`.
+/// Rasterises `data` on `axes`, coloured by `labels`, in the plan's window.
 pub fn render(
     plan: &Plan,
     data: &Blobs,
     labels: &LabelSet,
+    axes: &Arc<Axes>,
     monitor: &dyn Monitor,
 ) -> Result<Arc<Raster>, PipelineError> {
     let p = plan.inputs();
-    let (fx, fy) = (p.feature_x, p.feature_y);
-    let (x, y) = bounds(&data.x, fx, fy);
+    let labels = Some(labels.labels());
+    let (x, y) = match (&p.view, &**axes) {
+        (Some(w), _) => (w.x, w.y),
+        (None, Axes::Features { x, y }) => {
+            let (fx, fy) = (*x, *y);
+            bounds_of(&data.x, move |r| (r[fx] as f64, r[fy] as f64))
+        }
+        (None, a) => bounds_of(&data.x, |r| a.point(r)),
+    };
     let viewport = Viewport {
         x,
         y,
@@ -38,15 +51,32 @@ pub fn render(
         height: p.height,
     };
     monitor.checkpoint()?;
-    let pixels = rasterise(&data.x, fx, fy, Some(labels.labels()), &viewport, monitor);
+    let pixels = match &**axes {
+        Axes::Features { x: fx, y: fy } => {
+            let (fx, fy) = (*fx, *fy);
+            rasterise_of(
+                &data.x,
+                move |r| (r[fx] as f64, r[fy] as f64),
+                labels,
+                &viewport,
+                monitor,
+            )
+        }
+        a => rasterise_of(&data.x, |r| a.point(r), labels, &viewport, monitor),
+    };
     monitor.checkpoint()?;
-    Ok(Arc::new(Raster { viewport, pixels }))
+    Ok(Arc::new(Raster {
+        viewport,
+        axes: axes.clone(),
+        pixels,
+    }))
 }
 
 /// Fingerprint of the picture.
 pub fn fingerprint(r: &Raster) -> Fingerprint {
     let mut h = FingerprintHasher::new("raster");
     h.json(&r.viewport);
+    h.json(&*r.axes);
     h.large_bytes(&r.pixels);
     h.finish()
 }
