@@ -4,6 +4,7 @@ mod charts;
 mod compare_view;
 mod controls;
 mod decks;
+mod export_panel;
 mod fields;
 mod format;
 mod page;

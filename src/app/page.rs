@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::controls::Controls;
 use super::decks::Decks;
+use super::export_panel::ExportPanel;
 use super::format;
 use super::pipeline_view::PipelineView;
 use super::plot::{self, CANVAS_HEIGHT, CANVAS_WIDTH, PLOT_HEIGHT, PLOT_WIDTH};
@@ -178,6 +179,7 @@ pub fn Page() -> impl IntoView {
                 <ScenarioPanel />
                 <Decks />
                 <SweepPanel />
+                <ExportPanel />
                 <section class="panel">
                     <details>
                         <summary>"Run details (JSON)"</summary>

@@ -85,8 +85,9 @@ pub struct Live {
     pub memory: MemoryUse,
 }
 
+/// The page's engine (threaded build), shared with the worker pool.
 #[cfg(feature = "threads")]
-fn engine() -> &'static Arc<Engine> {
+pub(crate) fn engine() -> &'static Arc<Engine> {
     use std::sync::OnceLock;
 
     use super::environment::PerformanceClock;
@@ -211,6 +212,12 @@ thread_local! {
         Arc::new(super::environment::PerformanceClock),
         MEMO_BUDGET_BYTES,
     );
+}
+
+/// Worker side of the single-threaded build: `f` on this thread's engine (exports).
+#[cfg(not(feature = "threads"))]
+pub(crate) fn with_st_engine<R>(f: impl FnOnce(&Engine) -> R) -> R {
+    ST_ENGINE.with(f)
 }
 
 /// Worker side of the single-threaded build: a sweep on this thread's engine.

@@ -5,6 +5,7 @@
 pub mod browser_storage;
 pub mod compute;
 pub mod environment;
+pub mod export_bridge;
 pub mod latest;
 
 #[cfg(feature = "threads")]

@@ -43,6 +43,9 @@ self.onmessage = async (e) => {
     self.postMessage({ type: 'outcome', id: d.id, ...r }, r.pixels ? [r.pixels.buffer] : []);
   } else if (d.type === 'sweep') {
     self.postMessage({ type: 'outcome', id: d.id, ...mod.blobscale_worker_sweep(d.request) });
+  } else if (d.type === 'export') {
+    const r = mod.blobscale_worker_export(d.request);
+    self.postMessage({ type: 'outcome', id: d.id, ...r }, r.bytes ? [r.bytes.buffer] : []);
   }
 };
 "#;
@@ -156,7 +159,7 @@ async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, String> {
 }
 
 /// Posts `{type, id, request, ...extra}` and awaits the reply message.
-async fn call(kind: &str, request: String, extra: &[(&str, JsValue)]) -> Reply {
+pub(crate) async fn call(kind: &str, request: String, extra: &[(&str, JsValue)]) -> Reply {
     let handle = handle().await?;
     let (tx, rx) = oneshot::channel();
     let message = Object::new();

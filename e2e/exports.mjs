@@ -1,0 +1,194 @@
+// Browser tests of the export panel (issue 6 §5): a user clicks each export button and gets
+// a real file — a PNG (magic bytes), labels.csv (n_samples rows + header), centroids.csv
+// (k rows), scenario.json (a readable scenario document), jobs.json (jobs with per-chunk task
+// records) — and the downloaded dask-ml script, run with dask-ml on a LocalCluster in the
+// project's venv (.venv/dask-export, made by scripts/check-dask-export.sh), gives an inertia
+// within 1 % of the page's #result. The single-threaded build makes its exports in the
+// compute worker; that path is checked too.
+//
+// `exportChecks(page)` can be called from e2e/run.mjs on a page that has finished its first
+// run; run standalone (`DIST=target/dist-x node e2e/exports.mjs`) it serves the build itself.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchLocal } from './chromium.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PYTHON = join(root, '.venv', 'dask-export', 'bin', 'python');
+const TIMEOUT = 120_000;
+const SAMPLES_200K = 7; // index of 200,000 on the samples slider (SAMPLE_STEPS)
+const DATA_SEED = '3'; // five centres at least 7 standard deviations apart
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function result(page) {
+  return JSON.parse(await page.$eval('#result', (e) => e.textContent));
+}
+
+// Waits for a finished run newer than evaluation `after` (of `n_samples` rows, if given).
+async function waitResult(page, after, n_samples) {
+  await page.waitForFunction(({ after, n_samples }) => {
+    const s = document.querySelector('#status');
+    if (s?.dataset.state === 'failed') return true;
+    const t = document.querySelector('#result')?.textContent;
+    if (s?.dataset.state !== 'done' || !t) return false;
+    const r = JSON.parse(t);
+    return r.evaluation > after && (n_samples === undefined || r.n_samples === n_samples);
+  }, { after, n_samples }, { timeout: TIMEOUT });
+  const state = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
+  if (state[0] !== 'done') throw new Error(`page reports: ${state[1]}`);
+  return result(page);
+}
+
+// Clicks an export button and returns the downloaded file's name and bytes.
+async function download(page, id, dir) {
+  await page.waitForSelector(`#${id}:not([disabled])`, { timeout: TIMEOUT });
+  const [d] = await Promise.all([
+    page.waitForEvent('download', { timeout: TIMEOUT }),
+    page.click(`#${id}`),
+  ]);
+  const failure = await d.failure();
+  expect(!failure, `${id}: download failed: ${failure}`);
+  const path = join(dir, d.suggestedFilename());
+  await d.saveAs(path);
+  const error = await page.$eval('#export-error', (e) => e.textContent);
+  expect(!error, `${id}: the page reports ${error}`);
+  return { name: d.suggestedFilename(), path, bytes: readFileSync(path) };
+}
+
+function csvRows(bytes) {
+  const lines = bytes.toString('utf8').split('\n');
+  expect(lines.at(-1) === '', 'CSV does not end with a line feed');
+  return lines.slice(0, -1).map((l) => l.split(','));
+}
+
+// Runs the downloaded dask-ml script; returns its JSON line.
+function runDaskScript(path) {
+  if (!existsSync(PYTHON)) {
+    const setup = spawnSync('bash', [join(root, 'scripts', 'check-dask-export.sh'), '--setup-only'], { stdio: 'inherit' });
+    expect(setup.status === 0, 'could not create .venv/dask-export');
+  }
+  const run = spawnSync(PYTHON, [path, '--workers', '2'], { encoding: 'utf8', timeout: 300_000 });
+  expect(run.status === 0, `the dask-ml script failed (${run.status}): ${(run.stderr || '').slice(-800)}`);
+  const last = run.stdout.trim().split('\n').at(-1);
+  return JSON.parse(last);
+}
+
+/// The export checks on a page that has finished a run (threaded or single-threaded).
+/// `dask`: also run the downloaded script and compare inertia (seconds of Python).
+export async function exportChecks(page, { dask = true } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'blobscale-exports-'));
+  try {
+    // A scenario of 200,000 rows on five well-separated blobs, k = 5 (the coupled slider).
+    let r = await result(page);
+    const setRange = (sel, v) => page.$eval(sel, (e, v) => { e.value = String(v); e.dispatchEvent(new Event('input', { bubbles: true })); }, v);
+    if (r.n_samples !== 200000) {
+      await setRange('#samples', SAMPLES_200K);
+      r = await waitResult(page, r.evaluation, 200000);
+    }
+    if (await page.inputValue('#data-seed') !== DATA_SEED) {
+      await page.fill('#data-seed', DATA_SEED);
+      await page.press('#data-seed', 'Enter');
+      r = await waitResult(page, r.evaluation, 200000);
+    }
+    expect(r.n_samples === 200000, `n_samples ${r.n_samples}`);
+
+    const png = await download(page, 'export-png', dir);
+    expect(png.name === 'plot.png', `PNG named ${png.name}`);
+    expect(png.bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'plot.png lacks the PNG signature');
+    expect(png.bytes.length > 2000, `plot.png is only ${png.bytes.length} bytes`);
+
+    const labels = await download(page, 'export-labels', dir);
+    const rows = csvRows(labels.bytes);
+    expect(rows.length === r.n_samples + 1, `labels.csv has ${rows.length} lines for ${r.n_samples} rows + header`);
+    expect(rows[0].join(',') === 'x0,x1,label', `labels.csv header ${rows[0]}`);
+    const seen = new Set(rows.slice(1).map((f) => Number(f[2])));
+    expect(seen.size === r.k && [...seen].every((l) => l >= 0 && l < r.k), `labels.csv uses labels ${[...seen]}`);
+
+    const centroids = await download(page, 'export-centroids', dir);
+    const crows = csvRows(centroids.bytes);
+    expect(crows[0].join(',') === 'cluster,size,x0,x1', `centroids.csv header ${crows[0]}`);
+    expect(crows.length === r.k + 1, `centroids.csv has ${crows.length - 1} rows for k = ${r.k}`);
+    const sizes = crows.slice(1).reduce((a, f) => a + Number(f[1]), 0);
+    expect(sizes === r.n_samples, `centroid sizes add up to ${sizes}`);
+
+    const scenario = JSON.parse((await download(page, 'export-scenario', dir)).bytes.toString('utf8'));
+    expect(scenario.format === 'blobscale-scenarios' && scenario.version === 1, `scenario.json format ${scenario.format} v${scenario.version}`);
+    const inputs = scenario.book.scenarios[0].inputs;
+    expect(inputs.n_samples === 200000 && inputs.k === r.k && inputs.data_seed === Number(DATA_SEED), `scenario.json inputs ${JSON.stringify(inputs).slice(0, 200)}`);
+
+    const log = JSON.parse((await download(page, 'export-joblog', dir)).bytes.toString('utf8'));
+    expect(log.format === 'blobscale-jobs' && Array.isArray(log.jobs), 'jobs.json is not a job log');
+    const withTasks = log.jobs.filter((j) => j.tasks.length > 0);
+    expect(withTasks.length > 0, `jobs.json: none of ${log.jobs.length} jobs has task records`);
+    expect(log.build.flavour === r.flavour && log.build.threads === r.threads, `jobs.json build ${JSON.stringify(log.build)}`);
+    const predict = log.jobs.filter((j) => j.task === 'predict' && j.tasks.some((t) => t.kind === 'predict'));
+    expect(predict.length > 0, 'jobs.json: the labels export left no predict job with chunk tasks');
+
+    const script = await download(page, 'export-dask', dir);
+    const text = script.bytes.toString('utf8');
+    expect(script.name === 'blobscale_dask.py' && text.includes('N_SAMPLES = 200000\n') && text.includes(`K = ${r.k}\n`), 'blobscale_dask.py lacks the scenario');
+    let detail = `PNG ${png.bytes.length} B, labels.csv ${rows.length - 1} rows, centroids.csv ${crows.length - 1} rows, ` +
+      `jobs.json ${log.jobs.length} jobs (${withTasks.length} with tasks)`;
+    if (dask) {
+      const t0 = Date.now();
+      const theirs = runDaskScript(script.path);
+      const rel = Math.abs(theirs.inertia - r.inertia) / r.inertia;
+      expect(rel <= 0.01, `dask-ml inertia ${theirs.inertia} is ${(100 * rel).toFixed(3)} % from the page's ${r.inertia}`);
+      detail += `; dask-ml inertia ${theirs.inertia.toFixed(1)} vs page ${r.inertia.toFixed(1)} ` +
+        `(${(100 * rel).toFixed(3)} % apart, n_iter ${theirs.n_iter}, ${((Date.now() - t0) / 1000).toFixed(1)} s with the cluster)`;
+    }
+    return detail;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function serve(dist, port, plain) {
+  const args = [join(root, 'tools', 'serve.py'), dist, String(port)];
+  if (plain) args.push('--plain');
+  const proc = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    proc.stdout.once('data', () => resolve(proc));
+    proc.once('exit', (code) => reject(new Error(`server on ${port} exited with ${code}`)));
+  });
+}
+
+async function standalone() {
+  const dist = process.env.DIST ? join(root, process.env.DIST) : join(root, 'dist');
+  const ISOLATED_PORT = 18183;
+  const PLAIN_PORT = 18184;
+  const servers = [await serve(dist, ISOLATED_PORT, false), await serve(dist, PLAIN_PORT, true)];
+  const cases = [
+    ['exports from the threaded build, and the dask-ml script agrees with the page', {}, `http://127.0.0.1:${ISOLATED_PORT}/`, true],
+    ['exports from the single-threaded build (made in the compute worker)', { serviceWorkers: 'block' }, `http://127.0.0.1:${PLAIN_PORT}/`, false],
+  ];
+  let passed = 0, failed = 0;
+  for (const [name, options, url, dask] of cases) {
+    const t0 = Date.now();
+    const b = await launchLocal({ options: { acceptDownloads: true, ...options } });
+    try {
+      await b.page.goto(url);
+      await b.page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null, { timeout: TIMEOUT });
+      const detail = await exportChecks(b.page, { dask });
+      const away = b.requests.filter((u) => { const x = new URL(u); return x.protocol.startsWith('http') && x.hostname !== '127.0.0.1'; });
+      expect(away.length === 0, `requests left 127.0.0.1: ${away.slice(0, 5).join(', ')}`);
+      passed++;
+      console.log(`ok   ${name} (${Date.now() - t0} ms): ${detail}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name} (${Date.now() - t0} ms): ${e.message}`);
+    } finally {
+      await b.close();
+    }
+  }
+  for (const s of servers) s.kill();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await standalone();
