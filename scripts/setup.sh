@@ -17,6 +17,8 @@ say() { printf '[setup] %s\n' "$*"; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+# `python3 -m venv` for scripts/check-dask-export.sh (Debian ships venv/ensurepip apart).
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 if ((${#missing[@]})); then
   say "apt-get install ${missing[*]}"
   sudo=""
