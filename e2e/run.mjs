@@ -214,25 +214,29 @@ async function waitResult(page, pred, arg) {
 // instantly from the memo store, all back with their results after a reload, one shared
 // as a link that reproduces its centres in a fresh browser profile; an unreadable saved
 // session and a link from a newer version are refused with the reason and kept.
+async function labelled(label, promise) {
+  try { return await promise; } catch (e) { throw new Error(`${label}: ${e.message}`); }
+}
+
 async function scenarioCase() {
   const b = await launch();
   let shared;
   try {
     const { page } = b;
-    await page.goto(`http://127.0.0.1:${ISOLATED_PORT}/`);
-    await waitDone(page);
+    await labelled('step 1', page.goto(`http://127.0.0.1:${ISOLATED_PORT}/`));
+    await labelled('step 2', waitDone(page));
     await setRange(page, '#samples', 6); // 100,000 rows
-    const r1 = await waitResult(page, (r) => r.n_samples === 100000);
-    await page.click('#scenario-new');
-    await page.focus('#k');
-    await page.keyboard.press('ArrowRight');
-    const r2 = await waitResult(page, (r, k) => r.k === k, r1.k + 1);
-    await page.click('#scenario-new');
-    await page.focus('#k');
-    await page.keyboard.press('ArrowRight');
-    const r3 = await waitResult(page, (r, k) => r.k === k, r1.k + 2);
-    await page.fill('#scenario-name', 'seven-ish');
-    await page.click('#scenario-rename');
+    const r1 = await labelled('step 3', waitResult(page, (r) => r.n_samples === 100000));
+    await labelled('step 4', page.click('#scenario-new'));
+    await labelled('step 5', page.focus('#k'));
+    await labelled('step 6', page.keyboard.press('ArrowRight'));
+    const r2 = await labelled('step 7', waitResult(page, (r, k) => r.k === k, r1.k + 1));
+    await labelled('step 8', page.click('#scenario-new'));
+    await labelled('step 9', page.focus('#k'));
+    await labelled('step 10', page.keyboard.press('ArrowRight'));
+    const r3 = await labelled('step 11', waitResult(page, (r, k) => r.k === k, r1.k + 2));
+    await labelled('step 12', page.fill('#scenario-name', 'seven-ish'));
+    await labelled('step 13', page.click('#scenario-rename'));
     const ids = await scenarioIds(page);
     expect(ids.length === 3, `${ids.length} scenarios listed`);
     const names = await scenarioNames(page);
@@ -240,7 +244,7 @@ async function scenarioCase() {
 
     // Compare all three: plots side by side, k marked as differing, equal rows hidden.
     for (const id of ids) await page.click(`#scenario-compare-${id}`);
-    await page.waitForFunction(() => document.querySelectorAll('.compare-plot[data-drawn="true"]').length === 3, null, { timeout: TIMEOUT });
+    await labelled('step 14', page.waitForFunction(() => document.querySelectorAll('.compare-plot[data-drawn="true"]').length === 3, null, { timeout: TIMEOUT }));
     const diffRows = await page.$$eval('#compare-table tr.diff', (r) => r.map((x) => x.dataset.name));
     expect(diffRows.includes('k') && diffRows.includes('inertia'), `differing rows ${diffRows}`);
     expect(!(await page.$('#compare-table tr[data-name="n_samples"]')), 'equal parameter n_samples shown without "show every parameter"');
@@ -251,32 +255,51 @@ async function scenarioCase() {
     expect(plotInk.every((n) => n > 5000), `compared plots ink ${plotInk}`);
 
     // Switching back to the first scenario is instant: every node reused.
-    await page.click(`#scenario-open-${ids[0]}`);
-    const back = await waitResult(page, (r, k) => r.k === k, r1.k);
+    await labelled('step 15', page.click(`#scenario-open-${ids[0]}`));
+    const back = await labelled('step 16', waitResult(page, (r, k) => r.k === k, r1.k));
     expect(back.nodes.fit === 'reused' && back.nodes.generate === 'reused', `switch recomputed: ${JSON.stringify(back.nodes)}`);
     expect(back.inertia === r1.inertia, `switched inertia ${back.inertia} vs ${r1.inertia}`);
 
     // Reload: the three scenarios are back, each with its result.
     const factsBefore = await scenarioFacts(page);
-    await page.reload();
-    const afterReload = await waitDone(page);
+    await labelled('step 17', page.reload());
+    const afterReload = await labelled('step 18', waitDone(page));
     expect(afterReload.k === r1.k && afterReload.inertia === r1.inertia, `after reload k ${afterReload.k}, inertia ${afterReload.inertia}`);
     expect(JSON.stringify(await scenarioNames(page)) === JSON.stringify(names), `names after reload ${await scenarioNames(page)}`);
-    await page.waitForFunction(() => [...document.querySelectorAll('#scenario-list .scenario-facts')].every((f) => f.textContent.includes('inertia')), null, { timeout: TIMEOUT });
+    await labelled('step 19', page.waitForFunction(() => [...document.querySelectorAll('#scenario-list .scenario-facts')].every((f) => f.textContent.includes('inertia')), null, { timeout: TIMEOUT }));
     const factsAfter = await scenarioFacts(page);
     expect(JSON.stringify(factsAfter) === JSON.stringify(factsBefore), `facts changed over reload:\n${factsBefore}\n${factsAfter}`);
     // Their plots are recomputed in the background: compare two of them.
     const idsAfter = await scenarioIds(page);
-    await page.click(`#scenario-compare-${idsAfter[1]}`);
-    await page.click(`#scenario-compare-${idsAfter[2]}`);
-    await page.waitForFunction(() => document.querySelectorAll('.compare-plot[data-drawn="true"]').length === 2, null, { timeout: TIMEOUT });
+    await labelled('step 20', page.click(`#scenario-compare-${idsAfter[1]}`));
+    await labelled('step 21', page.click(`#scenario-compare-${idsAfter[2]}`));
+    await labelled('step 22', page.waitForFunction(() => document.querySelectorAll('.compare-plot[data-drawn="true"]').length === 2, null, { timeout: TIMEOUT }));
 
     // Share the third.
-    await page.click(`#scenario-open-${idsAfter[2]}`);
-    const third = await waitResult(page, (r, k) => r.k === k, r3.k);
-    await page.click('#scenario-share');
+    await labelled('step 23', page.click(`#scenario-open-${idsAfter[2]}`));
+    const third = await labelled('step 24', waitResult(page, (r, k) => r.k === k, r3.k));
+    await labelled('step 25', page.click('#scenario-share'));
     shared = { link: await page.$eval('#scenario-link', (e) => e.value), result: third };
     expect(shared.link.includes('#s=1.'), `link ${shared.link}`);
+
+    // Fit on a sample, predict all (dask-ml's ParallelPostFit): two nodes of their own.
+    await labelled('step 26', page.click('#fit-sample-on'));
+    await labelled('step 27', page.fill('#fit-sample', '5000'));
+    await labelled('step 28', page.press('#fit-sample', 'Enter'));
+    const sampled = await labelled('step 29', waitResult(page, (r) => r.trained_on === 5000));
+    expect(sampled.nodes.sample === 'computed' && sampled.nodes.predict === 'computed',
+      `sample/predict nodes: ${JSON.stringify(sampled.nodes)}`);
+    expect(sampled.n_samples === 100000, `labels for ${sampled.n_samples} rows`);
+    const predictNode = await page.$eval('#node-predict', (g) => g.dataset.state);
+    expect(predictNode !== 'idle' && predictNode !== 'pass', `predict node shows ${predictNode}`);
+
+    // One thread: the page restarts its workers with ?threads=1, and the scenarios survive.
+    const before = await scenarioNames(page);
+    await Promise.all([page.waitForNavigation(), page.selectOption('#threads', '1')]);
+    const one = await labelled('step 30', waitDone(page));
+    expect(one.threads === 1 && new URL(page.url()).searchParams.get('threads') === '1', `threads ${one.threads} at ${page.url()}`);
+    expect(JSON.stringify(await scenarioNames(page)) === JSON.stringify(before), 'scenarios lost on the thread change');
+    expect(one.trained_on === 5000, 'the open scenario changed on the thread change');
     onlyLocal(b.requests);
     expect(r2.k === r1.k + 1, 'second scenario k');
   } finally { await b.close(); }
@@ -284,20 +307,20 @@ async function scenarioCase() {
   const c = await launch();
   try {
     const { page } = c;
-    await page.goto(shared.link);
-    const r = await waitDone(page);
+    await labelled('step 31', page.goto(shared.link));
+    const r = await labelled('step 32', waitDone(page));
     expect(r.scenario === 'seven-ish', `opened scenario ${r.scenario}`);
     expect(JSON.stringify(r.centres) === JSON.stringify(shared.result.centres), `centres differ:\n${JSON.stringify(r.centres)}\n${JSON.stringify(shared.result.centres)}`);
     expect(!page.url().includes('#s='), 'the link stayed in the address bar');
     // A session saved by a newer version is refused with its version and kept aside.
-    await page.evaluate(() => localStorage.setItem('blobscale.session', JSON.stringify({ format: 'blobscale-session', version: 99, session: {} })));
+    await labelled('step 33', page.evaluate(() => localStorage.setItem('blobscale.session', JSON.stringify({ format: 'blobscale-session', version: 99, session: {} }))));
     // (A fragment-only change does not reload the page: navigate, then reload.)
-    await page.goto(`http://127.0.0.1:${ISOLATED_PORT}/#s=9.e30`);
-    await page.reload();
-    await waitDone(page);
+    await labelled('step 34', page.goto(`http://127.0.0.1:${ISOLATED_PORT}/#s=9.e30`));
+    await labelled('step 35', page.reload());
+    await labelled('step 36', waitDone(page));
     const notice = await page.$eval('#scenario-notice', (e) => e.textContent);
     expect(notice.includes('format version 99') && notice.includes('shared link could not be opened: unsupported scenario format version 9:'), `notice: ${notice}`);
-    const kept = await page.evaluate(() => localStorage.getItem('blobscale.session.unreadable'));
+    const kept = await labelled('step 37', page.evaluate(() => localStorage.getItem('blobscale.session.unreadable')));
     expect(kept && kept.includes('"version":99'), 'unreadable session not kept');
     onlyLocal(c.requests);
     return `3 scenarios kept over a reload with equal facts; shared link reproduced ${r.centres.length} centres in a fresh profile`;

@@ -27,6 +27,7 @@ pub fn install(state: AppState) {
         },
         move |(result, inputs, requested_ms, received_ms)| match result {
             Ok(outcome) => {
+                super::speedup::record(&inputs, &outcome.meta.summary);
                 state.merge_jobs(outcome.meta.jobs.clone());
                 state.shown.set(Some(Shown {
                     outcome: Arc::new(outcome),
@@ -79,7 +80,14 @@ pub fn install(state: AppState) {
         if state.run.get_untracked() != RunState::Running && !state.sweeping.get_untracked() {
             return;
         }
-        state.live.set(compute::live());
+        let live = compute::live();
+        state.live.maybe_update(|l| {
+            let changed = *l != live;
+            if changed {
+                *l = live;
+            }
+            changed
+        });
         let from = state.jobs.with_untracked(|j| j.last().map_or(0, |j| j.id));
         if let Some(jobs) = compute::jobs_since(from) {
             state.merge_jobs(jobs);

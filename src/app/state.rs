@@ -151,16 +151,29 @@ impl AppState {
         if new.is_empty() {
             return;
         }
-        self.jobs.update(|jobs| {
+        // Polls return the last known job again and again: notify (and redraw the task
+        // stream) only when something changed.
+        self.jobs.maybe_update(|jobs| {
+            let mut changed = false;
             for job in new {
                 match jobs.iter_mut().find(|j| j.id == job.id) {
-                    Some(old) => *old = job,
-                    None => jobs.push(job),
+                    Some(old) if *old == job => {}
+                    Some(old) => {
+                        *old = job;
+                        changed = true;
+                    }
+                    None => {
+                        jobs.push(job);
+                        changed = true;
+                    }
                 }
             }
-            jobs.sort_by_key(|j| j.id);
-            let excess = jobs.len().saturating_sub(KEPT_JOBS);
-            jobs.drain(..excess);
+            if changed {
+                jobs.sort_by_key(|j| j.id);
+                let excess = jobs.len().saturating_sub(KEPT_JOBS);
+                jobs.drain(..excess);
+            }
+            changed
         });
     }
 }

@@ -101,12 +101,43 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, tasks: &[TaskRecord], s: &StreamSta
     }
     let span = (s.end - s.start).max(1e-3);
     let scale = (WIDTH - LABEL_W - 4.0) / span;
-    for kind in TaskKind::ALL {
-        ctx.set_fill_style_str(kind_colour(kind));
-        for t in tasks.iter().filter(|t| t.kind == kind) {
-            let x = LABEL_W + (t.start_ms - s.start) * scale;
-            let w = ((t.end_ms - t.start_ms) * scale).max(0.8);
-            ctx.fill_rect(x, t.thread as f64 * LANE_H + 3.0, w, LANE_H - 6.0);
+    // A 10M-row run has tens of thousands of chunk tasks: drawing each as a rectangle
+    // would cost a canvas call per task on every poll. Instead every pixel column of a lane
+    // takes the colour of the kind that covered most of it, and runs of equal columns are
+    // one rectangle: at most a few hundred calls, whatever the number of tasks.
+    let columns = (WIDTH - LABEL_W - 4.0).ceil() as usize;
+    let kinds = TaskKind::ALL.len();
+    let mut cover = vec![0f32; s.lanes * columns * kinds];
+    for t in tasks {
+        let (x0, x1) = ((t.start_ms - s.start) * scale, (t.end_ms - s.start) * scale);
+        let kind = TaskKind::ALL.iter().position(|&k| k == t.kind).unwrap_or(0);
+        let first = (x0.floor().max(0.0) as usize).min(columns - 1);
+        let last = (x1.ceil().max(1.0) as usize).min(columns);
+        for col in first..last.max(first + 1) {
+            // Overlap of [x0, x1] with this column, at least a sliver so short tasks show.
+            let overlap = (x1.min(col as f64 + 1.0) - x0.max(col as f64)).max(0.05);
+            cover[(t.thread * columns + col) * kinds + kind] += overlap as f32;
+        }
+    }
+    for lane in 0..s.lanes {
+        let y = lane as f64 * LANE_H + 3.0;
+        let mut run: Option<(usize, usize)> = None; // (kind, first column)
+        for col in 0..=columns {
+            let dominant = (col < columns)
+                .then(|| {
+                    let c = &cover[(lane * columns + col) * kinds..][..kinds];
+                    (0..kinds)
+                        .filter(|&k| c[k] > 0.0)
+                        .max_by(|&a, &b| c[a].total_cmp(&c[b]))
+                })
+                .flatten();
+            if run.map(|r| r.0) != dominant {
+                if let Some((kind, from)) = run {
+                    ctx.set_fill_style_str(kind_colour(TaskKind::ALL[kind]));
+                    ctx.fill_rect(LABEL_W + from as f64, y, (col - from) as f64, LANE_H - 6.0);
+                }
+                run = dominant.map(|k| (k, col));
+            }
         }
     }
     ctx.set_fill_style_str(fg);
@@ -116,6 +147,24 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, tasks: &[TaskRecord], s: &StreamSta
 }
 
 /// Lanes and bars.
+/// "Speed-up over one thread" for the shown scenario, or how to measure it.
+fn speedup_note(state: &AppState) -> String {
+    let Some(shown) = state.shown.get() else {
+        return String::new();
+    };
+    let threads = shown.outcome.meta.summary.threads;
+    match super::speedup::measured(&shown.inputs, threads) {
+        Some((one, n)) => format!(
+            " Speed-up over one thread: {:.2}× ({} on 1 thread, {} on {threads}; whole runs, nothing reused).",
+            one / n.max(1e-9),
+            format::ms(one),
+            format::ms(n)
+        ),
+        None if threads > 1 => " Speed-up over one thread: not measured yet for this scenario — run it once with Threads = 1.".to_string(),
+        None => String::new(),
+    }
+}
+
 #[component]
 pub fn TaskStream() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -159,7 +208,7 @@ pub fn TaskStream() -> impl IntoView {
                             format::ms(wall),
                             s.busy.iter().enumerate().map(|(i, b)| format!("thread {i} {:.0} %", 100.0 * b / wall)).collect::<Vec<_>>().join(", "),
                             s.busy.iter().sum::<f64>() / wall,
-                        )
+                        ) + &speedup_note(&state)
                     }
                 }}
             </p>
