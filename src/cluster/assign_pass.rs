@@ -6,7 +6,7 @@
 //! bit-identical to summing afresh, and a converging fit touches few rows.
 
 use super::chunk_tasks::map_chunks_mut;
-use super::kernel::CentreSet;
+use super::kernel::{CentreSet, LANES, Ranking, sq_dist};
 use super::partial_sums::{PartialSums, Scales};
 use crate::data::ChunkedMatrix;
 use crate::monitor::{Cancelled, Monitor, TaskKind};
@@ -39,43 +39,78 @@ pub fn assign_pass(
         let mut p = PartialSums::new(k, d);
         let mut scratch = cs.scratch();
         let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
-        let row = |r: usize| &chunk.values[r * d..(r + 1) * d];
-        match (pass, w) {
-            (Pass::Full, None) => {
-                cs.for_each_nearest(false, chunk.values, &mut scratch, |r, l, _, _| {
-                    p.changed += (lab[r] != l) as u64;
-                    lab[r] = l;
-                    p.add_row(scales, row(r), 1.0, l, 1.0);
-                })
-            }
-            (Pass::Full, Some(w)) => {
-                cs.for_each_nearest(false, chunk.values, &mut scratch, |r, l, _, _| {
-                    p.changed += (lab[r] != l) as u64;
-                    lab[r] = l;
-                    p.add_row(scales, row(r), w[r], l, 1.0);
-                })
-            }
-            (Pass::Delta, _) => {
-                cs.for_each_nearest(false, chunk.values, &mut scratch, |r, l, _, _| {
-                    let old = lab[r];
-                    if old != l {
-                        let wr = w.map_or(1.0, |w| w[r]);
-                        p.changed += 1;
-                        p.add_row(scales, row(r), wr, old, -1.0);
-                        p.add_row(scales, row(r), wr, l, 1.0);
-                        lab[r] = l;
+        let mut a = Ranking::default();
+        let blocks = chunk.values.chunks(d * LANES).zip(lab.chunks_mut(LANES));
+        for (b, (block, lab)) in blocks.enumerate() {
+            cs.rank(block, &mut scratch, &mut a);
+            let row = |l: usize| &block[l * d..(l + 1) * d];
+            let weight = |l: usize| w.map_or(1.0, |w| w[b * LANES + l]);
+            match pass {
+                // Unweighted, the weight is a constant the compiler folds away.
+                Pass::Full if w.is_none() => {
+                    for (l, old) in lab.iter_mut().enumerate() {
+                        let label = cs.label_of(&a, l, row(l));
+                        p.changed += (*old != label) as u64;
+                        *old = label;
+                        p.add_row(scales, row(l), 1.0, label, 1.0);
                     }
-                })
-            }
-            (Pass::Cost, _) => {
-                cs.for_each_nearest(true, chunk.values, &mut scratch, |r, l, dist, _| {
-                    p.changed += (lab[r] != l) as u64;
-                    lab[r] = l;
-                    p.add_cost(scales, w.map_or(1.0, |w| w[r]), dist);
-                })
+                }
+                Pass::Full => {
+                    for (l, old) in lab.iter_mut().enumerate() {
+                        let label = cs.label_of(&a, l, row(l));
+                        p.changed += (*old != label) as u64;
+                        *old = label;
+                        p.add_row(scales, row(l), weight(l), label, 1.0);
+                    }
+                }
+                Pass::Delta => {
+                    // Most rows keep a certified label: find the others with a few
+                    // vector compares and only visit them.
+                    let mut need = attention(&a, lab);
+                    while need != 0 {
+                        let l = need.trailing_zeros() as usize;
+                        need &= need - 1;
+                        let label = cs.label_of(&a, l, row(l));
+                        let old = lab[l];
+                        if old != label {
+                            p.changed += 1;
+                            p.move_row(scales, row(l), weight(l), old, label);
+                            lab[l] = label;
+                        }
+                    }
+                }
+                Pass::Cost => {
+                    for (l, old) in lab.iter_mut().enumerate() {
+                        let label = cs.label_of(&a, l, row(l));
+                        p.changed += (*old != label) as u64;
+                        *old = label;
+                        let dist = sq_dist(row(l), cs.row(label as usize));
+                        p.add_cost(scales, weight(l), dist);
+                    }
+                }
             }
         }
         p
     })?;
     Ok(PartialSums::merge_all(k, d, parts))
+}
+
+/// Bit `l` set when row `l` of a ranked block needs a look: its winner is not certified,
+/// or differs from its current label.
+#[inline(always)]
+fn attention(a: &Ranking, lab: &[u32]) -> u32 {
+    let mut need = 0u32;
+    match <&[u32; LANES]>::try_from(lab) {
+        Ok(lab) => {
+            for l in 0..LANES {
+                need |= (((a.sure[l] == 0) | (a.idx[l] != lab[l])) as u32) << l;
+            }
+        }
+        Err(_) => {
+            for (l, &old) in lab.iter().enumerate() {
+                need |= (((a.sure[l] == 0) | (a.idx[l] != old)) as u32) << l;
+            }
+        }
+    }
+    need
 }

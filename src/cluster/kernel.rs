@@ -13,6 +13,10 @@
 //! row falls back to exact distances to every centre. Labels therefore never depend on
 //! the CPU, the instruction set, the chunking or the thread count.
 
+use std::simd::Select;
+use std::simd::Simd;
+use std::simd::cmp::SimdPartialOrd;
+
 /// Rows per block: two AVX2 registers of `f32`, so a 4-centre tile keeps eight independent
 /// multiply-add chains in flight (enough to hide the FMA latency).
 pub const LANES: usize = 16;
@@ -70,8 +74,13 @@ pub struct CentreSet {
     cmax2: f64,
     /// `(d + 5)·2⁻²³`: the rounding bound per unit of `‖x‖² + ‖c‖²`.
     margin_per_norm: f64,
-    /// The ranking routine for this CPU, chosen once.
-    approx: fn(&CentreSet, &[f32], &mut Approx),
+    /// `f32` copies, row-major `k × d` (the small-d routines broadcast one centre at a time).
+    c32_rows: Vec<f32>,
+    /// The ranking routine for this CPU, chosen once; it reads rows transposed.
+    approx: fn(&CentreSet, &[f32], &mut Ranking),
+    /// For `d ≤ 4`: a routine that reads a full block of rows as they are stored
+    /// (row-major), with the centres kept in registers ([`kernel_small_d`](super::kernel_small_d)).
+    approx_rows: Option<fn(&CentreSet, &[f32], &mut Ranking)>,
 }
 
 impl CentreSet {
@@ -94,6 +103,7 @@ impl CentreSet {
             cn[c] = n2 as f32;
             cmax2 = cmax2.max(n2);
         }
+        let c32_rows = c64.iter().map(|&v| v as f32).collect();
         Self {
             k,
             d,
@@ -103,7 +113,9 @@ impl CentreSet {
             cn,
             cmax2: cmax2 * (1.0 + 1e-6),
             margin_per_norm: (d + 5) as f64 * U32X2,
+            c32_rows,
             approx: approx_routine(),
+            approx_rows: super::kernel_small_d::routine(d),
         }
     }
 
@@ -146,20 +158,8 @@ impl CentreSet {
         scratch: &mut [f32],
         mut f: impl FnMut(usize, u32, f64, f64),
     ) {
-        let d = self.d;
-        debug_assert!(n <= LANES && scratch.len() == d * LANES);
-        for l in 0..n {
-            for (j, &v) in row(l).iter().enumerate() {
-                scratch[j * LANES + l] = v;
-            }
-        }
-        if n < LANES {
-            for j in 0..d {
-                scratch[j * LANES + n..(j + 1) * LANES].fill(0.0);
-            }
-        }
-        let mut a = Approx::default();
-        (self.approx)(self, scratch, &mut a);
+        let mut a = Ranking::default();
+        self.rank_gathered(n, &row, scratch, &mut a);
         for l in 0..n {
             if a.sure[l] != 0 {
                 let label = a.idx[l];
@@ -181,6 +181,83 @@ impl CentreSet {
                 f(l, o.label, o.dist, o.second_lb);
             }
         }
+    }
+
+    /// The `f32` ranking of up to [`LANES`] rows given one by one (`row(l)` for `l < n`).
+    #[inline(always)]
+    fn rank_gathered<'r>(
+        &self,
+        n: usize,
+        row: &impl Fn(usize) -> &'r [f32],
+        scratch: &mut [f32],
+        a: &mut Ranking,
+    ) {
+        let d = self.d;
+        debug_assert!(n <= LANES && scratch.len() == d * LANES);
+        if let Some(small) = self.approx_rows {
+            // Row-major, zero-padded: the small-d routine transposes in registers.
+            let mut buf = [0.0f32; LANES * super::kernel_small_d::MAX_D];
+            for l in 0..n {
+                buf[l * d..(l + 1) * d].copy_from_slice(row(l));
+            }
+            small(self, &buf[..LANES * d], a);
+            return;
+        }
+        for l in 0..n {
+            for (j, &v) in row(l).iter().enumerate() {
+                scratch[j * LANES + l] = v;
+            }
+        }
+        if n < LANES {
+            for j in 0..d {
+                scratch[j * LANES + n..(j + 1) * LANES].fill(0.0);
+            }
+        }
+        (self.approx)(self, scratch, a);
+    }
+
+    /// The `f32` ranking of the rows of a row-major block of at most [`LANES`] rows into
+    /// `a` (rows past the block's end rank as zeros).
+    #[inline(always)]
+    pub(crate) fn rank(&self, values: &[f32], scratch: &mut [f32], a: &mut Ranking) {
+        let d = self.d;
+        let n = values.len() / d;
+        match self.approx_rows {
+            Some(small) if n == LANES => small(self, values, a),
+            _ => self.rank_gathered(n, &|l| &values[l * d..(l + 1) * d], scratch, a),
+        }
+    }
+
+    /// The label of row `l` of a ranked block: the certified winner, or the exact argmin
+    /// when the `f32` ranking could not certify one.
+    #[inline(always)]
+    pub(crate) fn label_of(&self, a: &Ranking, l: usize, row: &[f32]) -> u32 {
+        if a.sure[l] != 0 {
+            a.idx[l]
+        } else {
+            self.nearest_exact(row).label
+        }
+    }
+
+    /// A lower bound on the exact squared distance from row `l` of a ranked block to its
+    /// `f32` winner — and so to every centre, when the row is certified.
+    #[inline(always)]
+    pub(crate) fn best_lower_bound(&self, a: &Ranking, l: usize) -> f64 {
+        let xn = a.xn[l] as f64;
+        let margin = self.margin_per_norm * (xn + self.cmax2);
+        a.best[l] as f64 + xn - 2.0 * margin
+    }
+
+    /// `f32` centres, row-major `k × d`.
+    #[inline(always)]
+    pub(crate) fn values_f32(&self) -> &[f32] {
+        &self.c32_rows
+    }
+
+    /// `‖c‖²` in `f32`, per centre (+∞ past `k`).
+    #[inline(always)]
+    pub(crate) fn norms_f32(&self) -> &[f32] {
+        &self.cn
     }
 
     /// The nearest centre of each of up to [`LANES`] rows.
@@ -244,20 +321,22 @@ impl CentreSet {
     }
 }
 
-/// The `f32` ranking of one block.
+/// The `f32` ranking of one block: per row, the smallest and second smallest
+/// `‖c‖² − 2 x·c`, the winner's index, `‖x‖²` (all in `f32`) and whether the winner is
+/// certainly the exact argmin.
 #[derive(Debug, Clone, Copy)]
-struct Approx {
-    best: [f32; LANES],
-    second: [f32; LANES],
-    idx: [u32; LANES],
-    xn: [f32; LANES],
-    /// 1 where the winner is certain: `second − best` exceeds twice the rounding bound
+pub(crate) struct Ranking {
+    pub(crate) best: [f32; LANES],
+    pub(crate) second: [f32; LANES],
+    pub(crate) idx: [u32; LANES],
+    pub(crate) xn: [f32; LANES],
+    /// Non-zero where the winner is certain: `second − best` exceeds twice the rounding bound
     /// `(d + 5)·2⁻²³·(‖x‖² + ‖c‖²)` plus the `f32` error of the subtraction itself, with 1 %
     /// slack for the `f32` evaluation of the threshold.
-    sure: [u32; LANES],
+    pub(crate) sure: [u32; LANES],
 }
 
-impl Default for Approx {
+impl Default for Ranking {
     fn default() -> Self {
         Self {
             best: [f32::INFINITY; LANES],
@@ -270,11 +349,11 @@ impl Default for Approx {
 }
 
 /// A multiply-add, fused or not; the bound covers both.
-trait MulAdd {
+pub(crate) trait MulAdd {
     fn mul_add(a: f32, b: f32, c: f32) -> f32;
 }
 
-struct Unfused;
+pub(crate) struct Unfused;
 impl MulAdd for Unfused {
     #[inline(always)]
     fn mul_add(a: f32, b: f32, c: f32) -> f32 {
@@ -283,7 +362,7 @@ impl MulAdd for Unfused {
 }
 
 #[cfg(target_arch = "x86_64")]
-struct Fused;
+pub(crate) struct Fused;
 #[cfg(target_arch = "x86_64")]
 impl MulAdd for Fused {
     #[inline(always)]
@@ -293,7 +372,7 @@ impl MulAdd for Fused {
 }
 
 #[inline(always)]
-fn approx_generic<M: MulAdd>(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
+fn approx_generic<M: MulAdd>(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
     let d = cs.d;
     let mut xn = [0.0f32; LANES];
     for xv in xt.chunks_exact(LANES) {
@@ -302,7 +381,11 @@ fn approx_generic<M: MulAdd>(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
         }
     }
     a.xn = xn;
-    let (mut best, mut second, mut idx) = (a.best, a.second, a.idx);
+    let (mut best, mut second, mut idx) = (
+        [f32::INFINITY; LANES],
+        [f32::INFINITY; LANES],
+        [0u32; LANES],
+    );
     for g in 0..cs.kp / GROUP {
         let tile = &cs.c32[g * d * GROUP..(g + 1) * d * GROUP];
         let mut acc = [[0.0f32; LANES]; GROUP];
@@ -329,37 +412,57 @@ fn approx_generic<M: MulAdd>(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
             }
         }
     }
-    let per_norm = ((2.0 * cs.margin_per_norm + 2.0 * U32X2) * 1.01) as f32;
-    let cmax2 = cs.cmax2 as f32;
-    let mut sure = [0u32; LANES];
-    for l in 0..LANES {
-        let thr = per_norm * (xn[l] + cmax2);
-        sure[l] = (second[l] - best[l] > thr) as u32;
+    a.certify(cs, best, second, idx);
+}
+
+impl Ranking {
+    /// Stores a block's ranking (with `xn` already set) and certifies each winner.
+    #[inline(always)]
+    pub(crate) fn certify(
+        &mut self,
+        cs: &CentreSet,
+        best: [f32; LANES],
+        second: [f32; LANES],
+        idx: [u32; LANES],
+    ) {
+        let per_norm = ((2.0 * cs.margin_per_norm + 2.0 * U32X2) * 1.01) as f32;
+        let cmax2 = cs.cmax2 as f32;
+        // In std::simd: a plain `bool as u32` per lane is scalarised.
+        type F = Simd<f32, 8>;
+        for h in 0..LANES / 8 {
+            let span = h * 8..(h + 1) * 8;
+            let thr =
+                F::splat(per_norm) * (F::from_slice(&self.xn[span.clone()]) + F::splat(cmax2));
+            let gap = F::from_slice(&second[span.clone()]) - F::from_slice(&best[span.clone()]);
+            let sure = gap
+                .simd_gt(thr)
+                .select(Simd::<u32, 8>::splat(1), Simd::splat(0));
+            sure.copy_to_slice(&mut self.sure[span]);
+        }
+        self.best = best;
+        self.second = second;
+        self.idx = idx;
     }
-    a.sure = sure;
-    a.best = best;
-    a.second = second;
-    a.idx = idx;
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn approx_avx2(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
+fn approx_avx2(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
     approx_generic::<Fused>(cs, xt, a)
 }
 
-fn approx_plain(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
+fn approx_plain(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
     approx_generic::<Unfused>(cs, xt, a)
 }
 
 #[cfg(target_arch = "x86_64")]
-fn approx_avx2_checked(cs: &CentreSet, xt: &[f32], a: &mut Approx) {
+fn approx_avx2_checked(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
     // SAFETY: only selected by `approx_routine` when the CPU has AVX2 and FMA.
     unsafe { approx_avx2(cs, xt, a) }
 }
 
 /// The fastest ranking routine this CPU runs.
-fn approx_routine() -> fn(&CentreSet, &[f32], &mut Approx) {
+fn approx_routine() -> fn(&CentreSet, &[f32], &mut Ranking) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")

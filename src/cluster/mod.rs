@@ -17,6 +17,7 @@ pub mod init_parallel;
 pub mod init_plus_plus;
 pub mod init_random;
 pub mod kernel;
+pub mod kernel_small_d;
 pub mod lloyd;
 pub mod metrics;
 pub mod params;

@@ -2,11 +2,11 @@
 //! fixed-point integers (see [`fixed_sum`](super::fixed_sum)) so that merging them in any
 //! grouping gives the same bits.
 //!
-//! Coordinates are the hot path (d per row): each is rounded to a 45-bit fixed-point
-//! value held in an `f64`, so the rounding and the accumulation are plain `f64` vector
-//! operations; after 2⁸ additions a cluster's `f64` sums (still exact integers, below
-//! 2⁵³) move into `i128` totals. The cost (one term per row) goes straight to `i128`
-//! with 61-bit precision.
+//! Coordinates, weight and squared norm of a row are the hot path: each is rounded to a
+//! 45-bit fixed-point value held in an `f64`, so the rounding and the accumulation are
+//! plain `f64` operations (no integer conversion per row); after 2⁸ additions a cluster's
+//! `f64` sums (still exact integers, below 2⁵³) move into `i128` totals. The cost (one
+//! term per row, the reported inertia) goes straight to `i128` with 61-bit precision.
 //!
 //! Sums are exact, so adding and removing single rows (a Lloyd iteration after the first
 //! only moves the rows whose label changed) gives the same bits as summing afresh.
@@ -26,6 +26,8 @@ pub struct Scales {
     pub weight: FixedScale,
     /// For `w·‖x − c‖²`.
     pub dist: FixedScale,
+    /// For `w·‖x‖²` (narrow).
+    pub norm: FixedScale,
     /// A weight of 1 in fixed point.
     pub unit_weight: f64,
 }
@@ -38,6 +40,7 @@ impl Scales {
             coord: FixedScale::narrow(s.max_weight * s.max_abs),
             weight,
             dist: s.dist_scale(),
+            norm: FixedScale::narrow(s.max_weight * s.d as f64 * s.max_abs * s.max_abs),
             unit_weight: weight.round_f64(1.0),
         }
     }
@@ -47,17 +50,16 @@ impl Scales {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartialSums {
     d: usize,
-    /// Pending coordinate sums, exact integers in `f64`.
+    /// Pending sums per cluster, exact integers in `f64`: `d` coordinates, then the weight,
+    /// then the squared norm (stride `d + 2`).
     acc: Vec<f64>,
-    /// Pending weight sums, exact integers in `f64`.
-    wacc: Vec<f64>,
     /// Additions pending per cluster.
     pending: Vec<u32>,
     /// `Σ w·x` per cluster and feature, `k × d` (after [`PartialSums::flush`]).
     pub sums: Vec<i128>,
     /// `Σ w` per cluster (after [`PartialSums::flush`]).
     pub weights: Vec<i128>,
-    /// `Σ w·‖x‖²` per cluster (dist scale), for the cost identity
+    /// `Σ w·‖x‖²` per cluster (norm scale), for the cost identity
     /// `Σ w‖x − c‖² = Σ w‖x‖² − 2 c·Σ wx + ‖c‖² Σ w`.
     pub norms: Vec<i128>,
     /// `Σ w·‖x − c_label‖²` (passes that compute exact distances only).
@@ -71,8 +73,7 @@ impl PartialSums {
     pub fn new(k: usize, d: usize) -> Self {
         Self {
             d,
-            acc: vec![0.0; k * d],
-            wacc: vec![0.0; k],
+            acc: vec![0.0; k * (d + 2)],
             pending: vec![0; k],
             sums: vec![0; k * d],
             weights: vec![0; k],
@@ -86,12 +87,13 @@ impl PartialSums {
     #[inline(never)]
     fn flush_cluster(&mut self, l: usize) {
         let d = self.d;
-        for j in l * d..(l + 1) * d {
-            self.sums[j] += self.acc[j] as i128;
-            self.acc[j] = 0.0;
+        let acc = &mut self.acc[l * (d + 2)..(l + 1) * (d + 2)];
+        for (s, a) in self.sums[l * d..(l + 1) * d].iter_mut().zip(&acc[..d]) {
+            *s += *a as i128;
         }
-        self.weights[l] += self.wacc[l] as i128;
-        self.wacc[l] = 0.0;
+        self.weights[l] += acc[d] as i128;
+        self.norms[l] += acc[d + 1] as i128;
+        acc.fill(0.0);
         self.pending[l] = 0;
     }
 
@@ -108,17 +110,29 @@ impl PartialSums {
     /// `label`'s sums, weight and squared norms.
     #[inline(always)]
     pub fn add_row(&mut self, s: &Scales, row: &[f32], w: f64, label: u32, sign: f64) {
-        let l = label as usize;
-        let acc = &mut self.acc[l * self.d..(l + 1) * self.d];
+        let (l, d) = (label as usize, self.d);
+        let acc = &mut self.acc[l * (d + 2)..(l + 1) * (d + 2)];
         let mut n2 = 0.0f64;
-        for (a, &v) in acc.iter_mut().zip(row) {
+        for (a, &v) in acc[..d].iter_mut().zip(row) {
             let v = v as f64;
             *a += sign * s.coord.round_f64(w * v);
             n2 += v * v;
         }
-        self.wacc[l] += sign * s.weight.round_f64(w);
-        self.norms[l] += sign as i128 * s.dist.fix(w * n2) as i128;
+        let unit = if w == 1.0 {
+            s.unit_weight
+        } else {
+            s.weight.round_f64(w)
+        };
+        acc[d] += sign * unit;
+        acc[d + 1] += sign * s.norm.round_f64(w * n2);
         self.count(l);
+    }
+
+    /// Moves one row of weight `w` from cluster `from` to cluster `to` (both sums stay exact).
+    #[inline(always)]
+    pub fn move_row(&mut self, s: &Scales, row: &[f32], w: f64, from: u32, to: u32) {
+        self.add_row(s, row, w, from, -1.0);
+        self.add_row(s, row, w, to, 1.0);
     }
 
     /// Adds `w·dist` to the cost.
@@ -174,7 +188,7 @@ impl PartialSums {
                 .map(|(&cv, &sv)| cv * s.coord.value(sv))
                 .sum();
             let c2: f64 = cl.iter().map(|v| v * v).sum();
-            total += s.dist.value(self.norms[l]) - 2.0 * dot + s.weight.value(w) * c2;
+            total += s.norm.value(self.norms[l]) - 2.0 * dot + s.weight.value(w) * c2;
         }
         total.max(0.0)
     }
