@@ -363,10 +363,18 @@ const cases = [
       expect(ink.ink > 5000, `canvas nearly blank (${ink.ink} painted pixels)`);
       const { gap, ticks, job_ms } = await longestFrameGap(b.page, r);
       expect(gap < 100, `main thread stalled ${gap.toFixed(0)} ms during a ${job_ms.toFixed(0)} ms job`);
+      // Progress comes from the compute worker too: record what the status line says.
+      await b.page.evaluate(() => {
+        window.__statusTexts = [];
+        const s = document.querySelector('#status');
+        new MutationObserver(() => window.__statusTexts.push(s.textContent)).observe(s, { childList: true, subtree: true, characterData: true });
+      });
       await b.page.focus('#k');
       await b.page.keyboard.press('ArrowLeft');
       const second = await waitDone(b.page, r.k);
       expect(second.k === r.k - 1, `k went ${r.k} -> ${second.k}`);
+      const texts = await b.page.evaluate(() => window.__statusTexts);
+      expect(texts.some((t) => /Computing (seed|fit|metrics|render|predict)… \d+ of \d+/.test(t)), `no live progress in the single-threaded build: ${JSON.stringify(texts.slice(0, 8))}`);
       await b.page.screenshot({ path: join(shots, 'single-threaded.png'), fullPage: true });
       // The compute worker runs sweeps too.
       await b.page.fill('#sweep-to', '4');

@@ -3,6 +3,7 @@
 //! and never waits itself. Fields are read one by one, so a snapshot taken while a job
 //! switches nodes may mix the two; the next frame corrects it.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,19 @@ pub struct Progress {
     step: AtomicU32,
     steps: AtomicU32,
     running: AtomicBool,
+    listener: OnceLock<Listener>,
+}
+
+/// A function told of every progress change: how progress leaves a thread that cannot be
+/// polled (the single-threaded build's compute worker posts it to the page).
+pub type ProgressListener = Box<dyn Fn(ProgressSnapshot) + Send + Sync>;
+
+struct Listener(ProgressListener);
+
+impl std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Listener")
+    }
 }
 
 /// What [`Progress`] held at one instant.
@@ -52,6 +66,7 @@ impl Default for Progress {
             step: AtomicU32::new(0),
             steps: AtomicU32::new(1),
             running: AtomicBool::new(false),
+            listener: OnceLock::new(),
         }
     }
 }
@@ -64,6 +79,7 @@ impl Progress {
         self.steps.store(steps, Relaxed);
         self.task.store(NO_TASK, Relaxed);
         self.running.store(true, Relaxed);
+        self.notify();
     }
 
     /// A task node starts computing.
@@ -72,12 +88,14 @@ impl Progress {
         self.done.store(0, Relaxed);
         self.total.store(0, Relaxed);
         self.task.store(task.index() as u32, Relaxed);
+        self.notify();
     }
 
     /// The core reports `done` of `total`.
     pub fn report(&self, done: u64, total: u64) {
         self.total.store(total, Relaxed);
         self.done.store(done, Relaxed);
+        self.notify();
     }
 
     /// The evaluation ended.
@@ -85,6 +103,18 @@ impl Progress {
         if self.evaluation.load(Relaxed) == evaluation {
             self.task.store(NO_TASK, Relaxed);
             self.running.store(false, Relaxed);
+            self.notify();
+        }
+    }
+
+    /// Sets the listener told of every change; only the first call takes effect.
+    pub fn listen(&self, listener: ProgressListener) {
+        let _ = self.listener.set(Listener(listener));
+    }
+
+    fn notify(&self) {
+        if let Some(Listener(f)) = self.listener.get() {
+            f(self.snapshot());
         }
     }
 
