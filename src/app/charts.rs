@@ -1,8 +1,10 @@
-//! Small SVG charts for the decks: a line for curves, bars for counts.
+//! Small SVG charts for the decks: a line for curves, bars for counts, small histograms
+//! for the dataset's features.
 
 use leptos::prelude::*;
 
 use super::format;
+use crate::pipeline::dataset_profile::FeatureHistogram;
 
 const W: f64 = 320.0;
 const H: f64 = 120.0;
@@ -65,5 +67,57 @@ pub fn bar_chart(
             {bars}
             <text class="axis-label" x=PAD.to_string() y="14">{format!("max {}", format::score(Some(hi)))}</text>
         </svg>
+    }
+}
+
+/// Width and height of one small histogram.
+const HIST_W: f64 = 160.0;
+const HIST_H: f64 = 72.0;
+
+/// One feature's histogram as a small SVG of bars, with its range underneath.
+pub fn histogram(h: &FeatureHistogram) -> impl IntoView {
+    let hi = h.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let n = h.counts.len().max(1);
+    let bw = HIST_W / n as f64;
+    let bars = h
+        .counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .map(|(i, &c)| {
+            let height = (HIST_H - 14.0) * c as f64 / hi;
+            let width = HIST_W / n as f64;
+            let left = h.lo + (h.hi - h.lo) * i as f64 / n as f64;
+            let right = left + (h.hi - h.lo) / n as f64;
+            view! {
+                <rect class="bar-plain" x=format!("{:.2}", i as f64 * bw) y=format!("{:.2}", HIST_H - 14.0 - height)
+                    width=format!("{:.2}", width * 0.9) height=format!("{height:.2}")>
+                    <title>{format!("[{left:.3}, {right:.3}): {}", format::thousands(c))}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="histogram" data-feature=h.feature.to_string() data-bins=h.counts.len().to_string()>
+            <svg class="chart" viewBox=format!("0 0 {HIST_W} {HIST_H}")>
+                <line class="axis" x1="0" y1=(HIST_H - 14.0).to_string() x2=HIST_W.to_string() y2=(HIST_H - 14.0).to_string() />
+                {bars}
+                <text class="axis-label" x="0" y=(HIST_H - 2.0).to_string()>{format!("{:.2}", h.lo)}</text>
+                <text class="axis-label" x=HIST_W.to_string() y=(HIST_H - 2.0).to_string() text-anchor="end">{format!("{:.2}", h.hi)}</text>
+            </svg>
+            <figcaption>
+                {format!("feature {}", h.feature)}
+                {(h.non_finite > 0).then(|| format!(" · {} not finite", format::thousands(h.non_finite)))}
+            </figcaption>
+        </figure>
+    }
+}
+
+/// Histograms of the profiled features, in a grid.
+pub fn histograms(id: &'static str, hs: &[FeatureHistogram]) -> impl IntoView {
+    view! {
+        <div id=id class="histograms" data-count=hs.len().to_string()>
+            {hs.iter().map(histogram).collect_view()}
+        </div>
     }
 }

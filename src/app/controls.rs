@@ -8,6 +8,7 @@ use super::state::AppState;
 use crate::cluster::{Algorithm, Init, Oversampling, ParallelInit, Rounds};
 use crate::data::{Centers, ClusterStd};
 use crate::pipeline::ScenarioInputs;
+use crate::pipeline::projection::Projection;
 use crate::web::browser_storage;
 use crate::web::environment::{Flavour, hardware_concurrency};
 
@@ -130,6 +131,11 @@ pub fn Controls() -> impl IntoView {
                     i.n_features = v as usize;
                     i.feature_x = i.feature_x.min(i.n_features - 1);
                     i.feature_y = i.feature_y.min(i.n_features - 1);
+                    // New axes: the zoom window no longer applies, and PCA needs two features.
+                    i.view = None;
+                    if i.n_features < 2 {
+                        i.projection = Projection::Features;
+                    }
                 }))
             />
             <Show when=move || !state.coupled.get()>
@@ -307,13 +313,24 @@ pub fn Controls() -> impl IntoView {
             </Show>
 
             <h2>"View"</h2>
+            <div class="field">
+                <label for="projection">"Projection"</label>
+                <select id="projection" on:change=move |ev| {
+                    let p = if event_target_value(&ev) == "pca" { Projection::Pca } else { Projection::Features };
+                    edit(&|i| { i.projection = p; i.view = None; })
+                }>
+                    <option value="features" selected=move || inputs.with(|i| i.projection == Projection::Features)>"Two features"</option>
+                    <option value="pca" disabled=move || inputs.with(|i| i.n_features < 2)
+                        selected=move || inputs.with(|i| i.projection == Projection::Pca)>"PCA (first two components)"</option>
+                </select>
+            </div>
             <div class="row">
                 {[("feature-x", "x feature", true), ("feature-y", "y feature", false)].into_iter().map(|(id, label, is_x)| view! {
                     <div class="field">
                         <label for=id>{label}</label>
-                        <select id=id on:change=move |ev| {
+                        <select id=id disabled=move || inputs.with(|i| i.projection == Projection::Pca) on:change=move |ev| {
                             if let Ok(f) = event_target_value(&ev).parse::<usize>() {
-                                edit(&|i| if is_x { i.feature_x = f } else { i.feature_y = f })
+                                edit(&|i| { if is_x { i.feature_x = f } else { i.feature_y = f }; i.view = None; })
                             }
                         }>
                             {move || (0..inputs.with(|i| i.n_features)).map(|f| view! {

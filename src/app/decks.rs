@@ -3,10 +3,12 @@
 
 use leptos::prelude::*;
 
-use super::charts::{bar_chart, line_chart};
+use super::charts::{bar_chart, histograms, line_chart};
 use super::format;
 use super::state::{AppState, Shown};
 use crate::cluster::Convergence;
+use crate::pipeline::dataset_profile::{DatasetProfile, HISTOGRAM_BINS};
+use crate::pipeline::evaluation::ViewSummary;
 use crate::pipeline::graph::TaskId;
 use crate::pipeline::job::JobStatus;
 
@@ -14,15 +16,77 @@ fn row(name: &'static str, value: String) -> impl IntoView {
     view! { <tr><th scope="row">{name}</th><td>{value}</td></tr> }
 }
 
-fn centres_table(id: &'static str, centres: &[[f64; 2]], fx: usize, fy: usize) -> impl IntoView {
+fn centres_table(id: &'static str, centres: &[[f64; 2]], v: &ViewSummary) -> impl IntoView {
+    let name = |label: &str, f: usize| {
+        if label.is_empty() {
+            format!("feature {f}")
+        } else {
+            label.to_string()
+        }
+    };
+    let (x, y) = (name(&v.x_label, v.feature_x), name(&v.y_label, v.feature_y));
     view! {
         <table id=id class="centres">
-            <thead><tr><th>"#"</th><th>{format!("feature {fx}")}</th><th>{format!("feature {fy}")}</th></tr></thead>
+            <thead><tr><th>"#"</th><th>{x}</th><th>{y}</th></tr></thead>
             <tbody>
                 {centres.iter().enumerate().map(|(i, c)| view! {
                     <tr><td><span class=format!("swatch cluster-{}", i % 20)></span>{i.to_string()}</td><td>{format!("{:.4}", c[0])}</td><td>{format!("{:.4}", c[1])}</td></tr>
                 }).collect_view()}
             </tbody>
+        </table>
+    }
+}
+
+/// The first rows, every feature, with the true label.
+fn first_rows_table(p: &DatasetProfile) -> impl IntoView {
+    let d = p.n_features;
+    view! {
+        <div class="table-scroll">
+            <table id="deck-first-rows" class="first-rows">
+                <thead><tr>
+                    <th>"row"</th>
+                    {(0..d).map(|j| view! { <th>{format!("f{j}")}</th> }).collect_view()}
+                    <th>"label"</th>
+                </tr></thead>
+                <tbody>
+                    {p.first_rows.iter().map(|r| view! {
+                        <tr>
+                            <td>{r.row.to_string()}</td>
+                            {r.values.iter().map(|v| view! { <td>{format!("{v:.4}")}</td> }).collect_view()}
+                            <td>{r.label.map_or("—".to_string(), |l| l.to_string())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Histograms and first rows, or why they are missing.
+fn profile_view(p: Option<&DatasetProfile>) -> AnyView {
+    match p {
+        None => view! { <p class="muted">"No profile in this result (saved before profiles, or a sweep)."</p> }.into_any(),
+        Some(p) => view! {
+            <h4>{if p.n_features > p.histograms.len() {
+                format!("Histograms of the first {} of {} features ({HISTOGRAM_BINS} bins over [min, max])", p.histograms.len(), p.n_features)
+            } else {
+                format!("Histograms ({HISTOGRAM_BINS} bins over [min, max])")
+            }}</h4>
+            {histograms("deck-histograms", &p.histograms)}
+            <h4>{format!("First {} rows", p.first_rows.len())}</h4>
+            {first_rows_table(p)}
+        }.into_any(),
+    }
+}
+
+/// What the canvas's plane is.
+fn axes_facts(v: &ViewSummary) -> impl IntoView + use<> {
+    let ratio = v.explained_variance_ratio;
+    view! {
+        <table id="deck-axes" class="facts">
+            {row("horizontal", v.x_label.clone())}
+            {row("vertical", v.y_label.clone())}
+            {ratio.map(|r| row("variance explained by the plane", format!("{:.1} %", 100.0 * (r[0] + r[1]))))}
         </table>
     }
 }
@@ -46,7 +110,19 @@ fn deck_body(task: TaskId, shown: &Shown, job_line: String) -> AnyView {
                 {row("data seed", shown.inputs.data_seed.to_string())}
             </table>
             <h4>"True centres"</h4>
-            {s.view.as_ref().map(|v| centres_table("deck-true-centres", &v.true_centres, v.feature_x, v.feature_y))}
+            {s.view.as_ref().map(|v| centres_table("deck-true-centres", &v.true_centres, v))}
+            {profile_view(s.profile.as_ref())}
+        }.into_any(),
+        TaskId::Profile => view! {
+            <table class="facts">
+                {row("rows profiled", format::thousands(d.n_samples as u64))}
+                {row("how", "two chunk-parallel passes (min/max, then bin counts), memoised with the dataset".to_string())}
+            </table>
+            {profile_view(s.profile.as_ref())}
+        }.into_any(),
+        TaskId::Project => view! {
+            <p class="muted">"Two chosen features, or the first two principal components (covariance in one chunk-parallel pass, Jacobi eigenvectors, scikit-learn's sign convention)."</p>
+            {s.view.as_ref().map(axes_facts)}
         }.into_any(),
         TaskId::Sample => view! {
             <table class="facts">
@@ -90,7 +166,7 @@ fn deck_body(task: TaskId, shown: &Shown, job_line: String) -> AnyView {
                 <h4>"Cluster sizes"</h4>
                 {bar_chart("deck-sizes", &sizes, |i| format!("cluster-{}", i % 20))}
                 <h4>"Centroids"</h4>
-                {s.view.as_ref().map(|v| centres_table("deck-centroids", &v.fitted_centres, v.feature_x, v.feature_y))}
+                {s.view.as_ref().map(|v| centres_table("deck-centroids", &v.fitted_centres, v))}
             }.into_any()
         }
         TaskId::Predict => view! {
@@ -114,6 +190,7 @@ fn deck_body(task: TaskId, shown: &Shown, job_line: String) -> AnyView {
                     {row("plot area", format!("{} × {} px", v.viewport.width, v.viewport.height))}
                     {row("x range", format!("{:.3} … {:.3}", v.viewport.x.0, v.viewport.x.1))}
                     {row("y range", format!("{:.3} … {:.3}", v.viewport.y.0, v.viewport.y.1))}
+                    {row("window", if v.zoomed { "zoomed or panned".to_string() } else { "the data's bounds".to_string() })}
                 })}
                 {row("points drawn", format::thousands(d.n_samples as u64))}
             </table>

@@ -8,7 +8,7 @@ use super::decks::Decks;
 use super::export_panel::ExportPanel;
 use super::format;
 use super::pipeline_view::PipelineView;
-use super::plot::{self, CANVAS_HEIGHT, CANVAS_WIDTH, PLOT_HEIGHT, PLOT_WIDTH};
+use super::plot::{PLOT_HEIGHT, PLOT_WIDTH, PlotCanvas};
 use super::runner;
 use super::scenario_panel::ScenarioPanel;
 use super::scenarios;
@@ -101,7 +101,6 @@ pub fn Page() -> impl IntoView {
     provide_context(state);
     scenarios::install(state, session, notice);
     runner::install(state);
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
 
     Effect::new(move |_| {
         let theme = state.theme.get();
@@ -114,11 +113,6 @@ pub fn Page() -> impl IntoView {
                     "light"
                 },
             );
-        }
-        if let (Some(s), Some(c)) = (state.shown.get(), canvas.get())
-            && let Err(e) = plot::draw(&c, &s, theme)
-        {
-            state.run.set(RunState::Failed(e));
         }
     });
 
@@ -136,7 +130,7 @@ pub fn Page() -> impl IntoView {
             <Controls />
             <div class="main-column">
                 <section class="figure panel">
-                    <canvas id="plot" node_ref=canvas width=CANVAS_WIDTH.to_string() height=CANVAS_HEIGHT.to_string()></canvas>
+                    <PlotCanvas />
                     <p id="status" data-state=move || state.run.get().key() role="status">
                         {move || match state.run.get() {
                             RunState::Starting => "Starting threads…".to_string(),

@@ -1,12 +1,26 @@
 //! The main canvas: the Rust-rasterised points blitted into the plot area, with axes,
-//! true centres, seeded centres and fitted centroids drawn over them by plotters.
+//! true centres, seeded centres and fitted centroids drawn over them by plotters — and
+//! zoom and pan.
+//!
+//! Wheel zooms around the cursor, drag pans, double-click (or `#view-reset`, or `0`)
+//! returns to the data's bounds; `+`/`−`/arrows do the same from the keyboard. A gesture
+//! changes the scenario's `view` input, so the engine re-renders only the `render` node
+//! at the new window (cost independent of the canvas, dataset and fit reused). Until that
+//! raster arrives, the previous image is scaled and translated onto the new window with
+//! `drawImage` (the immediate feedback of map viewers such as Leaflet), then the exact one
+//! replaces it. Requests are throttled here and the latest-wins runner drops intermediates.
 
+use std::cell::RefCell;
+use std::time::Duration;
+
+use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
-use super::state::{Shown, Theme};
-use crate::pipeline::raster::colour;
+use super::state::{AppState, RunState, Shown, Theme};
+use crate::pipeline::raster::{ViewWindow, colour};
+use crate::web::environment::now_ms;
 
 /// Canvas size in CSS pixels.
 pub const CANVAS_WIDTH: u32 = 800;
@@ -21,35 +35,177 @@ pub const PLOT_WIDTH: u32 = CANVAS_WIDTH - LEFT - RIGHT;
 /// Height of the plot area the points are rasterised for.
 pub const PLOT_HEIGHT: u32 = CANVAS_HEIGHT - TOP - BOTTOM;
 
+/// Zoom factor of one `+`/`−` key press.
+const KEY_ZOOM: f64 = 1.25;
+/// Zoom per wheel pixel: 100 px (one notch in most browsers) zooms by e^0.2 ≈ 1.22.
+const WHEEL_ZOOM_PER_PIXEL: f64 = 0.002;
+/// Fraction of the window an arrow key pans.
+const KEY_PAN: f64 = 0.1;
+/// Fewest milliseconds between two view requests during a gesture.
+const REQUEST_INTERVAL_MS: f64 = 50.0;
+
+thread_local! {
+    // The last raster drawn through an offscreen canvas, by outcome: drawImage needs an
+    // image source, and rebuilding it on every preview frame would copy the pixels again.
+    static SOURCE: RefCell<Option<(usize, u64, web_sys::HtmlCanvasElement)>> =
+        const { RefCell::new(None) };
+    // The data's bounds of the last unzoomed result, with what they were bounds of (row
+    // count and axis titles): the target a reset previews before its raster arrives.
+    static HOME: RefCell<Option<(usize, String, String, ViewWindow)>> = const { RefCell::new(None) };
+}
+
+fn image_data(shown: &Shown) -> Result<Option<web_sys::ImageData>, String> {
+    let Some(view) = &shown.outcome.meta.summary.view else {
+        return Ok(None);
+    };
+    let vp = view.viewport;
+    let pixels = &shown.outcome.pixels;
+    if pixels.len() != (vp.width * vp.height * 4) as usize {
+        return Ok(None);
+    }
+    // Copy out of wasm memory: ImageData refuses views of the threaded build's shared buffer.
+    let bytes = js_sys::Uint8ClampedArray::new_with_length(pixels.len() as u32);
+    bytes.copy_from(pixels);
+    web_sys::ImageData::new_with_js_u8_clamped_array_and_sh(&bytes, vp.width, vp.height)
+        .map(Some)
+        .map_err(|e| format!("could not build the image: {e:?}"))
+}
+
+/// The shown raster as an image source for `drawImage`, built once per outcome.
+fn source_canvas(shown: &Shown) -> Result<Option<web_sys::HtmlCanvasElement>, String> {
+    let key = (
+        std::sync::Arc::as_ptr(&shown.outcome) as usize,
+        shown.outcome.meta.summary.evaluation,
+    );
+    if let Some(c) = SOURCE.with_borrow(|s| {
+        s.as_ref()
+            .filter(|(p, e, _)| (*p, *e) == key)
+            .map(|(_, _, c)| c.clone())
+    }) {
+        return Ok(Some(c));
+    }
+    let Some(image) = image_data(shown)? else {
+        return Ok(None);
+    };
+    let c = document()
+        .create_element("canvas")
+        .map_err(|e| format!("could not create a canvas: {e:?}"))?
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .map_err(|_| "not a canvas".to_string())?;
+    c.set_width(image.width());
+    c.set_height(image.height());
+    context(&c)?
+        .put_image_data(&image, 0.0, 0.0)
+        .map_err(|e| format!("could not draw the image: {e:?}"))?;
+    SOURCE.with_borrow_mut(|s| *s = Some((key.0, key.1, c.clone())));
+    Ok(Some(c))
+}
+
+fn context(
+    canvas: &web_sys::HtmlCanvasElement,
+) -> Result<web_sys::CanvasRenderingContext2d, String> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .ok_or_else(|| "the browser gave no 2-D canvas context".to_string())
+}
+
+/// The data window of the shown raster.
+fn shown_window(shown: &Shown) -> Option<ViewWindow> {
+    shown
+        .outcome
+        .meta
+        .summary
+        .view
+        .as_ref()
+        .map(|v| ViewWindow {
+            x: v.viewport.x,
+            y: v.viewport.y,
+        })
+}
+
+fn same_window(a: &ViewWindow, b: &ViewWindow) -> bool {
+    let close = |p: (f64, f64), q: (f64, f64)| {
+        let tol = 1e-9 * (p.1 - p.0).abs();
+        (p.0 - q.0).abs() <= tol && (p.1 - q.1).abs() <= tol
+    };
+    close(a.x, b.x) && close(a.y, b.y)
+}
+
 /// Draws `shown` on `canvas` in `theme`.
 pub fn draw(
     canvas: &web_sys::HtmlCanvasElement,
     shown: &Shown,
     theme: Theme,
 ) -> Result<(), String> {
-    let ctx = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-        .ok_or("the browser gave no 2-D canvas context")?;
+    draw_at(canvas, shown, theme, None)
+}
+
+/// Draws `shown` on `canvas` in `theme` with axes and overlays for the data window
+/// `target`; when that is not the window of the shown raster, the raster is scaled and
+/// translated onto it (a preview until the exact raster arrives).
+pub fn draw_at(
+    canvas: &web_sys::HtmlCanvasElement,
+    shown: &Shown,
+    theme: Theme,
+    target: Option<ViewWindow>,
+) -> Result<(), String> {
+    let ctx = context(canvas)?;
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);
     ctx.clear_rect(0.0, 0.0, w, h);
     let Some(view) = &shown.outcome.meta.summary.view else {
         return Ok(());
     };
-    let vp = view.viewport;
-    let pixels = &shown.outcome.pixels;
-    if pixels.len() == (vp.width * vp.height * 4) as usize {
-        // Copy out of wasm memory: ImageData refuses views of the threaded build's shared buffer.
-        let bytes = js_sys::Uint8ClampedArray::new_with_length(pixels.len() as u32);
-        bytes.copy_from(pixels);
-        let image =
-            web_sys::ImageData::new_with_js_u8_clamped_array_and_sh(&bytes, vp.width, vp.height)
-                .map_err(|e| format!("could not build the image: {e:?}"))?;
-        ctx.put_image_data(&image, LEFT as f64, TOP as f64)
-            .map_err(|e| format!("could not draw the image: {e:?}"))?;
+    let own = shown_window(shown).expect("a view has a window");
+    if !view.zoomed {
+        HOME.with_borrow_mut(|home| {
+            *home = Some((
+                shown.outcome.meta.summary.dataset.n_samples,
+                view.x_label.clone(),
+                view.y_label.clone(),
+                own,
+            ))
+        });
     }
+    let target = target.unwrap_or(own);
+    let (pw, ph) = (PLOT_WIDTH as f64, PLOT_HEIGHT as f64);
+    if same_window(&target, &own) {
+        if let Some(image) = image_data(shown)? {
+            ctx.put_image_data(&image, LEFT as f64, TOP as f64)
+                .map_err(|e| format!("could not draw the image: {e:?}"))?;
+        }
+    } else if let Some(source) = source_canvas(shown)? {
+        // Where the old window lands in the new one, in canvas pixels.
+        let sx = pw / (target.x.1 - target.x.0);
+        let sy = ph / (target.y.1 - target.y.0);
+        let dx = LEFT as f64 + (own.x.0 - target.x.0) * sx;
+        let dy = TOP as f64 + (target.y.1 - own.y.1) * sy;
+        let dw = (own.x.1 - own.x.0) * sx;
+        let dh = (own.y.1 - own.y.0) * sy;
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(LEFT as f64, TOP as f64, pw, ph);
+        ctx.clip();
+        ctx.set_image_smoothing_enabled(false);
+        let drawn = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&source, dx, dy, dw, dh);
+        ctx.restore();
+        drawn.map_err(|e| format!("could not draw the preview: {e:?}"))?;
+    }
+    let vp = target;
+    let inside =
+        |c: &&[f64; 2]| vp.x.0 <= c[0] && c[0] <= vp.x.1 && vp.y.0 <= c[1] && c[1] <= vp.y.1;
+    let x_desc = if view.x_label.is_empty() {
+        format!("feature {}", view.feature_x)
+    } else {
+        view.x_label.clone()
+    };
+    let y_desc = if view.y_label.is_empty() {
+        format!("feature {}", view.feature_y)
+    } else {
+        view.y_label.clone()
+    };
 
     let (fg, mark, legend_bg) = match theme {
         Theme::Light => (RGBColor(60, 64, 72), BLACK, WHITE.mix(0.85)),
@@ -74,14 +230,15 @@ pub fn draw(
         .disable_mesh()
         .axis_style(fg)
         .label_style(("sans-serif", 12).into_font().color(&fg))
-        .x_desc(format!("feature {}", view.feature_x))
-        .y_desc(format!("feature {}", view.feature_y))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
         .draw()
         .map_err(err)?;
     chart
         .draw_series(
             view.true_centres
                 .iter()
+                .filter(inside)
                 .map(|c| Cross::new((c[0], c[1]), 6, ShapeStyle::from(&mark).stroke_width(2))),
         )
         .map_err(err)?
@@ -91,23 +248,30 @@ pub fn draw(
         .draw_series(
             view.initial_centres
                 .iter()
+                .filter(inside)
                 .map(|c| Circle::new((c[0], c[1]), 4, ShapeStyle::from(&mark).stroke_width(1))),
         )
         .map_err(err)?
         .label("seeded centres")
         .legend(move |(x, y)| Circle::new((x, y), 4, ShapeStyle::from(&mark).stroke_width(1)));
     chart
-        .draw_series(view.fitted_centres.iter().enumerate().flat_map(|(i, c)| {
-            let [r, g, b] = colour(i as u32);
-            [
-                Circle::new(
-                    (c[0], c[1]),
-                    7,
-                    ShapeStyle::from(&RGBColor(r, g, b)).filled(),
-                ),
-                Circle::new((c[0], c[1]), 7, ShapeStyle::from(&mark).stroke_width(2)),
-            ]
-        }))
+        .draw_series(
+            view.fitted_centres
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| inside(c))
+                .flat_map(|(i, c)| {
+                    let [r, g, b] = colour(i as u32);
+                    [
+                        Circle::new(
+                            (c[0], c[1]),
+                            7,
+                            ShapeStyle::from(&RGBColor(r, g, b)).filled(),
+                        ),
+                        Circle::new((c[0], c[1]), 7, ShapeStyle::from(&mark).stroke_width(2)),
+                    ]
+                }),
+        )
         .map_err(err)?
         .label("fitted centroids")
         .legend(move |(x, y)| Circle::new((x, y), 5, ShapeStyle::from(&mark).stroke_width(2)));
@@ -121,4 +285,251 @@ pub fn draw(
         .map_err(err)?;
     root.present().map_err(err)?;
     Ok(())
+}
+
+/// Canvas pixels per CSS pixel (the canvas is scaled down by CSS on narrow screens).
+fn css_scale(canvas: &web_sys::HtmlCanvasElement) -> f64 {
+    let client = canvas.client_width();
+    if client > 0 {
+        canvas.width() as f64 / client as f64
+    } else {
+        1.0
+    }
+}
+
+/// The data point under canvas pixel `(cx, cy)` of window `w`.
+fn data_at(w: &ViewWindow, cx: f64, cy: f64) -> (f64, f64) {
+    let fx = (cx - LEFT as f64) / PLOT_WIDTH as f64;
+    let fy = (cy - TOP as f64) / PLOT_HEIGHT as f64;
+    (w.x.0 + fx * (w.x.1 - w.x.0), w.y.1 - fy * (w.y.1 - w.y.0))
+}
+
+/// `w` scaled by `factor` (> 1 zooms out) around the data point `(px, py)`, or `None`
+/// when that would leave the range a window may have.
+fn zoomed(w: &ViewWindow, factor: f64, (px, py): (f64, f64)) -> Option<ViewWindow> {
+    let scale = |(lo, hi): (f64, f64), p: f64| (p - (p - lo) * factor, p + (hi - p) * factor);
+    let z = ViewWindow {
+        x: scale(w.x, px),
+        y: scale(w.y, py),
+    };
+    // Keep a few thousand representable steps across the window, and stay finite.
+    let fine = |(lo, hi): (f64, f64)| hi - lo > 1e-12 * lo.abs().max(hi.abs()).max(1e-3);
+    (fine(z.x) && fine(z.y) && z.check().is_ok()).then_some(z)
+}
+
+/// `w` moved by `(dx, dy)` canvas pixels (content follows the pointer).
+fn panned(w: &ViewWindow, dx: f64, dy: f64) -> Option<ViewWindow> {
+    let sx = (w.x.1 - w.x.0) / PLOT_WIDTH as f64;
+    let sy = (w.y.1 - w.y.0) / PLOT_HEIGHT as f64;
+    let p = ViewWindow {
+        x: (w.x.0 - dx * sx, w.x.1 - dx * sx),
+        y: (w.y.0 + dy * sy, w.y.1 + dy * sy),
+    };
+    p.check().is_ok().then_some(p)
+}
+
+/// Sends view changes to the scenario at most every [`REQUEST_INTERVAL_MS`], always ending
+/// on the last one (leading and trailing edges).
+#[derive(Clone, Copy)]
+struct Throttle {
+    last_ms: StoredValue<f64>,
+    scheduled: StoredValue<bool>,
+    pending: StoredValue<Option<Option<ViewWindow>>>,
+    preview: RwSignal<Option<ViewWindow>>,
+    state: AppState,
+}
+
+impl Throttle {
+    fn request(self, w: Option<ViewWindow>) {
+        self.pending.set_value(Some(w));
+        if self.scheduled.get_value() {
+            return;
+        }
+        let wait = self.last_ms.get_value() + REQUEST_INTERVAL_MS - now_ms();
+        if wait <= 0.0 {
+            self.flush();
+        } else {
+            self.scheduled.set_value(true);
+            set_timeout(
+                move || {
+                    self.scheduled.set_value(false);
+                    self.flush();
+                },
+                Duration::from_millis(wait.ceil() as u64),
+            );
+        }
+    }
+
+    fn flush(self) {
+        let Some(w) = self.pending.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        self.last_ms.set_value(now_ms());
+        if self.state.inputs.with_untracked(|i| i.view != w) {
+            self.state.inputs.update(|i| i.view = w);
+        }
+        self.preview.set(None);
+    }
+}
+
+/// The main canvas with its zoom and pan handlers and the reset button.
+#[component]
+pub fn PlotCanvas() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    // The window a gesture is heading for, before its request is sent.
+    let preview = RwSignal::new(None::<ViewWindow>);
+    let requested = Memo::new(move |_| state.inputs.with(|i| i.view));
+    let throttle = Throttle {
+        last_ms: StoredValue::new(f64::NEG_INFINITY),
+        scheduled: StoredValue::new(false),
+        pending: StoredValue::new(None),
+        preview,
+        state,
+    };
+    // Drag start: pointer position (canvas px) and the window then.
+    let drag = StoredValue::new(None::<(f64, f64, ViewWindow)>);
+
+    // The window shown now: the gesture's, else the requested one, else the raster's own.
+    let current = move || -> Option<ViewWindow> {
+        preview
+            .get_untracked()
+            .or_else(|| requested.get_untracked())
+            .or_else(|| {
+                state
+                    .shown
+                    .with_untracked(|s| s.as_ref().and_then(shown_window))
+            })
+    };
+    let home_of = move |shown: &Shown| {
+        let v = shown.outcome.meta.summary.view.as_ref()?;
+        let n = shown.outcome.meta.summary.dataset.n_samples;
+        HOME.with_borrow(|h| {
+            h.as_ref()
+                .filter(|(hn, xl, yl, _)| *hn == n && *xl == v.x_label && *yl == v.y_label)
+                .map(|h| h.3)
+        })
+    };
+
+    Effect::new(move |_| {
+        let theme = state.theme.get();
+        let target = preview.get().or_else(|| requested.get());
+        state.shown.with(|shown| {
+            let (Some(s), Some(c)) = (shown, canvas.get()) else {
+                return;
+            };
+            // A reset shows the data's bounds at once when they are known.
+            let zoomed = s
+                .outcome
+                .meta
+                .summary
+                .view
+                .as_ref()
+                .is_some_and(|v| v.zoomed);
+            let target = target.or_else(|| home_of(s).filter(|_| zoomed));
+            if let Err(e) = draw_at(&c, s, theme, target) {
+                state.run.set(RunState::Failed(e));
+            }
+        });
+    });
+
+    let zoom_by = move |factor: f64, at: Option<(f64, f64)>| {
+        let Some(w) = current() else { return };
+        let p = at.unwrap_or(((w.x.0 + w.x.1) / 2.0, (w.y.0 + w.y.1) / 2.0));
+        if let Some(z) = zoomed(&w, factor, p) {
+            preview.set(Some(z));
+            throttle.request(Some(z));
+        }
+    };
+    let pan_by = move |dx: f64, dy: f64, from: Option<ViewWindow>| {
+        let Some(w) = from.or_else(current) else {
+            return;
+        };
+        if let Some(p) = panned(&w, dx, dy) {
+            preview.set(Some(p));
+            throttle.request(Some(p));
+        }
+    };
+    let reset = move || {
+        drag.set_value(None);
+        throttle.pending.set_value(None);
+        preview.set(None);
+        if requested.get_untracked().is_some() {
+            state.inputs.update(|i| i.view = None);
+        }
+    };
+    let position = move |ev: &web_sys::MouseEvent| {
+        let s = canvas.get_untracked().map_or(1.0, |c| css_scale(&c));
+        (ev.offset_x() as f64 * s, ev.offset_y() as f64 * s)
+    };
+
+    view! {
+        <canvas id="plot" node_ref=canvas tabindex="0"
+            width=CANVAS_WIDTH.to_string() height=CANVAS_HEIGHT.to_string()
+            aria-label="Points coloured by cluster. Wheel or + and − zoom, drag or arrow keys pan, double-click or 0 resets."
+            data-zoomed=move || requested.get().is_some().to_string()
+            on:wheel=move |ev: web_sys::WheelEvent| {
+                ev.prevent_default();
+                let pixels = match ev.delta_mode() {
+                    1 => ev.delta_y() * 16.0,
+                    2 => ev.delta_y() * PLOT_HEIGHT as f64,
+                    _ => ev.delta_y(),
+                };
+                let (cx, cy) = position(&ev);
+                let at = current().map(|w| data_at(&w, cx, cy));
+                zoom_by((pixels * WHEEL_ZOOM_PER_PIXEL).clamp(-2.0, 2.0).exp(), at);
+            }
+            on:pointerdown=move |ev: web_sys::PointerEvent| {
+                if ev.button() != 0 {
+                    return;
+                }
+                if let (Some(c), Some(w)) = (canvas.get_untracked(), current()) {
+                    let _ = c.set_pointer_capture(ev.pointer_id());
+                    let (x, y) = position(&ev);
+                    drag.set_value(Some((x, y, w)));
+                }
+            }
+            on:pointermove=move |ev: web_sys::PointerEvent| {
+                if let Some((x0, y0, w)) = drag.get_value() {
+                    let (x, y) = position(&ev);
+                    if (x - x0).abs() + (y - y0).abs() >= 1.0 {
+                        pan_by(x - x0, y - y0, Some(w));
+                    }
+                }
+            }
+            on:pointerup=move |_| {
+                if drag.try_update_value(Option::take).flatten().is_some() {
+                    throttle.flush();
+                }
+            }
+            on:pointercancel=move |_| drag.set_value(None)
+            on:dblclick=move |ev| { ev.prevent_default(); reset() }
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                let step_x = PLOT_WIDTH as f64 * KEY_PAN;
+                let step_y = PLOT_HEIGHT as f64 * KEY_PAN;
+                match ev.key().as_str() {
+                    "+" | "=" => zoom_by(1.0 / KEY_ZOOM, None),
+                    "-" | "_" | "\u{2212}" => zoom_by(KEY_ZOOM, None),
+                    // Arrows move the view over the data (the content moves the other way).
+                    "ArrowLeft" => pan_by(step_x, 0.0, None),
+                    "ArrowRight" => pan_by(-step_x, 0.0, None),
+                    "ArrowUp" => pan_by(0.0, step_y, None),
+                    "ArrowDown" => pan_by(0.0, -step_y, None),
+                    "0" | "Home" => reset(),
+                    _ => return,
+                }
+                ev.prevent_default();
+            }
+        ></canvas>
+        <p id="plot-axes" class="muted">
+            {move || state.shown.with(|s| s.as_ref().and_then(|s| s.outcome.meta.summary.view.as_ref()).map(|v| {
+                format!("x: {} · y: {}{}", v.x_label, v.y_label, if v.zoomed { " · zoomed" } else { "" })
+            }))}
+        </p>
+        <div class="plot-tools">
+            <button id="view-reset" type="button" disabled=move || requested.get().is_none() && preview.get().is_none()
+                on:click=move |_| reset()>"Reset view"</button>
+            <span class="muted">"Wheel or +/− to zoom, drag or arrows to pan, double-click or 0 to reset."</span>
+        </div>
+    }
 }

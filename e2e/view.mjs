@@ -1,0 +1,148 @@
+// Browser checks of the main canvas's view: zoom and pan re-render only the `render` node
+// (dataset, seeding and fit come from the memo store), reset restores the first picture,
+// the PCA projection labels its axes, and the dataset deck shows a histogram per feature
+// and the first rows. Call viewChecks(page) on a page showing the default 1M × 2 result;
+// it leaves the page at 2 features and the two-feature projection, as it found it.
+
+const TIMEOUT = 60_000;
+
+function expect(cond, message) {
+  if (!cond) throw new Error(`view: ${message}`);
+}
+
+async function result(page) {
+  return JSON.parse(await page.$eval('#result', (e) => e.textContent));
+}
+
+// The next result after evaluation `previous` (the runner delivers only the newest).
+async function nextResult(page, previous) {
+  await page.waitForFunction((prev) => {
+    const s = document.querySelector('#status');
+    if (s?.dataset.state === 'failed') return true;
+    const r = document.querySelector('#result')?.textContent;
+    return s?.dataset.state === 'done' && r && JSON.parse(r).evaluation !== prev;
+  }, previous, { timeout: TIMEOUT });
+  const [state, text] = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
+  expect(state === 'done', `page reports: ${text}`);
+  return result(page);
+}
+
+// A digest of the canvas's pixels.
+async function canvasDigest(page) {
+  return page.$eval('#plot', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 0, ink = 0;
+    for (let i = 0; i < d.length; i++) {
+      h = (h * 31 + d[i] * ((i % 251) + 1)) % 1_000_000_007;
+      if (i % 4 === 3 && d[i] > 0) ink++;
+    }
+    return `${ink}:${h}`;
+  });
+}
+
+const reusedOrKnown = (s) => s === 'reused' || s === 'known';
+
+function onlyRenderRan(r, what) {
+  expect(r.nodes.render === 'computed', `${what}: render was ${r.nodes.render}`);
+  for (const n of ['generate', 'seed', 'fit', 'metrics', 'profile', 'project']) {
+    expect(reusedOrKnown(r.nodes[n]), `${what}: ${n} was ${r.nodes[n]}, not reused`);
+  }
+}
+
+export async function viewChecks(page) {
+  const first = await result(page);
+  expect(first.n_features === 2, `expected the default 2-feature result, got ${first.n_features}`);
+  const home = await canvasDigest(page);
+  const zoomedAttr = () => page.$eval('#plot', (c) => c.dataset.zoomed);
+  expect(await zoomedAttr() === 'false', 'the first result is already zoomed');
+
+  // Wheel over the plot: zoom in around the cursor. Only render reruns.
+  const box = await page.$eval('#plot', (c) => {
+    const r = c.getBoundingClientRect();
+    return { x: r.x, y: r.y, w: r.width, h: r.height };
+  });
+  await page.mouse.move(box.x + box.w * 0.55, box.y + box.h * 0.45);
+  await page.mouse.wheel(0, -400);
+  // Immediate feedback: the previous image is transformed before any new raster arrives.
+  await page.waitForFunction((h) => {
+    const c = document.querySelector('#plot');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let x = 0, ink = 0;
+    for (let i = 0; i < d.length; i++) {
+      x = (x * 31 + d[i] * ((i % 251) + 1)) % 1_000_000_007;
+      if (i % 4 === 3 && d[i] > 0) ink++;
+    }
+    return `${ink}:${x}` !== h;
+  }, home, { timeout: 5_000 });
+  const zoomed = await nextResult(page, first.evaluation);
+  onlyRenderRan(zoomed, 'wheel zoom');
+  expect(await zoomedAttr() === 'true', 'canvas not marked zoomed');
+  const zoomedPicture = await canvasDigest(page);
+  expect(zoomedPicture !== home, 'canvas unchanged after zooming');
+  const axesText = await page.$eval('#plot-axes', (e) => e.textContent);
+  expect(axesText.includes('zoomed'), `axes caption: ${axesText}`);
+
+  // Drag pans: again only render.
+  await page.mouse.move(box.x + box.w * 0.5, box.y + box.h * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.w * 0.5 + 60, box.y + box.h * 0.5 + 30, { steps: 5 });
+  await page.mouse.up();
+  const panned = await nextResult(page, zoomed.evaluation);
+  onlyRenderRan(panned, 'drag pan');
+  expect(await canvasDigest(page) !== zoomedPicture, 'canvas unchanged after panning');
+
+  // Reset: the first picture again, from the memo store.
+  await page.click('#view-reset');
+  const reset = await nextResult(page, panned.evaluation);
+  expect(reusedOrKnown(reset.nodes.render) || reset.nodes.render === 'computed', `reset render ${reset.nodes.render}`);
+  expect(await zoomedAttr() === 'false', 'still zoomed after reset');
+  expect(await canvasDigest(page) === home, 'reset did not restore the first picture');
+
+  // Keyboard: + zooms (canvas focused), double-click resets.
+  await page.focus('#plot');
+  await page.keyboard.press('+');
+  const keyed = await nextResult(page, reset.evaluation);
+  onlyRenderRan(keyed, 'keyboard zoom');
+  await page.keyboard.press('ArrowLeft');
+  const arrowed = await nextResult(page, keyed.evaluation);
+  onlyRenderRan(arrowed, 'arrow pan');
+  await page.dblclick('#plot');
+  const back = await nextResult(page, arrowed.evaluation);
+  expect(await canvasDigest(page) === home, 'double-click did not restore the first picture');
+
+  // Five features, then PCA: the axes are principal components with their variance.
+  await page.fill('#n-features', '5');
+  await page.press('#n-features', 'Enter');
+  const five = await nextResult(page, back.evaluation);
+  expect(five.n_features === 5, `n_features ${five.n_features}`);
+  await page.selectOption('#projection', 'pca');
+  const pca = await nextResult(page, five.evaluation);
+  expect(pca.nodes.project === 'computed', `project was ${pca.nodes.project}`);
+  expect(reusedOrKnown(pca.nodes.fit), `fit was ${pca.nodes.fit} after choosing PCA`);
+  const pcaAxes = await page.$eval('#plot-axes', (e) => e.textContent);
+  expect(/x: PC1 \(\d+(\.\d)? %\)/.test(pcaAxes) && pcaAxes.includes('PC2'), `axes caption: ${pcaAxes}`);
+  const featureSelectDisabled = await page.$eval('#feature-x', (e) => e.disabled);
+  expect(featureSelectDisabled, 'feature selects still enabled under PCA');
+
+  // The dataset deck: a histogram per feature and the first ten rows with labels.
+  await page.click('#deck-tab-generate');
+  await page.waitForSelector('#deck-histograms', { timeout: TIMEOUT });
+  const hist = await page.$$eval('#deck-histograms figure.histogram', (f) => f.map((e) => [e.dataset.feature, e.dataset.bins, e.querySelectorAll('rect').length]));
+  expect(hist.length === 5, `${hist.length} histograms for 5 features`);
+  expect(hist.every(([, bins, bars]) => bins === '40' && Number(bars) > 3), `histograms: ${JSON.stringify(hist)}`);
+  const rows = await page.$$eval('#deck-first-rows tbody tr', (r) => r.map((tr) => tr.children.length));
+  expect(rows.length === 10, `${rows.length} first rows`);
+  expect(rows.every((n) => n === 5 + 2), `first-row cells: ${JSON.stringify(rows)}`);
+  const label = await page.$eval('#deck-first-rows tbody tr td:last-child', (td) => td.textContent);
+  expect(/^\d+$/.test(label), `first row's label "${label}"`);
+
+  // Leave the page as found.
+  await page.selectOption('#projection', 'features');
+  const features = await nextResult(page, pca.evaluation);
+  await page.fill('#n-features', '2');
+  await page.press('#n-features', 'Enter');
+  const restored = await nextResult(page, features.evaluation);
+  expect(restored.n_features === 2, 'could not restore 2 features');
+  return `zoom, pan, keys and reset re-rendered only render; PCA axes "${pcaAxes.trim()}"; ` +
+    `${hist.length} histograms and ${rows.length} first rows`;
+}
