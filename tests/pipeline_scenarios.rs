@@ -49,6 +49,7 @@ fn unusual() -> ScenarioInputs {
             x: (-1.0 / 3.0, 2.5),
             y: (1e-3, 7.0),
         }),
+        source: blobscale::pipeline::imported::DataSource::Blobs,
     }
 }
 

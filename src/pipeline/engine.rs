@@ -43,6 +43,7 @@ pub struct Engine {
     last_output: Mutex<[Option<Fingerprint>; TaskId::COUNT]>,
     next_job: AtomicU64,
     next_evaluation: AtomicU64,
+    imported: super::imported::ImportedRegistry,
 }
 
 impl Engine {
@@ -57,6 +58,7 @@ impl Engine {
             last_output: Mutex::new([None; TaskId::COUNT]),
             next_job: AtomicU64::new(1),
             next_evaluation: AtomicU64::new(1),
+            imported: Default::default(),
         }
     }
 
@@ -193,6 +195,10 @@ impl Engine {
             },
             pixels,
         })
+    }
+
+    pub(crate) fn imported_registry(&self) -> &super::imported::ImportedRegistry {
+        &self.imported
     }
 
     pub(crate) fn clock(&self) -> &dyn Clock {

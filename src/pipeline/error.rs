@@ -28,6 +28,13 @@ pub enum PipelineError {
     /// A newer request changed what this one computes; its result would be stale.
     #[error("superseded by a newer request")]
     Superseded,
+    /// The scenario names an imported dataset this engine does not hold (the page was
+    /// reloaded, or the file was imported in another browser).
+    #[error("imported dataset '{name}' is not loaded: import the file again")]
+    NotLoaded {
+        /// The file's name.
+        name: String,
+    },
     /// A task produced a different output for a key already known with another output:
     /// a task is not deterministic, and its version must change with its code.
     #[error("task {task} is not deterministic: same key, different output")]

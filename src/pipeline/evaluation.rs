@@ -65,6 +65,15 @@ pub struct DatasetSummary {
     pub n_chunks: usize,
     /// Bytes of values and labels.
     pub nbytes: u64,
+    /// Whether the dataset has ground truth: generated blobs do; an imported file has no
+    /// true labels or centres, so its adjusted Rand index is absent (older documents
+    /// without the field read as `true`).
+    #[serde(default = "has_truth")]
+    pub ground_truth: bool,
+}
+
+fn has_truth() -> bool {
+    true
 }
 
 impl DatasetSummary {
@@ -72,11 +81,12 @@ impl DatasetSummary {
     pub fn of(plan: &Plan) -> Self {
         let p = plan.inputs();
         Self {
-            n_samples: p.n_samples,
-            n_features: plan.blobs().n_features(),
+            n_samples: plan.n_rows(),
+            n_features: plan.n_features(),
             chunk_rows: p.chunk_rows,
-            n_chunks: p.n_samples.div_ceil(p.chunk_rows),
+            n_chunks: plan.n_rows().div_ceil(p.chunk_rows),
             nbytes: plan.dataset_bytes(),
+            ground_truth: plan.has_ground_truth(),
         }
     }
 }
@@ -182,7 +192,11 @@ impl ViewSummary {
                 Axes::Features { .. } => None,
             },
             zoomed: plan.inputs().view.is_some(),
-            true_centres: project(plan.blobs().centers()),
+            true_centres: if plan.has_ground_truth() {
+                project(plan.blobs().centers())
+            } else {
+                Vec::new()
+            },
             fitted_centres: project(&fit.centres),
             initial_centres: project(&fit.initial_centres),
         }

@@ -65,6 +65,7 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
             I::Shuffle,
             I::DataSeed,
             I::ChunkRows,
+            I::Source,
         ],
         upstream: &[],
     },

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::Fingerprint;
+use super::imported::DataSource;
 use super::projection::Projection;
 use super::raster::ViewWindow;
 use crate::cluster::{Algorithm, Init, KMeansParams};
@@ -74,6 +75,10 @@ pub struct ScenarioInputs {
     /// (older documents without it read as `None`).
     #[serde(default)]
     pub view: Option<ViewWindow>,
+    /// Where the dataset comes from: generated blobs or an imported file (older documents
+    /// without it read as blobs).
+    #[serde(default)]
+    pub source: DataSource,
 }
 
 impl Default for ScenarioInputs {
@@ -104,6 +109,7 @@ impl Default for ScenarioInputs {
             feature_y: 1,
             projection: Projection::Features,
             view: None,
+            source: DataSource::Blobs,
         }
     }
 }
@@ -185,11 +191,12 @@ pub enum InputId {
     FeatureY,
     Projection,
     View,
+    Source,
 }
 
 impl InputId {
     /// Number of input nodes.
-    pub const COUNT: usize = 22;
+    pub const COUNT: usize = 23;
 
     /// Every input node, in field order.
     pub const ALL: [InputId; Self::COUNT] = [
@@ -215,6 +222,7 @@ impl InputId {
         InputId::FeatureY,
         InputId::Projection,
         InputId::View,
+        InputId::Source,
     ];
 
     /// Position in [`InputId::ALL`].
@@ -247,6 +255,7 @@ impl InputId {
             InputId::FeatureY => "feature_y",
             InputId::Projection => "projection",
             InputId::View => "view",
+            InputId::Source => "source",
         }
     }
 
@@ -275,6 +284,7 @@ impl InputId {
             InputId::FeatureY => "y feature",
             InputId::Projection => "projection",
             InputId::View => "zoom window",
+            InputId::Source => "data source",
         }
     }
 }

@@ -34,8 +34,15 @@ impl Plan {
     pub fn new(inputs: &ScenarioInputs) -> Result<Self, PipelineError> {
         let blobs = inputs.blobs_params().check()?;
         inputs.kmeans_params().check()?;
-        let n = inputs.n_samples;
-        let d = blobs.n_features();
+        // An imported dataset's shape is the file's, not the blobs parameters'.
+        let (n, d) = inputs
+            .imported()
+            .map_or((inputs.n_samples, blobs.n_features()), |s| {
+                (s.rows, s.columns)
+            });
+        if inputs.imported().is_some() {
+            check("rows of the imported dataset", n, 1, usize::MAX)?;
+        }
         let fit_rows = inputs.fit_sample.map_or(n, |m| m.min(n));
         if let Some(m) = inputs.fit_sample {
             check("fit_sample", m, 1, usize::MAX)?;
@@ -66,7 +73,7 @@ impl Plan {
         if inputs.silhouette_sample != 0 {
             check("silhouette_sample", inputs.silhouette_sample, 2, usize::MAX)?;
         }
-        let input_fps = inputs.fingerprints();
+        let input_fps = super::imported::effective_fingerprints(inputs, inputs.fingerprints());
         let mut lineage = [Fingerprint::default(); TaskId::COUNT];
         for t in &TASKS {
             let mut h = FingerprintHasher::new("lineage");
@@ -111,8 +118,10 @@ impl Plan {
     /// Bytes of the dataset's values and labels, in `u64` because on wasm32 a request may
     /// describe more than `usize` can count (and must then be refused, not wrapped).
     pub fn dataset_bytes(&self) -> u64 {
-        let d = self.blobs.n_features() as u64;
-        self.inputs.n_samples as u64 * (d * 4 + 4)
+        let d = self.n_features() as u64;
+        // Imported data have no labels.
+        let label = if self.has_ground_truth() { 4 } else { 0 };
+        self.n_rows() as u64 * (d * 4 + label)
     }
 
     /// Bytes the evaluation will hold at its peak, for refusing a request that cannot fit
@@ -121,25 +130,29 @@ impl Plan {
     /// rasteriser's per-thread count and first-row buffers (8 bytes a pixel).
     pub fn estimated_peak_bytes(&self, threads: usize) -> u64 {
         let p = &self.inputs;
-        let d = self.blobs.n_features() as u64;
+        let d = self.n_features() as u64;
         let pixels = p.width as u64 * p.height as u64;
         let sample = if self.fits_on_sample() {
             p.fit_sample.unwrap_or(0) as u64 * (d * 4 + 4)
         } else {
             0
         };
-        self.dataset_bytes()
+        // An imported dataset is already resident in the engine's registry.
+        let dataset = if self.has_ground_truth() {
+            self.dataset_bytes()
+        } else {
+            0
+        };
+        dataset
             + sample
-            + p.n_samples as u64 * 4
+            + self.n_rows() as u64 * 4
             + pixels * 4
             + pixels * 8 * threads.max(1) as u64
     }
 
     /// Whether the model is fitted on a sample (and `predict` labels every row).
     pub fn fits_on_sample(&self) -> bool {
-        self.inputs
-            .fit_sample
-            .is_some_and(|m| m < self.inputs.n_samples)
+        self.inputs.fit_sample.is_some_and(|m| m < self.n_rows())
     }
 }
 

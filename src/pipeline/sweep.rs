@@ -74,7 +74,9 @@ pub struct SweepRow {
     pub calinski_harabasz: Option<f64>,
     /// Davies–Bouldin (lower is better).
     pub davies_bouldin: Option<f64>,
-    /// Adjusted Rand index against the generating blobs.
+    /// Adjusted Rand index against the generating blobs (NaN, `null` in JSON, for an
+    /// imported dataset).
+    #[serde(with = "crate::pipeline::imported::nan_as_null")]
     pub adjusted_rand: f64,
     /// Lloyd iterations.
     pub n_iter: usize,

@@ -26,7 +26,9 @@ pub struct Metrics {
     pub inertia: f64,
     /// Rows per cluster.
     pub cluster_sizes: Vec<u64>,
-    /// Adjusted Rand index against the generating blobs.
+    /// Adjusted Rand index against the generating blobs; NaN (`null` in JSON) for data
+    /// without ground truth (an imported file).
+    #[serde(with = "crate::pipeline::imported::nan_as_null")]
     pub adjusted_rand: f64,
     /// Mean silhouette on a seeded sample (higher is better).
     pub silhouette: Option<f64>,
@@ -47,9 +49,13 @@ pub fn metrics(
 ) -> Result<Arc<Metrics>, PipelineError> {
     let l = labels.labels();
     let x = &data.x;
-    let adjusted_rand = run_chunk(monitor, TaskKind::Metrics, 0, || {
-        adjusted_rand_index(&data.labels, l)
-    })?;
+    let adjusted_rand = if data.labels.is_empty() {
+        f64::NAN
+    } else {
+        run_chunk(monitor, TaskKind::Metrics, 0, || {
+            adjusted_rand_index(&data.labels, l)
+        })?
+    };
     monitor.checkpoint()?;
     let m = plan.inputs().silhouette_sample.min(x.n_rows());
     let silhouette = if m >= 2 {
