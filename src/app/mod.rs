@@ -7,6 +7,7 @@ mod decks;
 mod export_panel;
 mod fields;
 mod format;
+mod import_panel;
 mod page;
 mod pipeline_view;
 mod plot;

@@ -127,7 +127,7 @@ pub fn Page() -> impl IntoView {
             </button>
         </header>
         <main class="layout">
-            <Controls />
+            <div class="sidebar"><Controls /><super::import_panel::ImportPanel /></div>
             <div class="main-column">
                 <section class="figure panel">
                     <PlotCanvas />

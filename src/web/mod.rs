@@ -6,6 +6,8 @@ pub mod browser_storage;
 pub mod compute;
 pub mod environment;
 pub mod export_bridge;
+pub mod import_bridge;
+pub mod imported_files;
 pub mod latest;
 
 #[cfg(feature = "threads")]

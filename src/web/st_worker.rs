@@ -46,6 +46,8 @@ self.onmessage = async (e) => {
   } else if (d.type === 'export') {
     const r = mod.blobscale_worker_export(d.request);
     self.postMessage({ type: 'outcome', id: d.id, ...r }, r.bytes ? [r.bytes.buffer] : []);
+  } else if (d.type === 'import') {
+    self.postMessage({ type: 'outcome', id: d.id, ...mod.blobscale_worker_import(d.request, new Uint8Array(d.bytes)) });
   }
 };
 "#;
@@ -101,6 +103,7 @@ fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
                     let _ = tx.send(result);
                 }
             }
+            "import-progress" => super::import_bridge::note_worker_progress(&data),
             "outcome" => {
                 let Some(handle) = weak.upgrade() else { return };
                 let id = field(&data, "id").as_f64().unwrap_or(-1.0) as u32;
@@ -160,6 +163,16 @@ async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, String> {
 
 /// Posts `{type, id, request, ...extra}` and awaits the reply message.
 pub(crate) async fn call(kind: &str, request: String, extra: &[(&str, JsValue)]) -> Reply {
+    call_transferring(kind, request, extra, &js_sys::Array::new()).await
+}
+
+/// As [`call`], moving the buffers listed in `transfer` to the worker instead of copying.
+pub(crate) async fn call_transferring(
+    kind: &str,
+    request: String,
+    extra: &[(&str, JsValue)],
+    transfer: &js_sys::Array,
+) -> Reply {
     let handle = handle().await?;
     let (tx, rx) = oneshot::channel();
     let message = Object::new();
@@ -175,7 +188,7 @@ pub(crate) async fn call(kind: &str, request: String, extra: &[(&str, JsValue)])
             let _ = Reflect::set(&message, &(*k).into(), v);
         }
         h.worker
-            .post_message(&message)
+            .post_message_with_transfer(&message, transfer)
             .map_err(|e| format!("could not reach the compute worker: {e:?}"))?;
     }
     rx.await

@@ -1,0 +1,222 @@
+// Browser tests of the import panel (issue 6 §4): a user drops their own CSV — header, three
+// numeric columns and a text one, a few bad rows — sees the preview with the detected
+// delimiter and header, keeps two columns, imports, and gets a report naming each bad row
+// by line and column with a count of the rest; the canvas draws the imported points, and a
+// new k reuses the imported dataset node. A .npy file imports too, and a file whose .npy
+// header claims 2^31 × 8 float64 values is refused from its header with the size it
+// would need, before its data are read. The single-threaded build parses in the compute
+// worker; that path is checked as well, and a reload restores the import from IndexedDB.
+//
+// `importChecks(page)` runs on a page that has finished its first run; standalone
+// (`DIST=target/dist-x node e2e/import.mjs`) it serves the build itself.
+import { spawn } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchLocal } from './chromium.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TIMEOUT = 60_000;
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// Three tight groups, 600 rows each; bad rows on known lines (line 1 is the header).
+const BAD_LINES = new Map([
+  [5, '0.5,oops,1.0,a'],      // column 2: not a number
+  [9, '1.5,2.5'],             // 2 fields, expected 4
+  [14, 'NaN,1.0,2.0,c'],      // column 1: not finite
+  [20, 'bad,1,1,d'], [30, 'bad,1,1,d'], [40, 'bad,1,1,d'], [50, 'bad,1,1,d'],
+]);
+export function userCsv() {
+  const lines = ['x,y,z,label'];
+  let good = 0;
+  for (let line = 2; lines.length < 1800 + BAD_LINES.size + 1; line++) {
+    if (BAD_LINES.has(line)) { lines.push(BAD_LINES.get(line)); continue; }
+    const g = good % 3, j = (good * 7919 % 1000) / 1000;
+    lines.push(`${(g * 10 + j).toFixed(3)},${(g * -8 + j * 0.5).toFixed(3)},${(j * 3).toFixed(3)},g${g}`);
+    good++;
+  }
+  return { text: lines.join('\r\n') + '\r\n', good };
+}
+
+// A .npy file (format 1.0): header padded to 64 bytes, float64 little-endian values.
+export function npyFile(shape, values) {
+  let dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  while ((10 + dict.length + 1) % 64 !== 0) dict += ' ';
+  dict += '\n';
+  const head = Buffer.alloc(10);
+  Buffer.from([0x93]).copy(head, 0);
+  head.write('NUMPY', 1, 'latin1');
+  head[6] = 1; head[7] = 0;
+  head.writeUInt16LE(dict.length, 8);
+  const data = Buffer.alloc(values.length * 8);
+  values.forEach((v, i) => data.writeDoubleLE(v, i * 8));
+  return Buffer.concat([head, Buffer.from(dict, 'latin1'), data]);
+}
+
+async function result(page) {
+  const r = await page.$eval('#result', (e) => e.textContent);
+  return r ? JSON.parse(r) : null;
+}
+
+// Waits until the page shows a finished result for which `pred(result)` holds.
+async function waitResult(page, pred, what) {
+  const t0 = Date.now();
+  for (;;) {
+    const state = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
+    const r = await result(page).catch(() => null);
+    if (state[0] === 'done' && r && pred(r)) return r;
+    if (Date.now() - t0 > TIMEOUT) throw new Error(`waiting for ${what}: status ${state[0]} "${state[1]}", result ${JSON.stringify(r)?.slice(0, 200)}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function canvasInk(page) {
+  return page.$eval('#plot', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+    return ink;
+  });
+}
+
+async function setFile(page, name, mimeType, buffer) {
+  await page.setInputFiles('#import-file', { name, mimeType, buffer });
+  await page.waitForSelector('#import-detected', { timeout: TIMEOUT });
+}
+
+async function importAndReport(page) {
+  await page.click('#import-run');
+  await page.waitForFunction(() => document.querySelector('#import-report') || document.querySelector('#import-error')?.textContent,
+    null, { timeout: TIMEOUT });
+  const err = await page.$eval('#import-error', (e) => e.textContent);
+  expect(!err, `import failed: ${err}`);
+  return page.$eval('#import-report', (e) => ({ rows: Number(e.dataset.rows), bad: Number(e.dataset.badCount), text: e.textContent }));
+}
+
+// The CSV flow on a page that has finished its first run.
+export async function importChecks(page) {
+  const { text, good } = userCsv();
+  await setFile(page, 'my data.csv', 'text/csv', Buffer.from(text));
+  const detected = await page.$eval('#import-detected', (e) => ({ ...e.dataset, text: e.textContent }));
+  expect(detected.format === 'csv' && detected.delimiter === 'comma' && detected.header === 'true',
+    `detected ${JSON.stringify(detected)}`);
+  const names = await page.$$eval('#import-preview thead th', (t) => t.map((x) => x.textContent.trim()));
+  expect(JSON.stringify(names) === JSON.stringify(['x', 'y', 'z', 'label']), `preview columns ${names}`);
+  const rows = await page.$$eval('#import-preview tbody tr', (r) => r.length);
+  expect(rows === 10, `preview shows ${rows} rows`);
+  const checked = await page.$$eval('#import-preview thead input', (c) => c.map((x) => x.checked));
+  expect(JSON.stringify(checked) === '[true,true,true,false]', `numeric columns picked ${checked}`);
+  expect(await page.$eval('#import-delimiter', (s) => s.value) === 'comma', 'delimiter select');
+  expect(await page.$eval('#import-header', (c) => c.checked), 'header checkbox');
+  // Keep x and y.
+  await page.uncheck('#import-col-2');
+  const report = await importAndReport(page);
+  expect(report.bad === BAD_LINES.size, `report counts ${report.bad} bad rows: ${report.text}`);
+  expect(report.rows === good, `report keeps ${report.rows} rows, expected ${good}`);
+  for (const want of ["line 5, column 2: 'oops' — not a number", "line 9, column 3: '1.5,2.5' — 2 fields, expected 4",
+    "line 14, column 1: 'NaN' — not a finite number", "line 20, column 1: 'bad' — not a number", 'and 2 more']) {
+    expect(report.text.includes(want), `report lacks "${want}": ${report.text}`);
+  }
+  const first = await waitResult(page, (r) => r.n_samples === good && r.n_features === 2, 'the imported result');
+  expect(first.adjusted_rand === null, `ARI on a file without ground truth: ${first.adjusted_rand}`);
+  expect(first.nodes.generate === 'computed', `generate was ${first.nodes.generate}`);
+  const ink = await canvasInk(page);
+  expect(ink > 500, `canvas nearly blank (${ink} painted pixels)`);
+  expect((await page.$eval('#import-source', (e) => e.textContent)).includes('my data.csv'), 'source line');
+  // A new k refits on the imported dataset: the dataset node is reused.
+  await page.focus('#k');
+  await page.keyboard.press('ArrowRight');
+  const second = await waitResult(page, (r) => r.k === first.k + 1, 'k + 1');
+  expect(second.nodes.generate === 'reused' || second.nodes.generate === 'known', `generate was ${second.nodes.generate}`);
+  const node = await page.$eval('#node-generate', (g) => g.dataset.state);
+  expect(node === 'reused', `pipeline graph shows generate as ${node}`);
+  return { rows: good, k: second.k, ink };
+}
+
+// A .npy import, then a file refused from its header; then back to blobs.
+export async function npyChecks(page) {
+  const values = [];
+  for (let i = 0; i < 600; i++) { const g = i % 3; values.push(g * 5 + (i % 7) / 10, -g * 5, (i % 11) / 10); }
+  await setFile(page, 'points.npy', 'application/octet-stream', npyFile([600, 3], values));
+  const detected = await page.$eval('#import-detected', (e) => ({ ...e.dataset, text: e.textContent }));
+  expect(detected.format === 'npy' && detected.text.includes('<f8'), `detected ${JSON.stringify(detected)}`);
+  const report = await importAndReport(page);
+  expect(report.rows === 600 && report.bad === 0, `npy report ${JSON.stringify(report)}`);
+  await waitResult(page, (r) => r.n_samples === 600 && r.n_features === 3, 'the .npy result');
+
+  // 2^31 rows × 8 float64 columns in the header, no data: refused before reading.
+  await setFile(page, 'huge.npy', 'application/octet-stream', npyFile([2 ** 31, 8], []));
+  await page.click('#import-run');
+  await page.waitForFunction(() => document.querySelector('#import-error')?.textContent, null, { timeout: TIMEOUT });
+  const err = await page.$eval('#import-error', (e) => e.textContent);
+  expect(/needs about \d+ MiB to import \(2147483648 rows × 8 columns\), only \d+ MiB fit/.test(err), `refusal: ${err}`);
+
+  await page.click('#import-clear');
+  const back = await waitResult(page, (r) => r.adjusted_rand !== null, 'generated blobs again');
+  expect(back.n_features === 2, `blobs back with ${back.n_features} features`);
+  return `npy 600 × 3 imported; "${err}"`;
+}
+
+function serve(dist, port, plain) {
+  const args = [join(root, 'tools', 'serve.py'), dist, String(port)];
+  if (plain) args.push('--plain');
+  const proc = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    proc.stdout.once('data', () => resolve(proc));
+    proc.once('exit', (code) => reject(new Error(`server on ${port} exited with ${code}`)));
+  });
+}
+
+async function standalone() {
+  const dist = process.env.DIST ? join(root, process.env.DIST) : join(root, 'dist');
+  const ISOLATED_PORT = 18185;
+  const PLAIN_PORT = 18186;
+  const servers = [await serve(dist, ISOLATED_PORT, false), await serve(dist, PLAIN_PORT, true)];
+  const ready = (page) => page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null, { timeout: TIMEOUT });
+  const cases = [
+    ['threaded build: CSV with bad rows, preview, two columns, report, reuse on a new k; reload restores it', {}, `http://127.0.0.1:${ISOLATED_PORT}/`,
+      async (b) => {
+        const r = await importChecks(b.page);
+        await b.page.reload();
+        await ready(b.page).catch(() => {});
+        const again = await waitResult(b.page, (x) => x.n_samples === r.rows && x.n_features === 2, 'the import after a reload');
+        return `${r.rows} rows kept, k ${r.k}, ${r.ink} pixels; after a reload generate ${again.nodes.generate}`;
+      }],
+    ['threaded build: .npy import and a 2^31 × 8 header refused before parsing', {}, `http://127.0.0.1:${ISOLATED_PORT}/`,
+      (b) => npyChecks(b.page)],
+    ['single-threaded build: the compute worker parses the CSV', { serviceWorkers: 'block' }, `http://127.0.0.1:${PLAIN_PORT}/`,
+      async (b) => {
+        const r = await importChecks(b.page);
+        return `${r.rows} rows kept, k ${r.k}; ${await npyChecks(b.page)}`;
+      }],
+  ];
+  let passed = 0, failed = 0;
+  const filter = process.argv[2];
+  for (const [name, options, url, run] of cases) {
+    if (filter && !name.includes(filter)) continue;
+    const t0 = Date.now();
+    const b = await launchLocal({ options });
+    try {
+      await b.page.goto(url);
+      await ready(b.page);
+      const detail = await run(b);
+      const away = b.requests.filter((u) => { const x = new URL(u); return x.protocol.startsWith('http') && x.hostname !== '127.0.0.1'; });
+      expect(away.length === 0, `requests left 127.0.0.1: ${away.slice(0, 5).join(', ')}`);
+      passed++;
+      console.log(`ok   ${name} (${Date.now() - t0} ms): ${detail}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name} (${Date.now() - t0} ms): ${e.message}`);
+      await b.page.screenshot({ path: join(root, 'target', `import-fail-${passed + failed}.png`), fullPage: true }).catch(() => {});
+    } finally {
+      await b.close();
+    }
+  }
+  for (const s of servers) s.kill();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await standalone();

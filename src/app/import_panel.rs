@@ -1,0 +1,351 @@
+//! Your own data in: drop or pick a CSV or `.npy` file, see its first rows with the detected
+//! delimiter, header and numeric columns, adjust them and pick columns (Orange's File
+//! widget), then import — parsed off the main thread with progress, bad rows listed by line
+//! and column with a count of the rest. A successful import switches the scenario's data to
+//! the file; "use generated blobs" switches back. A scenario naming an import that is not
+//! loaded (after a reload) is restored from the copy kept in IndexedDB.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::format;
+use super::state::AppState;
+use crate::data::import::{Delimiter, FileFormat, ImportOptions, ImportReport, Preview};
+use crate::pipeline::imported::{DataSource, ImportedSource};
+use crate::pipeline::projection::Projection;
+use crate::web::import_bridge::{self, ImportOutcome, ImportProgress, Phase};
+
+/// Bad rows listed on the page; the report counts the rest.
+const SHOWN_BAD_ROWS: usize = 5;
+
+/// Where the panel is.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    /// No file yet.
+    Empty,
+    /// Reading the preview.
+    Sniffing,
+    /// Preview shown; options can change.
+    Ready,
+    /// Importing.
+    Importing,
+}
+
+fn report_view(name: String, r: ImportReport, not_kept: Option<String>) -> impl IntoView {
+    let listed: Vec<String> = r
+        .bad_rows
+        .iter()
+        .take(SHOWN_BAD_ROWS)
+        .map(ToString::to_string)
+        .collect();
+    let more = r.bad_count.saturating_sub(listed.len() as u64);
+    let bad_count = r.bad_count;
+    view! {
+        <div id="import-report" data-rows=r.rows.to_string() data-bad-count=bad_count.to_string()>
+            <p>{format!(
+                "Imported '{name}': {} rows × {} columns ({}){}.",
+                format::thousands(r.rows as u64),
+                r.columns,
+                r.column_names.join(", "),
+                if r.standardised { ", standardised" } else { "" },
+            )}</p>
+            {(bad_count == 0).then(|| view! { <p class="import-ok">"No bad rows."</p> })}
+            {(bad_count > 0).then(|| view! {
+                <p class="import-bad">{format!("{bad_count} bad row(s) excluded:")}</p>
+                <ul class="bad-rows">
+                    {listed.into_iter().map(|b| view! { <li>{b}</li> }).collect_view()}
+                </ul>
+                {(more > 0).then(|| view! { <p class="bad-more">{format!("and {more} more")}</p> })}
+            })}
+            {(!r.constant_columns.is_empty()).then(|| view! {
+                <p class="import-note">{format!("Constant columns left centred at 0: {}.", r.constant_columns.join(", "))}</p>
+            })}
+            <p class="import-note">"A file has no ground truth: the adjusted Rand index and the true centres are absent."</p>
+            {not_kept.map(|e| view! { <p class="import-note">{format!("Not kept for a reload: {e}")}</p> })}
+        </div>
+    }
+}
+
+/// Switches the scenario to the imported dataset, remembering the blobs' feature choice.
+fn use_imported(
+    state: AppState,
+    source: ImportedSource,
+    saved: StoredValue<Option<(usize, usize, usize)>>,
+) {
+    state.inputs.update(|i| {
+        if i.imported().is_none() {
+            saved.set_value(Some((i.n_features, i.feature_x, i.feature_y)));
+        }
+        let d = source.columns;
+        // The feature selects list n_features entries; the generator ignores it meanwhile.
+        i.n_features = d;
+        i.feature_x = 0;
+        i.feature_y = usize::from(d > 1);
+        i.view = None;
+        if d < 2 {
+            i.projection = Projection::Features;
+        }
+        i.k = i.k.min(source.rows).max(1);
+        i.source = DataSource::Imported(source);
+    });
+}
+
+/// The import panel.
+#[component]
+pub fn ImportPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let file = StoredValue::new_local(None::<web_sys::File>);
+    let name = RwSignal::new(String::new());
+    let step = RwSignal::new(Step::Empty);
+    let preview = RwSignal::new(None::<Preview>);
+    let delimiter = RwSignal::new(None::<Delimiter>);
+    let header = RwSignal::new(None::<bool>);
+    let columns = RwSignal::new(Vec::<usize>::new());
+    let standardise = RwSignal::new(false);
+    let progress = RwSignal::new(None::<ImportProgress>);
+    let outcome = RwSignal::new(None::<(String, ImportReport, Option<String>)>);
+    let error = RwSignal::new(String::new());
+    let saved = StoredValue::new(None::<(usize, usize, usize)>);
+
+    // Preview with the current delimiter and header choice (detected where unset).
+    let sniff = move || {
+        let Some(f) = file.get_value() else { return };
+        let options = ImportOptions {
+            delimiter: delimiter.get_untracked(),
+            header: header.get_untracked(),
+            ..ImportOptions::default()
+        };
+        step.set(Step::Sniffing);
+        error.set(String::new());
+        spawn_local(async move {
+            match import_bridge::sniff_file(&f, &options).await {
+                Ok(p) => {
+                    delimiter.set(p.delimiter);
+                    header.set(Some(p.header));
+                    columns.set(p.default_columns());
+                    preview.set(Some(p));
+                    step.set(Step::Ready);
+                }
+                Err(e) => {
+                    preview.set(None);
+                    error.set(e);
+                    step.set(Step::Empty);
+                }
+            }
+        });
+    };
+    let choose = move |f: web_sys::File| {
+        name.set(f.name());
+        file.set_value(Some(f));
+        delimiter.set(None);
+        header.set(None);
+        outcome.set(None);
+        sniff();
+    };
+
+    let run = move |_| {
+        let Some(f) = file.get_value() else { return };
+        let options = ImportOptions {
+            delimiter: delimiter.get_untracked(),
+            header: header.get_untracked(),
+            columns: Some(columns.get_untracked()),
+            standardise: standardise.get_untracked(),
+            ..ImportOptions::default()
+        };
+        step.set(Step::Importing);
+        error.set(String::new());
+        outcome.set(None);
+        let file_name = name.get_untracked();
+        let poll = set_interval_with_handle(
+            move || progress.set(Some(import_bridge::import_progress())),
+            Duration::from_millis(100),
+        )
+        .ok();
+        spawn_local(async move {
+            let result: Result<ImportOutcome, String> =
+                import_bridge::import_file(&f, &file_name, options).await;
+            if let Some(h) = poll {
+                h.clear();
+            }
+            progress.set(None);
+            step.set(Step::Ready);
+            match result {
+                Ok(o) => {
+                    outcome.set(Some((file_name, o.report.clone(), o.not_kept.clone())));
+                    use_imported(state, o.source, saved);
+                }
+                Err(e) => error.set(e),
+            }
+        });
+    };
+
+    let clear = move |_| {
+        state.inputs.update(|i| {
+            i.source = DataSource::Blobs;
+            if let Some((n, x, y)) = saved.get_value() {
+                (i.n_features, i.feature_x, i.feature_y) = (n, x, y);
+            }
+            let last = i.n_features.saturating_sub(1);
+            i.feature_x = i.feature_x.min(last);
+            i.feature_y = i.feature_y.min(last);
+            i.view = None;
+        });
+    };
+
+    // A scenario naming an import this engine does not hold (a reload, a saved scenario):
+    // import the kept copy again, then ask for a run.
+    let restoring = StoredValue::new(None::<crate::pipeline::fingerprint::Fingerprint>);
+    Effect::new(move |_| {
+        let Some(source) = state.inputs.with(|i| i.imported().cloned()) else {
+            return;
+        };
+        // Parsing uses the worker pool: wait until it has started (a rayon call before
+        // would start rayon's default pool in its place).
+        if state.threads.get().is_none() {
+            return;
+        }
+        if import_bridge::is_loaded(source.content)
+            || restoring.get_value() == Some(source.content)
+            || step.get_untracked() == Step::Importing
+        {
+            return;
+        }
+        restoring.set_value(Some(source.content));
+        spawn_local(async move {
+            match import_bridge::restore_imported(source.content).await {
+                Ok(()) => state.run_requests.update(|n| *n += 1),
+                Err(e) => error.set(format!("'{}': {e}", source.name)),
+            }
+            restoring.set_value(None);
+        });
+    });
+
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(f) = input.files().and_then(|l| l.get(0)) {
+            choose(f);
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some(f) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|l| l.get(0))
+        {
+            choose(f);
+        }
+    };
+
+    let is_npy = move || preview.with(|p| p.as_ref().is_some_and(|p| p.format == FileFormat::Npy));
+    let current = move || state.inputs.with(|i| i.imported().map(|s| s.name.clone()));
+
+    view! {
+        <section class="panel import" aria-label="Your own data">
+            <h2>"Your own data"</h2>
+            <div
+                id="import-drop"
+                class="drop-zone"
+                on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+                on:drop=on_drop
+            >
+                <p>"Drop a CSV or .npy file here, or "</p>
+                <input type="file" id="import-file" accept=".csv,.tsv,.txt,.npy" on:change=on_file />
+            </div>
+            <p id="import-source" class="import-note">{move || match current() {
+                Some(n) => format!("The scenario uses '{n}'."),
+                None => "The scenario uses generated blobs.".to_string(),
+            }}</p>
+            {move || preview.get().map(|p| {
+                let n = p.n_fields;
+                let npy = p.format == FileFormat::Npy;
+                view! {
+                    <p id="import-detected" class="import-note" data-format=if npy { "npy" } else { "csv" }
+                        data-delimiter=p.delimiter.map_or("", |d| d.name()) data-header=p.header.to_string()>
+                        {format!(
+                            "{}: {} columns, about {} rows{}.",
+                            name.get_untracked(),
+                            n,
+                            format::thousands(p.estimated_rows),
+                            p.dtype.as_ref().map_or(String::new(), |d| format!(", dtype {d}")),
+                        )}
+                    </p>
+                    <div class="table-scroll">
+                        <table id="import-preview" class="first-rows">
+                            <thead><tr>
+                                {p.column_names.iter().enumerate().map(|(j, c)| {
+                                    let numeric = p.numeric[j];
+                                    view! {
+                                        <th class:numeric=numeric>
+                                            <label>
+                                                <input type="checkbox" id=format!("import-col-{j}")
+                                                    prop:checked=move || columns.with(|c| c.contains(&j))
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        columns.update(|c| {
+                                                            c.retain(|&x| x != j);
+                                                            if on { c.push(j); c.sort_unstable(); }
+                                                        });
+                                                    } />
+                                                {c.clone()}
+                                            </label>
+                                        </th>
+                                    }
+                                }).collect_view()}
+                            </tr></thead>
+                            <tbody>
+                                {p.rows.iter().map(|r| view! {
+                                    <tr>{(0..n).map(|j| view! { <td>{r.get(j).cloned().unwrap_or_default()}</td> }).collect_view()}</tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+            })}
+            <div class="import-options" class:hidden=move || preview.with(Option::is_none)>
+                <label class="check">"Delimiter "
+                    <select id="import-delimiter" disabled=is_npy on:change=move |ev| {
+                        delimiter.set(Delimiter::from_name(&event_target_value(&ev)));
+                        sniff();
+                    }>
+                        {Delimiter::ALL.into_iter().map(|d| view! {
+                            <option value=d.name() selected=move || delimiter.get() == Some(d)>{d.name()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" id="import-header" disabled=is_npy
+                        prop:checked=move || header.get() == Some(true)
+                        on:change=move |ev| { header.set(Some(event_target_checked(&ev))); sniff(); } />
+                    " first row is a header"
+                </label>
+                <label class="check">
+                    <input type="checkbox" id="import-standardise"
+                        prop:checked=move || standardise.get()
+                        on:change=move |ev| standardise.set(event_target_checked(&ev)) />
+                    " standardise each column (z-score)"
+                </label>
+                <button id="import-run" type="button"
+                    disabled=move || {
+                        step.get() != Step::Ready
+                            || columns.with(Vec::is_empty)
+                            || state.threads.get().is_none()
+                    }
+                    on:click=run>"Import"</button>
+            </div>
+            <p id="import-progress" data-state=move || match step.get() { Step::Importing => "running", Step::Sniffing => "sniffing", _ => "idle" }>
+                {move || progress.get().filter(|p| p.phase != Phase::Idle).map(|p| view! {
+                    <progress max=p.total.max(1).to_string() value=p.done.to_string()></progress>
+                    {format!(" {} {}", p.phase.name(), (100 * p.done).checked_div(p.total).map_or(String::new(), |pct| format!("{pct}%")))}
+                })}
+            </p>
+            {move || outcome.get().map(|(n, r, k)| report_view(n, r, k))}
+            <p id="import-error" class="field-error" role="alert">{move || error.get()}</p>
+            <button id="import-clear" type="button" disabled=move || current().is_none() on:click=clear>
+                "Use generated blobs"
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,463 @@
+//! Importing a user's file without blocking the page (DESIGN §5), in two steps: [`sniff_file`]
+//! previews the first 64 KiB (format, delimiter, header, numeric columns, first rows) so
+//! the user can adjust the options and pick columns; [`import_file`] refuses a file that
+//! cannot fit *before* reading it (from the preview's estimate), reads it as an
+//! `ArrayBuffer` (the browser reads asynchronously), parses it off the main thread and
+//! registers the matrix in the engine under its content fingerprint, then keeps the raw
+//! file in IndexedDB ([`super::imported_files`]) so [`restore_imported`] can bring it back
+//! after a reload.
+//!
+//! Threaded build: the bytes are copied into wasm memory in slices with a yield to the
+//! event loop between them, then parsed on the rayon pool (`rayon::spawn` + a oneshot, as
+//! [`super::compute`] evaluates), with progress in atomics the page polls. Single-threaded
+//! build: the `ArrayBuffer` is transferred (not copied) to the compute worker, which
+//! parses it, registers the matrix in its own engine and posts progress messages.
+
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::compute::{WASM_MEMORY_LIMIT, wasm_memory_bytes};
+use super::imported_files;
+use crate::data::import::{ImportOptions, ImportReport, Preview, SNIFF_BYTES, check_fits, sniff};
+use crate::pipeline::fingerprint::Fingerprint;
+use crate::pipeline::imported::ImportedSource;
+
+#[cfg(feature = "threads")]
+/// Bytes copied into wasm memory between two yields to the event loop: a few
+/// milliseconds of copying, so frames keep coming.
+const COPY_SLICE: usize = 4 << 20;
+
+/// A finished import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportOutcome {
+    /// What a scenario names the dataset by.
+    pub source: ImportedSource,
+    /// Rows kept, bad rows, constant columns.
+    pub report: ImportReport,
+    /// The options in effect (delimiter, header and columns resolved).
+    pub options: ImportOptions,
+    /// Why the raw file could not be kept for a reload, if it could not.
+    pub not_kept: Option<String>,
+}
+
+/// What an import is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing running.
+    Idle,
+    /// The browser is reading the file.
+    Reading,
+    /// Copying the bytes into wasm memory.
+    Copying,
+    /// Parsing (`done` of `total` bytes or rows).
+    Parsing,
+    /// Keeping the file in IndexedDB.
+    Storing,
+}
+
+impl Phase {
+    /// A word for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Reading => "reading",
+            Phase::Copying => "copying",
+            Phase::Parsing => "parsing",
+            Phase::Storing => "keeping for reload",
+        }
+    }
+
+    fn from_u8(v: u8) -> Self {
+        match v {
+            1 => Phase::Reading,
+            2 => Phase::Copying,
+            3 => Phase::Parsing,
+            4 => Phase::Storing,
+            _ => Phase::Idle,
+        }
+    }
+}
+
+/// Progress of the running import, for polling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// The phase.
+    pub phase: Phase,
+    /// Units done.
+    pub done: u64,
+    /// Units in all (0 when unknown).
+    pub total: u64,
+}
+
+static PHASE: AtomicU8 = AtomicU8::new(0);
+static DONE: AtomicU64 = AtomicU64::new(0);
+static TOTAL: AtomicU64 = AtomicU64::new(0);
+static CANCEL: AtomicBool = AtomicBool::new(false);
+static RUNNING: AtomicBool = AtomicBool::new(false);
+
+fn set_progress(phase: Phase, done: u64, total: u64) {
+    PHASE.store(phase as u8, Ordering::Relaxed);
+    DONE.store(done, Ordering::Relaxed);
+    TOTAL.store(total, Ordering::Relaxed);
+}
+
+/// Progress of the running import; atomics only, never blocks.
+pub fn import_progress() -> ImportProgress {
+    ImportProgress {
+        phase: Phase::from_u8(PHASE.load(Ordering::Relaxed)),
+        done: DONE.load(Ordering::Relaxed),
+        total: TOTAL.load(Ordering::Relaxed),
+    }
+}
+
+/// Asks the running import to stop at its next chunk (threaded build; the single-threaded
+/// worker finishes what it started).
+pub fn cancel_import() {
+    CANCEL.store(true, Ordering::Relaxed);
+}
+
+/// Bytes an import may use: what wasm32's 4 GiB leave beyond the memory already grown.
+pub fn import_room() -> u64 {
+    WASM_MEMORY_LIMIT - wasm_memory_bytes().min(WASM_MEMORY_LIMIT)
+}
+
+fn describe(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+async fn read_all(blob: &web_sys::Blob) -> Result<ArrayBuffer, String> {
+    JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|e| format!("could not read the file: {}", describe(&e)))?
+        .dyn_into::<ArrayBuffer>()
+        .map_err(|_| "could not read the file".to_string())
+}
+
+async fn read_head(blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
+    let end = (blob.size()).min(SNIFF_BYTES as f64);
+    let part = blob
+        .slice_with_f64_and_f64(0.0, end)
+        .map_err(|e| format!("could not read the file: {}", describe(&e)))?;
+    let buffer: JsValue = read_all(&part).await?.into();
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+#[cfg(feature = "threads")]
+/// Resolves after the browser has had a turn of its event loop (a zero `setTimeout`), so
+/// it can paint between slices of work.
+async fn next_tick() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let scheduled = web_sys::window().map(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .is_ok()
+        });
+        if scheduled != Some(true) {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(p).await;
+}
+
+/// The preview of a file (first step): reads only its first 64 KiB.
+pub async fn sniff_file(file: &web_sys::Blob, options: &ImportOptions) -> Result<Preview, String> {
+    let head = read_head(file).await?;
+    sniff(&head, file.size() as u64, options).map_err(|e| e.to_string())
+}
+
+/// Imports a file (second step) with `options` (the preview's detections where `None`);
+/// the page polls [`import_progress`] meanwhile.
+pub async fn import_file(
+    file: &web_sys::Blob,
+    name: &str,
+    options: ImportOptions,
+) -> Result<ImportOutcome, String> {
+    if RUNNING.swap(true, Ordering::Relaxed) {
+        return Err("an import is already running".into());
+    }
+    let result = import_inner(file, name, options, true).await;
+    RUNNING.store(false, Ordering::Relaxed);
+    set_progress(Phase::Idle, 0, 0);
+    result
+}
+
+async fn import_inner(
+    file: &web_sys::Blob,
+    name: &str,
+    options: ImportOptions,
+    keep: bool,
+) -> Result<ImportOutcome, String> {
+    options.check().map_err(|e| e.to_string())?;
+    CANCEL.store(false, Ordering::Relaxed);
+    let len = file.size() as u64;
+    set_progress(Phase::Reading, 0, len);
+    let preview = sniff_file(file, &options).await?;
+    let resolved = preview.resolved(&options);
+    let columns = resolved.columns.as_ref().map_or(0, Vec::len);
+    if columns == 0 {
+        return Err("no numeric column: choose the columns to import".into());
+    }
+    // Refused before a byte of data is read: the preview knows the rows (exactly for
+    // .npy, estimated for CSV) and the columns.
+    let room = import_room();
+    check_fits(
+        preview.required_bytes(columns),
+        room,
+        preview.estimated_rows,
+        columns as u64,
+    )
+    .map_err(|e| e.to_string())?;
+    let buffer = read_all(file).await?;
+    let mut outcome = parse(buffer, name, resolved, room).await?;
+    if keep {
+        set_progress(Phase::Storing, 0, 0);
+        outcome.not_kept =
+            imported_files::save(outcome.source.content, file, name, &outcome.options)
+                .await
+                .err();
+    }
+    mark_loaded(outcome.source.content);
+    Ok(outcome)
+}
+
+/// Makes sure the imported dataset with this content is loaded in the engine: nothing to
+/// do if it is, otherwise the file kept in IndexedDB is imported again with the options
+/// it was imported with. For the page's start-up when a saved or shared scenario names an
+/// import.
+pub async fn restore_imported(content: Fingerprint) -> Result<(), String> {
+    if is_loaded(content) {
+        return Ok(());
+    }
+    let stored = imported_files::load(content)
+        .await?
+        .ok_or("the file is not kept in this browser: import it again")?;
+    if RUNNING.swap(true, Ordering::Relaxed) {
+        return Err("an import is already running".into());
+    }
+    let result = import_inner(&stored.blob, &stored.name, stored.options, false).await;
+    RUNNING.store(false, Ordering::Relaxed);
+    set_progress(Phase::Idle, 0, 0);
+    if result?.source.content != content {
+        return Err(format!(
+            "the kept copy of '{}' no longer gives the same data: import it again",
+            stored.name
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(feature = "threads")]
+fn mark_loaded(_content: Fingerprint) {}
+
+/// Whether the engine holds the dataset with this content.
+#[cfg(feature = "threads")]
+pub fn is_loaded(content: Fingerprint) -> bool {
+    super::compute::engine().has_imported(content)
+}
+
+#[cfg(not(feature = "threads"))]
+thread_local! {
+    // Datasets the compute worker's engine holds (it lives as long as the page).
+    static LOADED: std::cell::RefCell<std::collections::HashSet<Fingerprint>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+#[cfg(not(feature = "threads"))]
+fn mark_loaded(content: Fingerprint) {
+    LOADED.with(|l| l.borrow_mut().insert(content));
+}
+
+/// Whether the compute worker's engine holds the dataset with this content.
+#[cfg(not(feature = "threads"))]
+pub fn is_loaded(content: Fingerprint) -> bool {
+    LOADED.with(|l| l.borrow().contains(&content))
+}
+
+#[cfg(feature = "threads")]
+/// Reports parse progress into the bridge's atomics and reads its cancel flag.
+struct BridgeMonitor;
+
+#[cfg(feature = "threads")]
+impl crate::monitor::Monitor for BridgeMonitor {
+    fn is_cancelled(&self) -> bool {
+        CANCEL.load(Ordering::Relaxed)
+    }
+    fn progress(&self, done: u64, total: u64) {
+        set_progress(Phase::Parsing, done, total);
+    }
+}
+
+/// Threaded build: copy into wasm in slices, then parse and register on the rayon pool.
+#[cfg(feature = "threads")]
+async fn parse(
+    buffer: ArrayBuffer,
+    name: &str,
+    options: ImportOptions,
+    room: u64,
+) -> Result<ImportOutcome, String> {
+    let len = buffer.byte_length() as usize;
+    let mut bytes: Vec<u8> = Vec::new();
+    bytes.try_reserve_exact(len).map_err(|_| {
+        format!(
+            "could not reserve {} MiB of wasm memory for the file",
+            len >> 20
+        )
+    })?;
+    bytes.resize(len, 0);
+    let view = Uint8Array::new(buffer.as_ref());
+    let mut off = 0;
+    while off < len {
+        let end = (off + COPY_SLICE).min(len);
+        view.subarray(off as u32, end as u32)
+            .copy_to(&mut bytes[off..end]);
+        set_progress(Phase::Copying, end as u64, len as u64);
+        off = end;
+        next_tick().await;
+    }
+    drop(view);
+    drop(buffer);
+    let name = name.to_owned();
+    let (tx, rx) = futures_channel::oneshot::channel();
+    rayon::spawn(move || {
+        let result = crate::data::import::import(&bytes, &options, Some(room), &BridgeMonitor)
+            .map_err(|e| e.to_string());
+        drop(bytes);
+        let outcome = result.map(|out| {
+            let source = super::compute::engine().register_imported(
+                out.matrix,
+                &name,
+                out.report.column_names.clone(),
+                out.report.standardised,
+            );
+            ImportOutcome {
+                source,
+                report: out.report,
+                options: out.options,
+                not_kept: None,
+            }
+        });
+        let _ = tx.send(outcome);
+    });
+    rx.await
+        .unwrap_or_else(|_| Err("the import stopped".into()))
+}
+
+/// What the page sends the compute worker with the bytes.
+#[cfg(not(feature = "threads"))]
+#[derive(Debug, Serialize, Deserialize)]
+struct WorkerRequest {
+    name: String,
+    options: ImportOptions,
+}
+
+/// Single-threaded build: the buffer moves to the compute worker, which parses and
+/// registers it in its engine.
+#[cfg(not(feature = "threads"))]
+async fn parse(
+    buffer: ArrayBuffer,
+    name: &str,
+    options: ImportOptions,
+    _room: u64,
+) -> Result<ImportOutcome, String> {
+    let request = serde_json::to_string(&WorkerRequest {
+        name: name.to_owned(),
+        options,
+    })
+    .map_err(|e| e.to_string())?;
+    set_progress(Phase::Parsing, 0, buffer.byte_length() as u64);
+    let transfer = js_sys::Array::of1(&buffer);
+    let reply = super::st_worker::call_transferring(
+        "import",
+        request,
+        &[("bytes", buffer.into())],
+        &transfer,
+    )
+    .await?;
+    let outcome = js_sys::Reflect::get(&reply, &"outcome".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    serde_json::from_str(&outcome).map_err(|e| format!("bad reply from the compute worker: {e}"))
+}
+
+/// Main thread of the single-threaded build: a progress message from the compute worker.
+#[cfg(not(feature = "threads"))]
+pub(crate) fn note_worker_progress(data: &JsValue) {
+    let get = |k: &str| {
+        js_sys::Reflect::get(data, &k.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0) as u64
+    };
+    set_progress(Phase::Parsing, get("done"), get("total"));
+}
+
+/// Posts parse progress from the compute worker to the page, at most once per percent.
+#[cfg(not(feature = "threads"))]
+struct WorkerMonitor {
+    last: AtomicU64,
+}
+
+#[cfg(not(feature = "threads"))]
+impl crate::monitor::Monitor for WorkerMonitor {
+    fn progress(&self, done: u64, total: u64) {
+        let step = (total / 100).max(1);
+        if done / step == self.last.load(Ordering::Relaxed) / step && done < total {
+            return;
+        }
+        self.last.store(done, Ordering::Relaxed);
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"type".into(), &"import-progress".into());
+        let _ = js_sys::Reflect::set(&msg, &"done".into(), &(done as f64).into());
+        let _ = js_sys::Reflect::set(&msg, &"total".into(), &(total as f64).into());
+        if let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() {
+            let _ = scope.post_message(&msg);
+        }
+    }
+}
+
+/// Worker side of the single-threaded build: parses `bytes`, registers the matrix in this
+/// worker's engine. Returns `{outcome}` (JSON) or `{error}`; never throws.
+#[cfg(not(feature = "threads"))]
+#[wasm_bindgen]
+pub fn blobscale_worker_import(request: String, bytes: &[u8]) -> JsValue {
+    let out = js_sys::Object::new();
+    // The bytes are in this instance's memory already: they count as available room.
+    let room = import_room() + bytes.len() as u64;
+    let result = serde_json::from_str::<WorkerRequest>(&request)
+        .map_err(|e| format!("bad request: {e}"))
+        .and_then(|req| {
+            let monitor = WorkerMonitor {
+                last: AtomicU64::new(0),
+            };
+            let out = crate::data::import::import(bytes, &req.options, Some(room), &monitor)
+                .map_err(|e| e.to_string())?;
+            let source = super::compute::with_st_engine(|e| {
+                e.register_imported(
+                    out.matrix,
+                    &req.name,
+                    out.report.column_names.clone(),
+                    out.report.standardised,
+                )
+            });
+            serde_json::to_string(&ImportOutcome {
+                source,
+                report: out.report,
+                options: out.options,
+                not_kept: None,
+            })
+            .map_err(|e| e.to_string())
+        });
+    let (key, value) = match result {
+        Ok(json) => ("outcome", json),
+        Err(e) => ("error", e),
+    };
+    let _ = js_sys::Reflect::set(&out, &key.into(), &value.into());
+    out.into()
+}
