@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchLocal } from './chromium.mjs';
+import { viewChecks } from './view.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.DIST ? join(root, process.env.DIST) : join(root, 'dist');
@@ -101,6 +102,8 @@ async function threadedChecks(b, name) {
   const busy = first.tasks_per_thread.filter((n) => n > 0).length;
   expect(busy >= 2, `only ${busy} worker(s) ran chunks: ${JSON.stringify(first.tasks_per_thread)}`);
   expect(b.context.pages()[0].workers().length >= 2, 'fewer than 2 Web Workers');
+  const lanes = Number(await page.$eval('#task-stream', (c) => c.dataset.lanes));
+  expect(lanes >= 2, `task stream shows ${lanes} lane(s)`);
   const ink = await canvasInk(page);
   expect(ink.ink > 5000, `canvas nearly blank (${ink.ink} painted pixels)`);
   const { gap, ticks, job_ms } = await longestFrameGap(page, first);
@@ -113,7 +116,10 @@ async function threadedChecks(b, name) {
   const ink2 = await canvasInk(page);
   expect(ink2.hash !== ink.hash, 'canvas did not change when k changed');
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-  if (name === 'isolated') await pageChecks(page, second);
+  if (name === 'isolated') {
+    await viewChecks(page);
+    await pageChecks(page, second);
+  }
   onlyLocal(b.requests);
   return `threads ${first.threads}, chunks per thread ${JSON.stringify(first.tasks_per_thread)}, ` +
     `job ${job_ms.toFixed(0)} ms with ${ticks} frames, longest frame gap ${gap.toFixed(0)} ms`;
@@ -122,9 +128,6 @@ async function threadedChecks(b, name) {
 // What a user does on the page beyond the slider: the task stream, decks, reuse of the
 // dataset when only k changes, a refused value, the dark theme.
 async function pageChecks(page, last) {
-  const lanes = Number(await page.$eval('#task-stream', (c) => c.dataset.lanes));
-  expect(lanes >= 2, `task stream shows ${lanes} lane(s)`);
-
   await page.click('#node-fit');
   await page.waitForSelector('#deck[data-deck="fit"] #deck-convergence');
   const points = Number(await page.$eval('#deck-convergence', (e) => e.dataset.points));
@@ -171,20 +174,27 @@ async function pageChecks(page, last) {
   await setRange('#cluster-std', 1); // std 0.1
   await page.fill('#max-iter', '300');
   await page.press('#max-iter', 'Enter');
-  await page.fill('#data-seed', '2'); // its four centres lie at least 8 apart
-  await page.press('#data-seed', 'Enter');
   await page.waitForFunction(() => {
     const r = document.querySelector('#result')?.textContent;
     return document.querySelector('#status')?.dataset.state === 'done' && r && JSON.parse(r).n_samples === 100000;
   }, null, { timeout: TIMEOUT });
+  // With run-on-change off, a new data seed computes nothing, so the sweep itself has to
+  // make the dataset: once, for all eleven members.
+  await page.click('#auto-run');
+  await page.fill('#data-seed', '2'); // its four centres lie at least 8 apart
+  await page.press('#data-seed', 'Enter');
   await page.fill('#sweep-from', '2');
   await page.press('#sweep-from', 'Enter');
-  await page.fill('#sweep-to', '8');
+  await page.fill('#sweep-to', '12');
   await page.press('#sweep-to', 'Enter');
   await page.click('#run-sweep');
   await page.waitForSelector('#sweep-status[data-state="done"]', { timeout: TIMEOUT });
   const rows = await page.$$eval('#sweep-table tbody tr', (r) => r.map((x) => Number(x.dataset.k)));
-  expect(JSON.stringify(rows) === JSON.stringify([2, 3, 4, 5, 6, 7, 8]), `sweep rows ${rows}`);
+  expect(JSON.stringify(rows) === JSON.stringify([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), `sweep rows ${rows}`);
+  const generated = await page.$eval('#sweep-status', (e) => [Number(e.dataset.generated), e.textContent]);
+  expect(generated[0] === 1 && generated[1].includes('generated once'), `the sweep generated the dataset ${generated[0]} times: ${generated[1]}`);
+  await page.click('#auto-run');
+  await waitDone(page);
   const best = await page.$eval('#sweep-silhouette-best', (e) => e.textContent);
   expect(best === '4', `best k by silhouette is ${best}`);
   const kBefore = JSON.parse(await page.$eval('#result', (e) => e.textContent)).k;

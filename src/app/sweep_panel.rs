@@ -148,7 +148,7 @@ pub fn SweepPanel() -> impl IntoView {
                     value=Signal::derive(move || seeds.get()) set=Callback::new(move |v| seeds.set(v)) />
                 <button id="run-sweep" type="button" class="primary" disabled=move || state.sweeping.get() on:click=run>"Run sweep"</button>
             </div>
-            <p id="sweep-status" class="muted" data-state=move || if state.sweeping.get() { "running" } else if table.with(|t| t.is_some()) { "done" } else { "idle" }>
+            <p id="sweep-status" class="muted" data-generated=move || table.with(|t| t.as_ref().map_or(0, |t| t.rows.iter().filter(|r| r.generated).count())).to_string() data-state=move || if state.sweeping.get() { "running" } else if table.with(|t| t.is_some()) { "done" } else { "idle" }>
                 {move || {
                     if let Some(e) = error.get() {
                         return format!("Error: {e}");
@@ -160,7 +160,18 @@ pub fn SweepPanel() -> impl IntoView {
                         };
                     }
                     match table.get() {
-                        Some(t) => format!("{} scenarios on one dataset. Click a k to open it.", t.rows.len()),
+                        Some(t) => {
+                            let generated = t.rows.iter().filter(|r| r.generated).count();
+                            format!(
+                                "{} scenarios on one dataset ({}). Click a k to open it as a scenario.",
+                                t.rows.len(),
+                                match generated {
+                                    0 => "reused from the memo store by every member".to_string(),
+                                    1 => format!("generated once, reused by the other {}", t.rows.len() - 1),
+                                    n => format!("generated {n} times"),
+                                }
+                            )
+                        }
                         None => "Fits every k in the range on the current dataset (generated once).".to_string(),
                     }
                 }}

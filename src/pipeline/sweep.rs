@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::engine::{Engine, SCORE_TARGETS};
 use super::error::PipelineError;
+use super::evaluation::NodeState;
+use super::graph::TaskId;
 use super::inputs::ScenarioInputs;
 use super::plan::Plan;
 
@@ -82,6 +84,10 @@ pub struct SweepRow {
     pub n_iter: usize,
     /// The evaluation that produced it (its jobs are in the log).
     pub evaluation: u64,
+    /// Whether this member computed the dataset (rather than reusing the family's): in a
+    /// sweep at most the first member does.
+    #[serde(default)]
+    pub generated: bool,
 }
 
 /// The best k by each criterion (`None` when no member defines it).
@@ -146,6 +152,10 @@ impl Engine {
                 adjusted_rand: m.adjusted_rand,
                 n_iter: e.summary.fit.n_iter,
                 evaluation: e.summary.evaluation,
+                generated: matches!(
+                    e.summary.node(TaskId::Generate).state,
+                    NodeState::Computed | NodeState::Backdated
+                ),
             });
         }
         Ok(table(rows))
@@ -215,6 +225,7 @@ mod tests {
             davies_bouldin: Some(sil),
             adjusted_rand: 0.0,
             n_iter: 1,
+            generated: false,
             evaluation: 0,
         }
     }
