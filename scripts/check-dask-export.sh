@@ -5,7 +5,8 @@
 # the two agree to sampling noise, far below 1 % at 200,000 rows).
 #
 #   1. native: `blobscale dask-script --evaluate` runs each scenario through the scenario
-#      engine (the page's pipeline, natively) and writes its inertia into the script's header;
+#      engine (the page's pipeline, natively) — or k-means on an imported CSV file — and writes
+#      its inertia into the script's header;
 #   2. browser (when a built page exists in $DIST, default dist/): e2e/exports.mjs clicks the
 #      page's export buttons, downloads the script and compares with the page's #result.
 #
@@ -66,6 +67,23 @@ check "k-means|| on 200k x 2" --n-samples 200000 --centers 5 --data-seed 3 \
   --chunk-rows 20000 --seed 3 || failed=1
 check "fit on a 20k sample, k-means++, 200k x 4" --n-samples 200000 --n-features 4 --centers 4 \
   --data-seed 7 --chunk-rows 25000 --init k-means++ --fit-sample 20000 --seed 5 || failed=1
+
+# An imported file: semicolon-separated, a header, an id and a text column, two bad rows; the
+# script must read the same three columns, drop the same rows and standardise the same way.
+"$VENV/bin/python" - "$work/points.csv" <<'EOF'
+import sys
+import numpy as np
+rng = np.random.default_rng(0)
+centres = np.array([[0, 0, 0], [12, 0, 0], [0, 12, 0], [0, 0, 12]], dtype=float)
+x = centres[rng.integers(0, 4, 60_000)] + rng.normal(size=(60_000, 3))
+with open(sys.argv[1], "w") as f:
+    f.write("id;a;b;c;name\n")
+    for i, r in enumerate(x):
+        f.write(f"{i};{r[0]:.6f};{r[1]:.6f};{r[2]:.6f};p{i}\n")
+    f.write("60000;;1.5;2.5;missing\n60001;abc;1;2;not a number\n")
+EOF
+check "imported CSV (3 of 5 columns, standardised, 2 bad rows)" --input "$work/points.csv" \
+  --delimiter semicolon --header yes --columns 2,3,4 --standardise yes --k 4 --seed 1 || failed=1
 
 dist=${DIST:-dist}
 if [ -f "$dist/index.html" ] && [ -d e2e/node_modules ]; then

@@ -1,20 +1,24 @@
 //! `blobscale dask-script`: print the dask-ml script the page exports for a scenario, given
-//! as a `scenario.json` file (the page's export, or bare inputs) or as data and fit options.
-//! With `--evaluate`, the scenario is first run natively through the same scenario engine
-//! as the page, and its inertia is written into the script's header, so a check can compare
-//! the two (scripts/check-dask-export.sh).
+//! as a `scenario.json` file (the page's export, or bare inputs), as data and fit options,
+//! or as a data file (`--input`, read with the page's importer and its options) and fit
+//! options. With `--evaluate`, the scenario is first run natively — generated data through
+//! the same scenario engine as the page, a file by the same k-means — and its inertia is
+//! written into the script's header, so a check can compare the two
+//! (scripts/check-dask-export.sh).
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::CliError;
 use super::args::Args;
-use super::data_source::blobs_params;
+use super::data_source::{blobs_params, import_options};
 use crate::cluster::params::{DEFAULT_MAX_ITER, DEFAULT_TOL};
 use crate::cluster::{Algorithm, Init, Oversampling, ParallelInit, Rounds};
-use crate::data::Centers;
+use crate::data::import::{FileFormat, import};
+use crate::data::{Centers, DEFAULT_CHUNK_ROWS};
+use crate::monitor::Unmonitored;
 use crate::pipeline::clock::NoClock;
-use crate::pipeline::export::{DaskScriptOptions, dask_script};
+use crate::pipeline::export::{DaskScriptOptions, DataFile, dask_script};
 use crate::pipeline::scenario_codec::book_from_json;
 use crate::pipeline::{Engine, Plan, ScenarioInputs};
 
@@ -25,29 +29,87 @@ const EVALUATE_BUDGET_BYTES: usize = 64 << 20;
 pub fn run(args: &mut Args) -> Result<String, CliError> {
     let evaluate = args.flag("evaluate");
     let scheduler = args.string("scheduler");
-    let (name, inputs) = match args.string("scenario") {
-        Some(path) => read_scenario(&path, args.string("name"))?,
-        None => (
+    let (name, inputs, file) = match (args.string("scenario"), args.string("input")) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::usage("give --scenario or --input, not both"));
+        }
+        (Some(path), None) => {
+            let (name, inputs) = read_scenario(&path, args.string("name"))?;
+            (name, inputs, None)
+        }
+        (None, Some(path)) => {
+            let (inputs, file) = read_file(args, &path)?;
+            (args.string("name").unwrap_or(path), inputs, Some(file))
+        }
+        (None, None) => (
             args.string("name").unwrap_or_else(|| "command line".into()),
             inputs_from_options(args)?,
+            None,
         ),
     };
-    let expected_inertia = if evaluate {
-        let plan = Plan::new(&inputs).map_err(CliError::run)?;
-        let engine = Engine::new(Arc::new(NoClock), EVALUATE_BUDGET_BYTES);
-        let ev = engine
-            .evaluate_detached(&plan, &AtomicBool::new(false))
-            .map_err(CliError::run)?;
-        Some(ev.summary.metrics.inertia)
-    } else {
-        None
+    let (expected_inertia, data_file) = match file {
+        None if evaluate => {
+            let plan = Plan::new(&inputs).map_err(CliError::run)?;
+            let engine = Engine::new(Arc::new(NoClock), EVALUATE_BUDGET_BYTES);
+            let ev = engine
+                .evaluate_detached(&plan, &AtomicBool::new(false))
+                .map_err(CliError::run)?;
+            (Some(ev.summary.metrics.inertia), None)
+        }
+        None => (None, None),
+        Some((x, data_file)) => {
+            let inertia = if evaluate {
+                let fit = inputs.kmeans_params().check()?.fit(&x, None)?;
+                Some(fit.inertia)
+            } else {
+                None
+            };
+            (inertia, Some(data_file))
+        }
     };
     let options = DaskScriptOptions {
         name: Some(name),
         scheduler,
         expected_inertia,
+        data_file,
     };
     dask_script(&inputs, &options).map_err(CliError::run)
+}
+
+/// A data file read with the page's importer (`--delimiter`, `--header`, `--columns`,
+/// `--standardise`, as `fit --input` reads them), and the fit options.
+fn read_file(
+    args: &mut Args,
+    path: &str,
+) -> Result<(ScenarioInputs, (crate::data::ChunkedMatrix, DataFile)), CliError> {
+    let chunk_rows = args.get("chunk-rows", DEFAULT_CHUNK_ROWS)?;
+    let options = import_options(args, chunk_rows)?;
+    let bytes = std::fs::read(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
+    let out = import(&bytes, &options, None, &Unmonitored)
+        .map_err(|e| CliError::run(format!("{path}: {e}")))?;
+    let fit = fit_options(args, None)?;
+    if fit.fit_sample.is_some() {
+        return Err(CliError::usage(
+            "--fit-sample with --input: export the scenario from the page instead",
+        ));
+    }
+    let rows = out.matrix.n_rows();
+    let inputs = ScenarioInputs {
+        n_samples: rows,
+        n_features: out.matrix.n_cols(),
+        chunk_rows,
+        ..fit.into_inputs()
+    };
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map_or(path.to_string(), |n| n.to_string_lossy().into_owned());
+    let file = DataFile {
+        name,
+        format: FileFormat::detect(&bytes),
+        options: out.options,
+        rows,
+    };
+    Ok((inputs, (out.matrix, file)))
 }
 
 /// A scenario file: the page's `scenario.json` (a saved book; the scenario called `name`,
@@ -71,12 +133,38 @@ fn read_scenario(path: &str, name: Option<String>) -> Result<(String, ScenarioIn
     Ok((scenario.name.clone(), scenario.inputs.clone()))
 }
 
-/// Inputs from the data options (as `fit` and `generate` read them) and the fit options.
-fn inputs_from_options(args: &mut Args) -> Result<ScenarioInputs, CliError> {
-    let blobs = blobs_params(args)?;
-    let n_centers = match &blobs.centers {
-        Centers::Count(c) => *c,
-        Centers::Points(p) => p.len(),
+/// The k-means options of the command line.
+struct FitOptions {
+    k: usize,
+    init: Init,
+    max_iter: usize,
+    tol: f64,
+    algorithm: Algorithm,
+    seed: u64,
+    fit_sample: Option<usize>,
+}
+
+impl FitOptions {
+    fn into_inputs(self) -> ScenarioInputs {
+        ScenarioInputs {
+            k: self.k,
+            init: self.init,
+            max_iter: self.max_iter,
+            tol: self.tol,
+            algorithm: self.algorithm,
+            kmeans_seed: self.seed,
+            fit_sample: self.fit_sample,
+            ..ScenarioInputs::default()
+        }
+    }
+}
+
+/// `--k` (default `default_k`), `--init`, `--oversampling`, `--rounds`, `--max-iter`,
+/// `--tol`, `--algorithm`, `--seed`, `--fit-sample`.
+fn fit_options(args: &mut Args, default_k: Option<usize>) -> Result<FitOptions, CliError> {
+    let k = match (args.opt::<usize>("k")?, default_k) {
+        (Some(k), _) | (None, Some(k)) => k,
+        (None, None) => return Err(CliError::usage("missing --k (required with --input)")),
     };
     let mut parallel = ParallelInit::default();
     if let Some(f) = args.opt::<f64>("oversampling")? {
@@ -107,6 +195,25 @@ fn inputs_from_options(args: &mut Args) -> Result<ScenarioInputs, CliError> {
             )));
         }
     };
+    Ok(FitOptions {
+        k,
+        init,
+        max_iter: args.get("max-iter", DEFAULT_MAX_ITER)?,
+        tol: args.get("tol", DEFAULT_TOL)?,
+        algorithm,
+        seed: args.get("seed", 0)?,
+        fit_sample: args.opt("fit-sample")?,
+    })
+}
+
+/// Inputs from the data options (as `fit` and `generate` read them) and the fit options.
+fn inputs_from_options(args: &mut Args) -> Result<ScenarioInputs, CliError> {
+    let blobs = blobs_params(args)?;
+    let n_centers = match &blobs.centers {
+        Centers::Count(c) => *c,
+        Centers::Points(p) => p.len(),
+    };
+    let fit = fit_options(args, Some(n_centers))?;
     Ok(ScenarioInputs {
         n_samples: blobs.n_samples,
         n_features: blobs.n_features,
@@ -116,14 +223,7 @@ fn inputs_from_options(args: &mut Args) -> Result<ScenarioInputs, CliError> {
         shuffle: blobs.shuffle,
         data_seed: blobs.seed,
         chunk_rows: blobs.chunk_rows,
-        k: args.get("k", n_centers)?,
-        init,
-        max_iter: args.get("max-iter", DEFAULT_MAX_ITER)?,
-        tol: args.get("tol", DEFAULT_TOL)?,
-        algorithm,
-        kmeans_seed: args.get("seed", 0)?,
-        fit_sample: args.opt("fit-sample")?,
-        ..ScenarioInputs::default()
+        ..fit.into_inputs()
     })
 }
 
@@ -168,6 +268,43 @@ mod tests {
             .expect("inertia line");
         let v: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
         assert!(v > 0.0 && v.is_finite(), "{line}");
+    }
+
+    #[test]
+    fn a_file_is_read_with_the_importers_options_and_evaluated() {
+        let dir = std::env::temp_dir().join(format!("blobscale-dask-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("pts.csv");
+        let mut text = String::from("id;a;b\n");
+        for i in 0..400 {
+            let c = if i % 2 == 0 { 0.0 } else { 50.0 };
+            text.push_str(&format!(
+                "{i};{};{}\n",
+                c + (i % 7) as f64,
+                c - (i % 5) as f64
+            ));
+        }
+        text.push_str("400;oops;1\n");
+        std::fs::write(&path, text).unwrap();
+        let mut a = parse(&format!(
+            "dask-script --input {} --delimiter semicolon --columns 3,2 --k 2 --evaluate",
+            path.display()
+        ));
+        let s = run(&mut a).unwrap();
+        a.finish().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        for line in [
+            "DATA_FILE = \"pts.csv\"\n",
+            "DELIMITER = \";\"\n",
+            "HEADER = True\n",
+            "COLUMNS = [2, 1]",
+            "N_SAMPLES = 400  # rows blobscale kept",
+        ] {
+            assert!(s.contains(line), "{line:?} missing in\n{s}");
+        }
+        assert!(s.contains("# blobscale's inertia for this scenario (every row): "));
+        let e = run(&mut parse("dask-script --input x.csv")).unwrap_err();
+        assert!(e.message.starts_with("x.csv"), "{}", e.message);
     }
 
     #[test]

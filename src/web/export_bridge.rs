@@ -56,14 +56,16 @@ pub struct ExportRequest {
 pub(crate) fn export_here(engine: &Engine, request: &ExportRequest) -> Result<Vec<u8>, String> {
     let cancel = AtomicBool::new(false);
     let mut out = Vec::new();
+    // An imported file's own column names head the CSV files.
+    let names = request
+        .inputs
+        .imported()
+        .map(|s| s.column_names.clone())
+        .filter(|n| n.len() == plan_columns(&request.inputs));
     match request.kind {
         EngineExport::Labels => {
             let plan = Plan::new(&request.inputs).map_err(|e| e.to_string())?;
-            let hint = labels_csv_size_hint(
-                request.inputs.n_samples,
-                plan.blobs().n_features(),
-                request.layout,
-            );
+            let hint = labels_csv_size_hint(plan.n_rows(), plan.n_features(), request.layout);
             let room = WASM_MEMORY_LIMIT.saturating_sub(wasm_memory_bytes());
             let limit = MAX_EXPORT_BYTES.min(room);
             if hint > limit {
@@ -82,7 +84,7 @@ pub(crate) fn export_here(engine: &Engine, request: &ExportRequest) -> Result<Ve
                 &a.dataset.x,
                 &a.prediction.labels,
                 request.layout,
-                None,
+                names.as_deref(),
             )
             .map_err(|e| e.to_string())?;
         }
@@ -94,7 +96,7 @@ pub(crate) fn export_here(engine: &Engine, request: &ExportRequest) -> Result<Ve
                 &mut out,
                 &f.model.centres,
                 &f.summary.metrics.cluster_sizes,
-                None,
+                names.as_deref(),
             )
             .map_err(|e| e.to_string())?;
         }
@@ -104,6 +106,11 @@ pub(crate) fn export_here(engine: &Engine, request: &ExportRequest) -> Result<Ve
         }
     }
     Ok(out)
+}
+
+/// Columns of the scenario's dataset (0 when its inputs are invalid: no names then).
+fn plan_columns(inputs: &ScenarioInputs) -> usize {
+    Plan::new(inputs).map_or(0, |p| p.n_features())
 }
 
 /// The bytes of an engine export, made on the worker pool.
@@ -161,6 +168,7 @@ pub fn dask_script_bytes(
         name: Some(name.to_string()),
         scheduler: None,
         expected_inertia: Some(inertia),
+        data_file: None,
     };
     dask_script(inputs, &options)
         .map(String::into_bytes)

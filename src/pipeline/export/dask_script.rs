@@ -12,6 +12,10 @@
 //! `{"inertia": …, "n_iter": …, "seconds": …}`, the inertia recomputed in float64 from the
 //! labels and centres over every row (the page's metrics inertia).
 //!
+//! For a scenario on an imported file ([`DataFile`]), the script reads the same file with
+//! pandas or NumPy — same delimiter, header, columns and standardisation, bad rows excluded
+//! — instead of generating blobs.
+//!
 //! Where dask-ml's semantics differ from blobscale's, the script converts or says so:
 //! - `oversampling_factor` is ℓ itself in dask-ml (`p = ℓ·d²/φ` in `_sample_points`), while
 //!   blobscale's ℓ is usually a multiple of k: the script passes ℓ.
@@ -27,6 +31,7 @@ use std::fmt::Write as _;
 use super::python_literal::{comment_text, py_float, py_floats, py_str};
 use crate::cluster::{Algorithm, FirstCenter, Init, Oversampling, Recluster, Rounds};
 use crate::data::ClusterStd;
+use crate::data::import::{Delimiter, FileFormat, ImportOptions};
 use crate::pipeline::{PipelineError, Plan, ScenarioInputs};
 
 /// Versions the project runs the exported script with (`scripts/requirements-dask-export.txt`).
@@ -43,6 +48,22 @@ pub struct DaskScriptOptions {
     pub scheduler: Option<String>,
     /// blobscale's inertia for the scenario, quoted in the header for comparison.
     pub expected_inertia: Option<f64>,
+    /// The imported file the scenario's data came from (`None`: generated blobs).
+    pub data_file: Option<DataFile>,
+}
+
+/// An imported file, as the script must read it to get the rows blobscale clustered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataFile {
+    /// The file's name; the script looks for it next to itself, or takes `--data PATH`.
+    pub name: String,
+    /// CSV or `.npy`.
+    pub format: FileFormat,
+    /// The options in effect: detected delimiter and header, chosen columns, standardisation
+    /// ([`crate::data::import::Imported::options`]).
+    pub options: ImportOptions,
+    /// Rows blobscale kept (rows with a missing or non-numeric value are excluded).
+    pub rows: usize,
 }
 
 /// How the scenario's seeding maps to dask-ml's `KMeans` arguments.
@@ -141,6 +162,17 @@ pub fn dask_script(
     extra: &DaskScriptOptions,
 ) -> Result<String, PipelineError> {
     let plan = Plan::new(inputs)?;
+    if let (Some(source), None) = (inputs.imported(), &extra.data_file) {
+        // A script generating blobs for it would cluster other data.
+        return Err(PipelineError::OutOfRange {
+            name: "data source",
+            value: format!(
+                "the imported file {:?} without its import options",
+                source.name
+            ),
+            allowed: "generated blobs, or the file with the options it was imported with".into(),
+        });
+    }
     let centres = plan.blobs().centers();
     let seeding = seeding_args(inputs);
     let mut s = String::new();
@@ -159,7 +191,10 @@ pub fn dask_script(
     );
     s.push_str(HEADER);
     let _ = writeln!(s, "#   {TESTED_WITH}.");
-    s.push_str(DATA_NOTE);
+    s.push_str(match extra.data_file {
+        None => DATA_NOTE,
+        Some(_) => FILE_NOTE,
+    });
     for note in &seeding.notes {
         let _ = writeln!(s, "#   - {}", comment_text(note));
     }
@@ -169,7 +204,11 @@ pub fn dask_script(
             "#   - blobscale ran Hamerly's bounds, which give Lloyd's result; dask-ml runs Lloyd (\"full\")."
         );
     }
-    if let Some(m) = inputs.fit_sample.filter(|&m| m < inputs.n_samples) {
+    let n_rows = extra
+        .data_file
+        .as_ref()
+        .map_or(inputs.n_samples, |f| f.rows);
+    if let Some(m) = inputs.fit_sample.filter(|&m| m < n_rows) {
         let _ = writeln!(
             s,
             "#   - fitted on a seeded sample of {m} rows, then every row predicted (dask-ml's ParallelPostFit pattern); the sample is drawn with NumPy, not blobscale's keyed permutation."
@@ -183,40 +222,11 @@ pub fn dask_script(
         );
     }
     s.push_str(IMPORTS);
-    let _ = writeln!(
-        s,
-        "# The scenario, in blobscale's parameter names.\nN_SAMPLES = {}",
-        inputs.n_samples
-    );
-    let centre_rows: Vec<String> = centres
-        .rows()
-        .into_iter()
-        .map(|r| format!("    {},", py_floats(&r.to_vec())))
-        .collect();
-    let _ = writeln!(
-        s,
-        "# The true centres ({} x {}), as the page generated them.\nCENTERS = np.array([\n{}\n], dtype=np.float64)",
-        centres.nrows(),
-        centres.ncols(),
-        centre_rows.join("\n")
-    );
-    let std = match &inputs.cluster_std {
-        ClusterStd::Scalar(v) => py_float(*v),
-        ClusterStd::PerCenter(v) => py_floats(v),
-    };
-    let _ = writeln!(s, "CLUSTER_STD = {std}");
-    let _ = writeln!(
-        s,
-        "CENTER_BOX = ({}, {})  # unused: the centres are given",
-        py_float(inputs.center_box.0),
-        py_float(inputs.center_box.1)
-    );
-    let _ = writeln!(
-        s,
-        "SHUFFLE = {}",
-        if inputs.shuffle { "True" } else { "False" }
-    );
-    let _ = writeln!(s, "DATA_SEED = {}", inputs.data_seed);
+    s.push_str("# The scenario, in blobscale's parameter names.\n");
+    match &extra.data_file {
+        None => blobs_constants(&mut s, inputs, centres),
+        Some(f) => file_constants(&mut s, f),
+    }
     let _ = writeln!(s, "CHUNK_ROWS = {}", inputs.chunk_rows);
     let _ = writeln!(s, "K = {}", inputs.k);
     let _ = writeln!(s, "INIT = {}", seeding.init);
@@ -249,8 +259,93 @@ pub fn dask_script(
             None => "None".into(),
         }
     );
-    s.push_str(BODY);
+    s.push_str(match extra.data_file {
+        None => LOAD_BLOBS,
+        Some(_) => LOAD_FILE,
+    });
+    s.push_str(MAIN);
     Ok(s)
+}
+
+/// The dataset parameters of generated blobs.
+fn blobs_constants(s: &mut String, inputs: &ScenarioInputs, centres: &ndarray::Array2<f64>) {
+    let _ = writeln!(s, "N_SAMPLES = {}", inputs.n_samples);
+    let centre_rows: Vec<String> = centres
+        .rows()
+        .into_iter()
+        .map(|r| format!("    {},", py_floats(&r.to_vec())))
+        .collect();
+    let _ = writeln!(
+        s,
+        "# The true centres ({} x {}), as the page generated them.\nCENTERS = np.array([\n{}\n], dtype=np.float64)",
+        centres.nrows(),
+        centres.ncols(),
+        centre_rows.join("\n")
+    );
+    let std = match &inputs.cluster_std {
+        ClusterStd::Scalar(v) => py_float(*v),
+        ClusterStd::PerCenter(v) => py_floats(v),
+    };
+    let _ = writeln!(s, "CLUSTER_STD = {std}");
+    let _ = writeln!(
+        s,
+        "CENTER_BOX = ({}, {})  # unused: the centres are given",
+        py_float(inputs.center_box.0),
+        py_float(inputs.center_box.1)
+    );
+    let _ = writeln!(
+        s,
+        "SHUFFLE = {}",
+        if inputs.shuffle { "True" } else { "False" }
+    );
+    let _ = writeln!(s, "DATA_SEED = {}", inputs.data_seed);
+    let _ = writeln!(s, "DATA_FILE = None");
+}
+
+/// How to read the imported file.
+fn file_constants(s: &mut String, f: &DataFile) {
+    let o = &f.options;
+    let _ = writeln!(s, "DATA_FILE = {}", py_str(&f.name));
+    let _ = writeln!(
+        s,
+        "FORMAT = {}",
+        py_str(match f.format {
+            FileFormat::Csv => "csv",
+            FileFormat::Npy => "npy",
+        })
+    );
+    let delimiter = match o.delimiter {
+        None => "None  # detected by pandas".to_string(),
+        Some(Delimiter::Space) => "r\"\\s+\"  # one or more spaces".to_string(),
+        Some(d) => py_str(&(d.byte() as char).to_string()),
+    };
+    let _ = writeln!(s, "DELIMITER = {delimiter}");
+    let _ = writeln!(
+        s,
+        "HEADER = {}",
+        match o.header {
+            Some(true) => "True",
+            Some(false) => "False",
+            None => "None  # detected by pandas",
+        }
+    );
+    let columns = match &o.columns {
+        Some(c) => format!(
+            "[{}]  # 0-based, in this order",
+            c.iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "None  # every column".into(),
+    };
+    let _ = writeln!(s, "COLUMNS = {columns}");
+    let _ = writeln!(
+        s,
+        "STANDARDISE = {}",
+        if o.standardise { "True" } else { "False" }
+    );
+    let _ = writeln!(s, "N_SAMPLES = {}  # rows blobscale kept", f.rows);
 }
 
 const HEADER: &str = r#"#
@@ -271,9 +366,18 @@ const DATA_NOTE: &str = r#"#
 #   - seconds = fit + predict + inertia, after the data are generated and held by the workers.
 "#;
 
+const FILE_NOTE: &str = r#"#
+# The data: the file the scenario imported, read with the same delimiter, header, columns and
+# standardisation; rows with a missing or non-numeric value are excluded, as blobscale does.
+# The rows are the same, so inertia agrees closely (float32 parsing and summation order aside).
+# The model: dask_ml.cluster.KMeans on float32 with the same k, max_iter, tol and seed.
+#   - seconds = fit + predict + inertia, after the data are held by the workers.
+"#;
+
 const IMPORTS: &str = r#"
 import argparse
 import json
+import os
 import time
 
 import numpy as np
@@ -284,9 +388,9 @@ from dask_ml.datasets import make_blobs
 
 "#;
 
-const BODY: &str = r#"
+const LOAD_BLOBS: &str = r#"
 
-def load_data():
+def load_data(path):
     """The dataset as a float32 dask array of CHUNK_ROWS-row chunks."""
     d = CENTERS.shape[1]
     x, _ = make_blobs(
@@ -300,7 +404,44 @@ def load_data():
         chunks=(CHUNK_ROWS, d),
     )
     return x.astype(np.float32)
+"#;
 
+const LOAD_FILE: &str = r#"
+
+def load_data(path):
+    """The file as blobscale imported it, as a float32 dask array of CHUNK_ROWS-row chunks: the
+    same columns in the same order, rows with a missing or non-numeric value excluded (blobscale
+    lists them), the same standardisation (z-scores with the population standard deviation, as
+    scikit-learn's StandardScaler; a constant column is centred, not scaled). The file is read
+    by this process (it fit in a browser tab) and its chunks are spread over the workers."""
+    import sys
+    import pandas as pd
+    if FORMAT == "npy":
+        values = np.load(path)
+        values = values.reshape(-1, 1) if values.ndim == 1 else values
+        if COLUMNS is not None:
+            values = values[:, COLUMNS]
+        values = values.astype(np.float64)
+    else:
+        header = "infer" if HEADER is None else (0 if HEADER else None)
+        frame = pd.read_csv(path, sep=DELIMITER, header=header, usecols=COLUMNS, dtype=str,
+                            keep_default_na=False, engine="python")
+        if COLUMNS is not None:
+            order = sorted(COLUMNS)
+            frame = frame.iloc[:, [order.index(c) for c in COLUMNS]]
+        values = frame.apply(lambda c: pd.to_numeric(c.str.strip(), errors="coerce"))
+        values = values.to_numpy(np.float64)
+    values = values[np.isfinite(values).all(axis=1)]
+    if STANDARDISE:
+        values = values - values.mean(axis=0)
+        std = values.std(axis=0)
+        values = values / np.where(std > 0, std, 1.0)
+    if len(values) != N_SAMPLES:
+        print(f"warning: {len(values)} rows read, blobscale kept {N_SAMPLES}", file=sys.stderr)
+    return da.from_array(values.astype(np.float32), chunks=(CHUNK_ROWS, values.shape[1]))
+"#;
+
+const MAIN: &str = r#"
 
 def squared_distances(xb, lb, centres):
     """Squared distance of each row of a block to its assigned centre, in float64."""
@@ -324,6 +465,8 @@ def main():
     parser = argparse.ArgumentParser(description="blobscale scenario on dask-ml")
     parser.add_argument("--scheduler", default=SCHEDULER,
                         help="address of a running Dask scheduler (default: start a LocalCluster)")
+    parser.add_argument("--data", default=DATA_FILE,
+                        help="the imported file (default: DATA_FILE, here or next to this script)")
     parser.add_argument("--workers", type=int, default=None,
                         help="LocalCluster worker processes (default: dask's choice for this machine)")
     args = parser.parse_args()
@@ -332,16 +475,20 @@ def main():
     else:
         client = Client(LocalCluster(n_workers=args.workers, dashboard_address=None))
     with client:
-        x = load_data().persist()
+        path = args.data
+        if path is not None and not os.path.exists(path):
+            beside = os.path.join(os.path.dirname(os.path.abspath(__file__)), path)
+            path = beside if os.path.exists(beside) else path
+        x = load_data(path).persist()
         wait(x)
         # dask-ml compares the squared centre shift with tol as given; blobscale (like
         # scikit-learn) scales it by the mean feature variance.
         tol = TOL * float(x.var(axis=0, dtype=np.float64).mean().compute())
         start = time.perf_counter()
         x_fit = x
-        if FIT_SAMPLE is not None and FIT_SAMPLE < N_SAMPLES:
+        if FIT_SAMPLE is not None and FIT_SAMPLE < len(x):
             rng = np.random.RandomState(KMEANS_SEED % 2**32)
-            rows = np.sort(rng.choice(N_SAMPLES, FIT_SAMPLE, replace=False))
+            rows = np.sort(rng.choice(len(x), FIT_SAMPLE, replace=False))
             x_fit = x[rows].rechunk((CHUNK_ROWS, x.shape[1])).persist()
         model = KMeans(
             n_clusters=K,
@@ -472,9 +619,10 @@ mod tests {
             ..inputs()
         };
         let opts = DaskScriptOptions {
-            name: Some("evil\nimport os\"".into()),
+            name: Some("evil\nimport shutil\"".into()),
             scheduler: Some("tcp://10.0.0.1:8786".into()),
             expected_inertia: Some(12345.5),
+            data_file: None,
         };
         let s = dask_script(&i, &opts).unwrap();
         assert!(s.contains("FIT_SAMPLE = 20000\n"));
@@ -483,13 +631,104 @@ mod tests {
         assert!(s.contains("12345.5"));
         assert!(s.contains("Hamerly"));
         // The name cannot end its comment line and start code.
-        assert!(!s.lines().any(|l| l.starts_with("import os")), "{s}");
+        assert!(!s.lines().any(|l| l.starts_with("import shutil")), "{s}");
         assert!(
             s.lines()
                 .nth(1)
                 .unwrap()
-                .starts_with("# blobscale scenario \"evil import os\"\"")
+                .starts_with("# blobscale scenario \"evil import shutil\"\"")
         );
+    }
+
+    #[test]
+    fn an_imported_file_is_read_with_its_options() {
+        let file = DataFile {
+            name: "my \"points\".csv".into(),
+            format: FileFormat::Csv,
+            options: ImportOptions {
+                delimiter: Some(Delimiter::Semicolon),
+                header: Some(true),
+                columns: Some(vec![3, 1]),
+                standardise: true,
+                ..ImportOptions::default()
+            },
+            rows: 9_876,
+        };
+        let opts = DaskScriptOptions {
+            data_file: Some(file.clone()),
+            ..DaskScriptOptions::default()
+        };
+        let s = dask_script(&inputs(), &opts).unwrap();
+        for line in [
+            "DATA_FILE = \"my \\\"points\\\".csv\"\n",
+            "FORMAT = \"csv\"\n",
+            "DELIMITER = \";\"\n",
+            "HEADER = True\n",
+            "COLUMNS = [3, 1]  # 0-based, in this order\n",
+            "STANDARDISE = True\n",
+            "N_SAMPLES = 9876  # rows blobscale kept\n",
+            "K = 4\n",
+        ] {
+            assert!(s.contains(line), "missing {line:?} in\n{s}");
+        }
+        assert!(
+            !s.contains("CENTERS"),
+            "a file scenario has no generated centres"
+        );
+        assert!(s.contains("pd.read_csv("));
+        let npy = DaskScriptOptions {
+            data_file: Some(DataFile {
+                format: FileFormat::Npy,
+                options: ImportOptions {
+                    delimiter: Some(Delimiter::Space),
+                    ..ImportOptions::default()
+                },
+                ..file
+            }),
+            ..DaskScriptOptions::default()
+        };
+        let s = dask_script(&inputs(), &npy).unwrap();
+        assert!(s.contains("FORMAT = \"npy\"\n"));
+        assert!(s.contains("COLUMNS = None  # every column\n"));
+        assert!(s.contains("DELIMITER = r\"\\s+\""));
+    }
+
+    #[test]
+    fn an_imported_source_needs_its_file_options() {
+        let source = crate::pipeline::imported::ImportedSource {
+            content: crate::pipeline::fingerprint::Fingerprint(7),
+            name: "mine.csv".into(),
+            rows: 1_000,
+            columns: 2,
+            column_names: vec!["a".into(), "b".into()],
+            standardised: false,
+        };
+        let i = ScenarioInputs {
+            source: crate::pipeline::imported::DataSource::Imported(source),
+            fit_sample: None,
+            ..inputs()
+        };
+        let e = dask_script(&i, &DaskScriptOptions::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("\"mine.csv\" without its import options"),
+            "{e}"
+        );
+        let file = DataFile {
+            name: "mine.csv".into(),
+            format: FileFormat::Csv,
+            options: ImportOptions::default(),
+            rows: 1_000,
+        };
+        let s = dask_script(
+            &i,
+            &DaskScriptOptions {
+                data_file: Some(file),
+                ..DaskScriptOptions::default()
+            },
+        )
+        .unwrap();
+        assert!(s.contains("DATA_FILE = \"mine.csv\"\n"));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub mod python_literal;
 pub mod scenario_json;
 
 pub use centroids_csv::write_centroids_csv;
-pub use dask_script::{DaskScriptOptions, dask_script};
+pub use dask_script::{DaskScriptOptions, DataFile, dask_script};
 pub use error::ExportError;
 pub use job_log_json::{BuildInfo, write_job_log_json};
 pub use labels::{Assignment, FittedScenario};
