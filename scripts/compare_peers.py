@@ -11,7 +11,11 @@ seeds and reports the median time and median inertia; the peers run once (seed 0
 The script creates its own virtualenv under .venv/peers (gitignored), installs
 scripts/requirements-peers.txt into it and re-runs itself there.
 
-Usage: python3 scripts/compare_peers.py [--threads 2] [--workloads W1,W2,W3] [--seeds 5]
+Usage: python3 scripts/compare_peers.py [--threads 2] [--workloads W1,W2,W3] [--seeds 5] [--no-build]
+
+--no-build skips `cargo build --release` (which takes /tmp/blobscale-cargo.lock itself):
+use it when the whole run is wrapped in that lock, e.g.
+`cargo build --release && flock /tmp/blobscale-cargo.lock python3 scripts/compare_peers.py --no-build`.
 """
 
 import argparse
@@ -111,6 +115,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workloads", default="W1,W2,W3")
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--no-build", action="store_true", help="use the existing target/release/blobscale")
     args = ap.parse_args()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
@@ -119,7 +124,8 @@ def main():
     import sklearn
     import dask_ml
 
-    build()
+    if not args.no_build:
+        build()
     rows = []
     with tempfile.TemporaryDirectory(prefix="blobscale-peers-") as tmp:
         for name in args.workloads.split(","):

@@ -6,7 +6,7 @@
 //! bit-identical to summing afresh, and a converging fit touches few rows.
 
 use super::chunk_tasks::map_chunks_mut;
-use super::kernel::{CentreSet, LANES, Ranking, sq_dist};
+use super::kernel::{CentreSet, LANES, Ranking};
 use super::partial_sums::{PartialSums, Scales};
 use crate::data::ChunkedMatrix;
 use crate::monitor::{Cancelled, Monitor, TaskKind};
@@ -40,6 +40,7 @@ pub fn assign_pass(
         let mut scratch = cs.scratch();
         let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
         let mut a = Ranking::default();
+        let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
         let blocks = chunk.values.chunks(d * LANES).zip(lab.chunks_mut(LANES));
         for (b, (block, lab)) in blocks.enumerate() {
             cs.rank(block, &mut scratch, &mut a);
@@ -80,12 +81,11 @@ pub fn assign_pass(
                     }
                 }
                 Pass::Cost => {
+                    cs.exact_of_block(&a, block, &mut labels, &mut dists);
                     for (l, old) in lab.iter_mut().enumerate() {
-                        let label = cs.label_of(&a, l, row(l));
-                        p.changed += (*old != label) as u64;
-                        *old = label;
-                        let dist = sq_dist(row(l), cs.row(label as usize));
-                        p.add_cost(scales, weight(l), dist);
+                        p.changed += (*old != labels[l]) as u64;
+                        *old = labels[l];
+                        p.add_cost(scales, weight(l), dists[l]);
                     }
                 }
             }
@@ -100,17 +100,8 @@ pub fn assign_pass(
 #[inline(always)]
 fn attention(a: &Ranking, lab: &[u32]) -> u32 {
     let mut need = 0u32;
-    match <&[u32; LANES]>::try_from(lab) {
-        Ok(lab) => {
-            for l in 0..LANES {
-                need |= (((a.sure[l] == 0) | (a.idx[l] != lab[l])) as u32) << l;
-            }
-        }
-        Err(_) => {
-            for (l, &old) in lab.iter().enumerate() {
-                need |= (((a.sure[l] == 0) | (a.idx[l] != old)) as u32) << l;
-            }
-        }
+    for (l, ((&sure, &idx), &old)) in a.sure.iter().zip(&a.idx).zip(lab).enumerate() {
+        need |= (((sure == 0) | (idx != old)) as u32) << l;
     }
     need
 }

@@ -18,7 +18,7 @@ use super::error::ClusterError;
 use super::fixed_sum::FixedScale;
 use super::init_plus_plus::{first_row, kmeans_plus_plus};
 use super::init_random::random_rows;
-use super::kernel::CentreSet;
+use super::kernel::{CentreSet, LANES, Ranking};
 use super::lloyd::lloyd;
 use super::params::{
     Algorithm, DEFAULT_MAX_ITER, FirstCenter, Oversampling, ParallelInit, Recluster, Rounds,
@@ -77,16 +77,32 @@ fn update_nearest(
     let cs = CentreSet::new(new, d);
     let parts = map_chunks_mut(x, state, TaskKind::Seed, monitor, |c, st| {
         let mut scratch = cs.scratch();
-        cs.for_each_nearest(true, c.values, &mut scratch, |r, label, dist, _| {
-            if dist < st[r].0 as f64 {
-                st[r] = (dist as f32, from as u32 + label);
+        let mut a = Ranking::default();
+        let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
+        let blocks = c.values.chunks(d * LANES).zip(st.chunks_mut(LANES));
+        for (block, st) in blocks {
+            cs.rank(block, &mut scratch, &mut a);
+            cs.exact_of_block(&a, block, &mut labels, &mut dists);
+            for (l, s) in st.iter_mut().enumerate() {
+                // Selects, not branches: whether a new candidate is nearer is close to a
+                // coin flip in the early rounds.
+                let nearer = dists[l] < s.0 as f64;
+                s.0 = if nearer { dists[l] as f32 } else { s.0 };
+                s.1 = if nearer { from as u32 + labels[l] } else { s.1 };
             }
-        });
+        }
         let w = weights.map(|w| &w[c.start_row..c.start_row + c.rows()]);
-        st.iter()
-            .enumerate()
-            .map(|(r, s)| scale.fix(w.map_or(1.0, |w| w[r]) * s.0 as f64) as i128)
-            .sum::<i128>()
+        match w {
+            None => st
+                .iter()
+                .map(|s| scale.fix(s.0 as f64) as i128)
+                .sum::<i128>(),
+            Some(w) => st
+                .iter()
+                .zip(w)
+                .map(|(s, &w)| scale.fix(w * s.0 as f64) as i128)
+                .sum::<i128>(),
+        }
     })?;
     Ok(scale.value(parts.into_iter().sum()))
 }
@@ -234,11 +250,24 @@ pub fn kmeans_parallel(
     // Candidate weights: the weight of the rows closest to each (Bahmani et al., step 7).
     let wscale = summary.weight_scale();
     let parts: Vec<Vec<i128>> = map_chunks_mut(x, &mut state, TaskKind::Seed, monitor, |c, st| {
-        let mut acc = vec![0i128; m];
-        for (r, &(_, o)) in st.iter().enumerate() {
-            acc[o as usize] += wscale.fix(weights.map_or(1.0, |w| w[c.start_row + r])) as i128;
+        match weights {
+            // Unweighted, every row adds the same term: count, then scale once.
+            None => {
+                let mut count = vec![0u64; m];
+                for &(_, o) in st.iter() {
+                    count[o as usize] += 1;
+                }
+                let unit = wscale.fix(1.0) as i128;
+                count.iter().map(|&n| n as i128 * unit).collect()
+            }
+            Some(w) => {
+                let mut acc = vec![0i128; m];
+                for (&(_, o), &w) in st.iter().zip(&w[c.start_row..]) {
+                    acc[o as usize] += wscale.fix(w) as i128;
+                }
+                acc
+            }
         }
-        acc
     })?;
     drop(state);
     let cand_w: Vec<f64> = (0..m)

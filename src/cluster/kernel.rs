@@ -239,13 +239,30 @@ impl CentreSet {
         }
     }
 
-    /// A lower bound on the exact squared distance from row `l` of a ranked block to its
-    /// `f32` winner — and so to every centre, when the row is certified.
+    /// Exact labels and [`sq_dist`]s of every row of a ranked row-major block (at most
+    /// [`LANES`] rows): for a full block of few features, eight rows per vector.
     #[inline(always)]
-    pub(crate) fn best_lower_bound(&self, a: &Ranking, l: usize) -> f64 {
-        let xn = a.xn[l] as f64;
-        let margin = self.margin_per_norm * (xn + self.cmax2);
-        a.best[l] as f64 + xn - 2.0 * margin
+    pub(crate) fn exact_of_block(
+        &self,
+        a: &Ranking,
+        values: &[f32],
+        labels: &mut [u32; LANES],
+        dists: &mut [f64; LANES],
+    ) {
+        let d = self.d;
+        let n = values.len() / d;
+        *labels = a.idx;
+        if a.sure[..n].contains(&0) {
+            for l in 0..n {
+                labels[l] = self.label_of(a, l, &values[l * d..(l + 1) * d]);
+            }
+        }
+        if n == LANES && super::kernel_small_d::exact_block(&self.c64, d, values, labels, dists) {
+            return;
+        }
+        for l in 0..n {
+            dists[l] = sq_dist(&values[l * d..(l + 1) * d], self.row(labels[l] as usize));
+        }
     }
 
     /// `f32` centres, row-major `k × d`.

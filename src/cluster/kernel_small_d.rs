@@ -96,6 +96,53 @@ fn approx_rows<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32], a: &m
     a.certify(cs, best_all, second_all, idx_all);
 }
 
+/// Exact [`sq_dist`](super::kernel::sq_dist) of each row of a full row-major block to
+/// centre `labels[l]`, eight rows per `f64` vector. `sq_dist` sums squares in four
+/// interleaved partial sums combined as `(s₀ + s₁) + (s₂ + s₃)`; for d ≤ 4 each partial
+/// sum is one square (or zero), which is exactly what this computes, so the bits match.
+#[inline(always)]
+fn exact_dists<const D: usize>(
+    c64: &[f64],
+    rows: &[f32],
+    labels: &[u32; LANES],
+    out: &mut [f64; LANES],
+) {
+    type G = Simd<f64, HALF>;
+    let rows = &rows[..LANES * D];
+    for h in 0..LANES / HALF {
+        let mut sq = [G::splat(0.0); 4];
+        for (j, s) in sq.iter_mut().enumerate().take(D) {
+            let x = G::from_array(std::array::from_fn(|l| rows[(h * HALF + l) * D + j] as f64));
+            let c = G::from_array(std::array::from_fn(|l| {
+                c64[labels[h * HALF + l] as usize * D + j]
+            }));
+            let t = x - c;
+            *s = t * t;
+        }
+        let dist = (sq[0] + sq[1]) + (sq[2] + sq[3]);
+        dist.copy_to_slice(&mut out[h * HALF..(h + 1) * HALF]);
+    }
+}
+
+/// [`exact_dists`] for the block's feature count, if it has a dedicated routine.
+#[inline(always)]
+pub(crate) fn exact_block(
+    c64: &[f64],
+    d: usize,
+    rows: &[f32],
+    labels: &[u32; LANES],
+    out: &mut [f64; LANES],
+) -> bool {
+    match d {
+        1 => exact_dists::<1>(c64, rows, labels, out),
+        2 => exact_dists::<2>(c64, rows, labels, out),
+        3 => exact_dists::<3>(c64, rows, labels, out),
+        4 => exact_dists::<4>(c64, rows, labels, out),
+        _ => return false,
+    }
+    true
+}
+
 macro_rules! routines {
     ($($d:literal => $plain:ident, $avx2:ident, $checked:ident;)*) => {
         $(

@@ -128,18 +128,30 @@ impl Summary {
             return 0.0;
         }
         let d = self.d;
-        let s1 = FixedScale::for_bound(self.max_abs);
-        let s2 = FixedScale::for_bound(self.max_abs * self.max_abs);
+        // Narrow scales: each value and square is rounded to a 45-bit integer held in an
+        // `f64`, 2⁸ rows add exactly in `f64`, then move into `i128` — no integer
+        // conversion per value, and the same sums for any chunking.
+        let s1 = FixedScale::narrow(self.max_abs);
+        let s2 = FixedScale::narrow(self.max_abs * self.max_abs);
         let parts: Vec<(Vec<i128>, Vec<i128>)> = x
             .par_chunks()
             .map(|c| {
                 let (mut a, mut b) = (vec![0i128; d], vec![0i128; d]);
-                for row in c.values.chunks_exact(d) {
-                    for j in 0..d {
-                        let v = row[j] as f64;
-                        a[j] += s1.fix(v) as i128;
-                        b[j] += s2.fix(v * v) as i128;
+                let (mut fa, mut fb) = (vec![0.0f64; d], vec![0.0f64; d]);
+                for rows in c.values.chunks(d << 8) {
+                    for row in rows.chunks_exact(d) {
+                        for j in 0..d {
+                            let v = row[j] as f64;
+                            fa[j] += s1.round_f64(v);
+                            fb[j] += s2.round_f64(v * v);
+                        }
                     }
+                    for j in 0..d {
+                        a[j] += fa[j] as i128;
+                        b[j] += fb[j] as i128;
+                    }
+                    fa.fill(0.0);
+                    fb.fill(0.0);
                 }
                 (a, b)
             })

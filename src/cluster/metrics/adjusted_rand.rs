@@ -22,14 +22,17 @@ pub fn adjusted_rand_index(truth: &[u32], pred: &[u32]) -> Result<f64, ClusterEr
     );
     // Dense counts when the contingency table is small (the usual case), a map otherwise.
     let (cells, rows, cols): (Vec<i128>, Vec<i128>, Vec<i128>) = if ka * kb <= 1 << 24 {
-        let mut cells = vec![0i128; ka * kb];
-        let (mut rows, mut cols) = (vec![0i128; ka], vec![0i128; kb]);
+        // Counted in u64 (a row is one increment), widened once for the pair counts.
+        let mut cells = vec![0u64; ka * kb];
         for (&a, &b) in truth.iter().zip(pred) {
             cells[a as usize * kb + b as usize] += 1;
-            rows[a as usize] += 1;
-            cols[b as usize] += 1;
         }
-        (cells, rows, cols)
+        let (mut rows, mut cols) = (vec![0i128; ka], vec![0i128; kb]);
+        for (i, &c) in cells.iter().enumerate() {
+            rows[i / kb] += c as i128;
+            cols[i % kb] += c as i128;
+        }
+        (cells.into_iter().map(|c| c as i128).collect(), rows, cols)
     } else {
         let mut cells: HashMap<(u32, u32), i128> = HashMap::new();
         let mut rows: HashMap<u32, i128> = HashMap::new();

@@ -92,8 +92,25 @@ pub(crate) fn check_labels(x: &ChunkedMatrix, labels: &[u32]) -> Result<(), Clus
 }
 
 /// Labels re-encoded as `0..n_labels` in increasing order of the original values
-/// (scikit-learn's `LabelEncoder`), with the number of labels.
+/// (scikit-learn's `LabelEncoder`), with the number of labels. Labels are usually
+/// `0..k`: a presence table indexed by value finds the distinct values in one pass (no
+/// sort of n labels); sparse large values fall back to sorting the distinct ones.
 pub(crate) fn encode(labels: &[u32]) -> (Vec<u32>, usize) {
+    let max = labels.iter().copied().max().unwrap_or(0) as usize;
+    if max <= labels.len().max(1 << 16) {
+        let mut code = vec![0u32; max + 1];
+        for &l in labels {
+            code[l as usize] = 1;
+        }
+        let mut next = 0u32;
+        for c in code.iter_mut() {
+            let present = *c;
+            *c = next;
+            next += present;
+        }
+        let out = labels.iter().map(|&l| code[l as usize]).collect();
+        return (out, next as usize);
+    }
     let mut values: Vec<u32> = labels.to_vec();
     values.sort_unstable();
     values.dedup();
@@ -111,4 +128,20 @@ pub(crate) fn check_number_of_labels(n_labels: usize, n: usize) -> Result<(), Cl
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode;
+
+    #[test]
+    fn encode_is_the_rank_of_each_value_for_dense_and_sparse_labels() {
+        assert_eq!(encode(&[5, 2, 5, 9, 2]), (vec![1, 0, 1, 2, 0], 3));
+        // Values far above n take the sorting path; the codes are the same ranks.
+        assert_eq!(
+            encode(&[4_000_000_000, 7, 4_000_000_000, 3]),
+            (vec![2, 1, 2, 0], 3)
+        );
+        assert_eq!(encode(&[]), (vec![], 0));
+    }
 }
