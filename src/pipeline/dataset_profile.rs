@@ -19,6 +19,8 @@ pub const HISTOGRAM_BINS: usize = 40;
 pub const MAX_HISTOGRAMS: usize = 16;
 /// Rows shown in the first-rows table.
 pub const FIRST_ROWS: usize = 10;
+/// Interleaved histogram copies per chunk (see the counting pass).
+const LANES: usize = 4;
 
 /// One feature's histogram.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,27 +69,48 @@ pub fn profile(
 ) -> Result<DatasetProfile, PipelineError> {
     let d = x.n_cols();
     let f = d.min(MAX_HISTOGRAMS);
+    if d == 0 {
+        return Ok(DatasetProfile {
+            n_samples: x.n_rows(),
+            n_features: 0,
+            histograms: Vec::new(),
+            first_rows: Vec::new(),
+        });
+    }
     let n_chunks = x.n_chunks();
+    // Blocks of `k` whole rows (at least 16 values) are min/maxed lane by lane, which
+    // vectorises whatever d is: lane i always holds column i % d.
+    let k = 16usize.div_ceil(d);
+    let lanes = k * d;
     let ranges = x
         .par_chunks()
         .map(|c| {
             run_chunk(monitor, TaskKind::Metrics, c.index, || {
-                let mut r = vec![(f32::INFINITY, f32::NEG_INFINITY); f];
+                let mut lo = vec![f32::INFINITY; lanes];
+                let mut hi = vec![f32::NEG_INFINITY; lanes];
                 if monitor.is_cancelled() {
-                    return r;
+                    return vec![(f32::INFINITY, f32::NEG_INFINITY); f];
                 }
-                for i in 0..c.rows() {
-                    for (b, &v) in r.iter_mut().zip(&c.row(i)[..f]) {
-                        // NaN compares false both ways and is skipped.
-                        if v < b.0 {
-                            b.0 = v;
-                        }
-                        if v > b.1 {
-                            b.1 = v;
-                        }
+                let blocks = c.values.chunks_exact(lanes);
+                let rest = blocks.remainder();
+                for block in blocks {
+                    // f32::min/max ignore a NaN operand: NaN never becomes an edge.
+                    for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(block) {
+                        *l = l.min(v);
+                        *h = h.max(v);
                     }
                 }
-                r
+                for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(rest) {
+                    *l = l.min(v);
+                    *h = h.max(v);
+                }
+                (0..f)
+                    .map(|j| {
+                        (0..k).fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), r| {
+                            (a.min(lo[r * d + j]), b.max(hi[r * d + j]))
+                        })
+                    })
+                    .collect::<Vec<_>>()
             })
         })
         .reduce(
@@ -117,25 +140,58 @@ pub fn profile(
         .iter()
         .map(|(lo, hi)| HISTOGRAM_BINS as f64 / (hi - lo))
         .collect();
+    // The counting pass works on the same blocks of `k` rows: bins are computed for a
+    // whole block at once (vectorised), then counted. Each lane knows its column's left
+    // edge and scale and where its count goes: one of four interleaved copies (by row,
+    // since consecutive rows of a blob fall in the same bin and one copy would make every
+    // increment wait for the previous one), or a discard slot for columns past the first
+    // MAX_HISTOGRAMS.
+    const B1: usize = HISTOGRAM_BINS + 1;
+    let stride = f * B1;
+    let discard = LANES * stride;
+    let lane_lo: Vec<f32> = (0..lanes)
+        .map(|i| edges.get(i % d).map_or(0.0, |e| e.0 as f32))
+        .collect();
+    let lane_scale: Vec<f32> = (0..lanes)
+        .map(|i| scale.get(i % d).map_or(0.0, |&s| s as f32))
+        .collect();
+    let lane_slot: Vec<usize> = (0..lanes)
+        .map(|i| {
+            let col = i % d;
+            if col < f {
+                ((i / d) % LANES) * stride + col * B1
+            } else {
+                discard
+            }
+        })
+        .collect();
     let counts = x
         .par_chunks()
         .map(|c| {
             run_chunk(monitor, TaskKind::Metrics, n_chunks + c.index, || {
-                let mut h = vec![0u64; f * (HISTOGRAM_BINS + 1)];
+                let mut copies = vec![0u32; discard + B1];
                 if monitor.is_cancelled() {
-                    return h;
+                    return vec![0u64; stride];
                 }
-                for i in 0..c.rows() {
-                    let row = &c.row(i)[..f];
-                    for (j, &v) in row.iter().enumerate() {
-                        let bin = if v.is_finite() {
-                            let b = ((v as f64 - edges[j].0) * scale[j]) as usize;
-                            b.min(HISTOGRAM_BINS - 1)
+                let mut bins = vec![0u32; lanes];
+                for block in c.values.chunks(lanes) {
+                    let lanes_in = lane_lo.iter().zip(&lane_scale);
+                    for ((b, &v), (&lo, &sc)) in bins.iter_mut().zip(block).zip(lanes_in) {
+                        // f32 arithmetic and a saturating cast; the last bin is closed.
+                        let t = ((v - lo) * sc) as u32;
+                        *b = if v.is_finite() {
+                            t.min(HISTOGRAM_BINS as u32 - 1)
                         } else {
-                            HISTOGRAM_BINS
+                            HISTOGRAM_BINS as u32
                         };
-                        h[j * (HISTOGRAM_BINS + 1) + bin] += 1;
                     }
+                    for (&b, &slot) in bins.iter().zip(&lane_slot).take(block.len()) {
+                        copies[slot + b as usize] += 1;
+                    }
+                }
+                let mut h = vec![0u64; stride];
+                for copy in copies[..discard].chunks_exact(stride) {
+                    h.iter_mut().zip(copy).for_each(|(a, &b)| *a += b as u64);
                 }
                 h
             })
