@@ -36,6 +36,11 @@ CARGO_UNSTABLE_BUILD_STD=panic_abort,std CHROMEDRIVER=/usr/bin/chromedriver \
 
 step "browser tests of the built page (headless Chromium)"
 node e2e/run.mjs
-step "exported dask-ml script vs blobscale (pinned venv, 1 %)"; bash scripts/check-dask-export.sh
+
+step "browser tests of importing your own CSV and .npy files (both builds)"
+node e2e/import.mjs
+
+step "exported dask-ml script vs blobscale (pinned venv, 1 %)"
+bash scripts/check-dask-export.sh
 
 printf '\nall checks passed in %d s\n' $((SECONDS - T0))
