@@ -3,17 +3,19 @@
 // (k rows), scenario.json (a readable scenario document), jobs.json (jobs with per-chunk task
 // records) — and the downloaded dask-ml script, run with dask-ml on a LocalCluster in the
 // project's venv (.venv/dask-export, made by scripts/check-dask-export.sh), gives an inertia
-// within 1 % of the page's #result. The single-threaded build makes its exports in the
-// compute worker; that path is checked too.
+// within 1 % of the page's #result. An imported CSV's script reads the same file and agrees
+// too. The single-threaded build makes its exports in the compute worker; that path is
+// checked as well.
 //
 // `exportChecks(page)` can be called from e2e/run.mjs on a page that has finished its first
 // run; run standalone (`DIST=target/dist-x node e2e/exports.mjs`) it serves the build itself.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchLocal } from './chromium.mjs';
+import { userCsv } from './import.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = join(root, '.venv', 'dask-export', 'bin', 'python');
@@ -148,6 +150,36 @@ export async function exportChecks(page, { dask = true } = {}) {
   }
 }
 
+/// An imported file's script: import a CSV through the import panel (three tight groups, bad
+/// rows), set k = 3, download blobscale_dask.py and run it on the same file (saved under the
+/// name the script reads): the rows are the same, so the inertia must agree within 1 %.
+export async function importedExportChecks(page) {
+  const dir = mkdtempSync(join(tmpdir(), 'blobscale-exports-'));
+  try {
+    const { text, good } = userCsv();
+    writeFileSync(join(dir, 'my data.csv'), text);
+    await page.setInputFiles('#import-file', { name: 'my data.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await page.waitForSelector('#import-detected', { timeout: TIMEOUT });
+    let r = await result(page);
+    await page.click('#import-run');
+    r = await waitResult(page, r.evaluation, good);
+    while (r.k !== 3) {
+      await page.focus('#k');
+      await page.keyboard.press(r.k > 3 ? 'ArrowLeft' : 'ArrowRight');
+      r = await waitResult(page, r.evaluation, good);
+    }
+    const script = await download(page, 'export-dask', dir);
+    const body = script.bytes.toString('utf8');
+    expect(body.includes('DATA_FILE = "my data.csv"\n') && body.includes(`N_SAMPLES = ${good}`), 'the script does not read the imported file');
+    const theirs = runDaskScript(script.path);
+    const rel = Math.abs(theirs.inertia - r.inertia) / r.inertia;
+    expect(rel <= 0.01, `dask-ml inertia ${theirs.inertia} is ${(100 * rel).toFixed(3)} % from the page's ${r.inertia}`);
+    return `imported ${good} rows, k = 3: dask-ml inertia ${theirs.inertia.toFixed(3)} vs page ${r.inertia.toFixed(3)} (${(100 * rel).toFixed(4)} % apart)`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function serve(dist, port, plain) {
   const args = [join(root, 'tools', 'serve.py'), dist, String(port)];
   if (plain) args.push('--plain');
@@ -174,7 +206,8 @@ async function standalone() {
     try {
       await b.page.goto(url);
       await b.page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null, { timeout: TIMEOUT });
-      const detail = await exportChecks(b.page, { dask });
+      let detail = await exportChecks(b.page, { dask });
+      if (dask) detail += `; ${await importedExportChecks(b.page)}`;
       const away = b.requests.filter((u) => { const x = new URL(u); return x.protocol.startsWith('http') && x.hostname !== '127.0.0.1'; });
       expect(away.length === 0, `requests left 127.0.0.1: ${away.slice(0, 5).join(', ')}`);
       passed++;

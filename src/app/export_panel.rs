@@ -116,11 +116,14 @@ async fn export(
         Export::Centroids => export_bridge::engine_export(engine(EngineExport::Centroids)).await?,
         Export::JobLog => export_bridge::engine_export(engine(EngineExport::JobLog)).await?,
         Export::Scenario => scenario_bytes(&name, &shown.inputs)?,
-        Export::Dask => dask_script_bytes(
-            &name,
-            &shown.inputs,
-            shown.outcome.meta.summary.metrics.inertia,
-        )?,
+        Export::Dask => {
+            dask_script_bytes(
+                &name,
+                &shown.inputs,
+                shown.outcome.meta.summary.metrics.inertia,
+            )
+            .await?
+        }
     };
     download_bytes(&bytes, which.file(), which.mime())
 }

@@ -5,7 +5,8 @@
 //! the threaded build they are made on the rayon pool (`rayon::spawn` + a oneshot, as in
 //! [`super::compute`]); in the single-threaded build the compute worker, which holds the
 //! engine, makes them and posts the bytes back in a transferred buffer. The scenario JSON
-//! and the dask-ml script are formatted from the inputs alone. A download is a `Blob`, an
+//! and the dask-ml script are formatted from the inputs (and, for an imported file, the
+//! options it was imported with). A download is a `Blob`, an
 //! object URL and a click on a temporary `<a download>`: everything stays in the browser,
 //! nothing is uploaded.
 
@@ -16,10 +17,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::compute::{WASM_MEMORY_LIMIT, wasm_memory_bytes};
+use crate::data::import::FileFormat;
 use crate::pipeline::export::labels_csv::labels_csv_size_hint;
 use crate::pipeline::export::{
-    BuildInfo, DaskScriptOptions, LabelsLayout, dask_script, scenario_json, write_centroids_csv,
-    write_job_log_json, write_labels_csv,
+    BuildInfo, DaskScriptOptions, DataFile, LabelsLayout, dask_script, scenario_json,
+    write_centroids_csv, write_job_log_json, write_labels_csv,
 };
 use crate::pipeline::{Engine, Plan, ScenarioInputs};
 
@@ -158,21 +160,54 @@ pub fn scenario_bytes(name: &str, inputs: &ScenarioInputs) -> Result<Vec<u8>, St
         .map_err(|e| e.to_string())
 }
 
-/// `blobscale_dask.py` for the scenario, with the page's inertia in its header.
-pub fn dask_script_bytes(
+/// `blobscale_dask.py` for the scenario, with the page's inertia in its header. For an
+/// imported file, the options it was imported with come from the copy kept in IndexedDB
+/// ([`super::imported_files`]), so the script reads the file exactly as the page did.
+pub async fn dask_script_bytes(
     name: &str,
     inputs: &ScenarioInputs,
     inertia: f64,
 ) -> Result<Vec<u8>, String> {
+    let data_file = match inputs.imported() {
+        None => None,
+        Some(source) => {
+            let stored = super::imported_files::load(source.content)
+                .await?
+                .ok_or_else(|| {
+                    format!(
+                        "{} is no longer kept in this browser: import it again to export its script",
+                        source.name
+                    )
+                })?;
+            Some(DataFile {
+                format: file_format(&stored.blob).await?,
+                name: stored.name,
+                options: stored.options,
+                rows: source.rows,
+            })
+        }
+    };
     let options = DaskScriptOptions {
         name: Some(name.to_string()),
         scheduler: None,
         expected_inertia: Some(inertia),
-        data_file: None,
+        data_file,
     };
     dask_script(inputs, &options)
         .map(String::into_bytes)
         .map_err(|e| e.to_string())
+}
+
+/// CSV or `.npy`, from the file's first bytes as the importer decides.
+async fn file_format(blob: &web_sys::Blob) -> Result<FileFormat, String> {
+    let err = |e: JsValue| format!("could not read the imported file: {e:?}");
+    let head = blob.slice_with_i32_and_i32(0, 16).map_err(err)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(head.array_buffer())
+        .await
+        .map_err(err)?;
+    Ok(FileFormat::detect(
+        &js_sys::Uint8Array::new(&buffer).to_vec(),
+    ))
 }
 
 /// Offers `bytes` as a download named `filename` of type `mime`.

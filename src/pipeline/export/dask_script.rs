@@ -425,7 +425,7 @@ def load_data(path):
     else:
         header = "infer" if HEADER is None else (0 if HEADER else None)
         frame = pd.read_csv(path, sep=DELIMITER, header=header, usecols=COLUMNS, dtype=str,
-                            keep_default_na=False, engine="python")
+                            keep_default_na=False, engine="python", on_bad_lines="skip")
         if COLUMNS is not None:
             order = sorted(COLUMNS)
             frame = frame.iloc[:, [order.index(c) for c in COLUMNS]]
