@@ -60,7 +60,9 @@ USAGE:
                      [--labels-out FILE] [--centres-out FILE]
   blobscale predict  --input FILE --centres FILE [--labels-out FILE]
   blobscale score    --input FILE --labels FILE [--truth FILE] [--silhouette-sample M] [--seed S]
-  blobscale dask-script [--scenario FILE [--name NAME] | DATA OPTIONS FIT OPTIONS --fit-sample M]
+  blobscale dask-script [--scenario FILE [--name NAME] | DATA OPTIONS FIT OPTIONS --fit-sample M
+                     | --input FILE [--delimiter D] [--header yes|no] [--columns 1,3]
+                       [--standardise yes|no] FIT OPTIONS]
                      [--scheduler ADDRESS] [--evaluate]   (prints the page's dask-ml script)
 
 DATA OPTIONS (blobs, scikit-learn's make_blobs):
