@@ -159,16 +159,6 @@ pub fn draw_at(
         return Ok(());
     };
     let own = shown_window(shown).expect("a view has a window");
-    if !view.zoomed {
-        HOME.with_borrow_mut(|home| {
-            *home = Some((
-                shown.outcome.meta.summary.dataset.n_samples,
-                view.x_label.clone(),
-                view.y_label.clone(),
-                own,
-            ))
-        });
-    }
     let target = target.unwrap_or(own);
     let (pw, ph) = (PLOT_WIDTH as f64, PLOT_HEIGHT as f64);
     if same_window(&target, &own) {
@@ -429,6 +419,14 @@ pub fn PlotCanvas() -> impl IntoView {
             let target = target.or_else(|| home_of(s).filter(|_| zoomed));
             if let Err(e) = draw_at(&c, s, theme, target) {
                 state.run.set(RunState::Failed(e));
+            }
+            // Only the main canvas's own unzoomed results define home (the comparison's
+            // canvases draw other scenarios).
+            if let (Some(v), Some(w)) = (s.outcome.meta.summary.view.as_ref(), shown_window(s))
+                && !v.zoomed
+            {
+                let n = s.outcome.meta.summary.dataset.n_samples;
+                HOME.with_borrow_mut(|h| *h = Some((n, v.x_label.clone(), v.y_label.clone(), w)));
             }
         });
     });
