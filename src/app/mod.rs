@@ -14,6 +14,7 @@ mod plot;
 mod runner;
 mod scenario_panel;
 mod scenarios;
+mod speedup;
 mod state;
 mod status_bar;
 mod sweep_panel;
