@@ -37,7 +37,8 @@ fn default_inputs() -> ScenarioInputs {
 /// Machine-readable facts about the shown result, for scripts and the browser tests.
 fn result_json(state: &AppState, shown: &Shown) -> String {
     let s = &shown.outcome.meta.summary;
-    let tasks_per_thread = state.jobs.with(|jobs| {
+    // Untracked: the JSON is rebuilt when a result is shown, not on every progress poll.
+    let tasks_per_thread = state.jobs.with_untracked(|jobs| {
         let mut per = vec![0u32; s.threads.max(1)];
         for j in jobs.iter().filter(|j| j.evaluation == s.evaluation) {
             for t in &j.tasks {
@@ -80,6 +81,7 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
         "adjusted_rand": s.metrics.adjusted_rand,
         "n_iter": s.fit.n_iter,
         "centres": s.fit.centres,
+        "trained_on": s.fit.trained_on,
         "scenario": state.book.with_untracked(|b| b.get(state.current.get_untracked()).map(|s| s.name.clone()).ok()),
         "job_started_ms": shown.requested_ms,
         "job_ended_ms": shown.received_ms,

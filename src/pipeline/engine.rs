@@ -101,6 +101,13 @@ impl Engine {
         self.progress.snapshot()
     }
 
+    /// Tells `listener` of every progress change (the first listener set stays). For an
+    /// engine whose thread cannot be polled; it is called on the computing thread, so it
+    /// must be cheap (throttle inside).
+    pub fn on_progress(&self, listener: super::progress::ProgressListener) {
+        self.progress.listen(listener);
+    }
+
     /// Every job in the log, oldest first (waits for writers; not for the main thread).
     pub fn jobs(&self) -> Vec<JobRecord> {
         self.log.records()

@@ -169,10 +169,11 @@ pub async fn sweep(spec: SweepSpec, cancel: Arc<AtomicBool>) -> Result<SweepTabl
     rx.await.unwrap_or_else(|_| Err("cancelled".into()))
 }
 
-/// Progress lives in the compute worker, which posts no updates mid-job.
+/// The last progress the compute worker posted, with the memo store's use as of the last
+/// outcome.
 #[cfg(not(feature = "threads"))]
 pub fn live() -> Option<Live> {
-    None
+    super::st_worker::last_live()
 }
 
 /// Jobs are returned with each outcome instead.
@@ -208,10 +209,11 @@ pub async fn sweep(spec: SweepSpec, _cancel: Arc<AtomicBool>) -> Result<SweepTab
 #[cfg(not(feature = "threads"))]
 thread_local! {
     // The single-threaded build's engine, inside its compute worker.
-    static ST_ENGINE: Engine = Engine::new(
-        Arc::new(super::environment::PerformanceClock),
-        MEMO_BUDGET_BYTES,
-    );
+    static ST_ENGINE: Engine = {
+        let engine = Engine::new(Arc::new(super::environment::PerformanceClock), MEMO_BUDGET_BYTES);
+        engine.on_progress(Box::new(super::st_worker::post_progress));
+        engine
+    };
 }
 
 /// Worker side of the single-threaded build: `f` on this thread's engine (exports).

@@ -16,6 +16,8 @@ use wasm_bindgen::prelude::*;
 
 use super::compute::{Outcome, OutcomeMeta, evaluate_here, sweep_here};
 use crate::pipeline::ScenarioInputs;
+use crate::pipeline::memo_store::MemoryUse;
+use crate::pipeline::progress::ProgressSnapshot;
 use crate::pipeline::sweep::{SweepSpec, SweepTable};
 
 #[wasm_bindgen]
@@ -104,6 +106,7 @@ fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
                 }
             }
             "import-progress" => super::import_bridge::note_worker_progress(&data),
+            "progress" => note_progress(&data),
             "outcome" => {
                 let Some(handle) = weak.upgrade() else { return };
                 let id = field(&data, "id").as_f64().unwrap_or(-1.0) as u32;
@@ -130,10 +133,57 @@ fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
     Ok(handle)
 }
 
+thread_local! {
+    // Page side: the compute worker's last posted progress and memory use.
+    static LIVE: RefCell<(Option<ProgressSnapshot>, MemoryUse)> = RefCell::new(Default::default());
+    // Worker side: when progress was last posted.
+    static LAST_POST_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Milliseconds between progress messages: the page polls every 50 ms.
+const PROGRESS_EVERY_MS: f64 = 40.0;
+
+/// Worker side: posts `p` to the page, at most every [`PROGRESS_EVERY_MS`] (always the
+/// end of an evaluation), so the single-threaded build shows progress too.
+pub(crate) fn post_progress(p: ProgressSnapshot) {
+    let now = super::environment::now_ms();
+    if p.running && now - LAST_POST_MS.with(|t| t.get()) < PROGRESS_EVERY_MS {
+        return;
+    }
+    LAST_POST_MS.with(|t| t.set(now));
+    let Ok(json) = serde_json::to_string(&p) else {
+        return;
+    };
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"type".into(), &"progress".into());
+    let _ = Reflect::set(&message, &"progress".into(), &json.into());
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.post_message(&message);
+}
+
+fn note_progress(data: &JsValue) {
+    let json = field(data, "progress").as_string().unwrap_or_default();
+    if let Ok(p) = serde_json::from_str::<ProgressSnapshot>(&json) {
+        LIVE.with(|l| l.borrow_mut().0 = Some(p));
+    }
+}
+
+/// Page side: the last progress the worker posted.
+pub(crate) fn last_live() -> Option<super::compute::Live> {
+    LIVE.with(|l| {
+        let (progress, memory) = &*l.borrow();
+        progress.map(|progress| super::compute::Live {
+            progress,
+            memory: *memory,
+        })
+    })
+}
+
 fn decode_outcome(data: &JsValue) -> Result<Outcome, String> {
     let meta = field(data, "meta").as_string().unwrap_or_default();
     let meta: OutcomeMeta = serde_json::from_str(&meta)
         .map_err(|e| format!("bad reply from the compute worker: {e}"))?;
+    LIVE.with(|l| l.borrow_mut().1 = meta.memory);
     let pixels = Uint8Array::new(&field(data, "pixels")).to_vec();
     Ok(Outcome { meta, pixels })
 }
