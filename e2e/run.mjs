@@ -214,9 +214,12 @@ const shownResult = async (page) => JSON.parse(await page.$eval('#result', (e) =
 async function waitResult(page, pred, arg) {
   await page.waitForFunction(([src, arg]) => {
     const s = document.querySelector('#status');
+    if (s?.dataset.state === 'failed') return true;
     const r = document.querySelector('#result')?.textContent;
     return s?.dataset.state === 'done' && r && new Function('r', 'arg', `return (${src})(r, arg)`)(JSON.parse(r), arg);
   }, [pred.toString(), arg], { timeout: TIMEOUT });
+  const [state, text] = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
+  if (state === 'failed') throw new Error(`page reports: ${text}`);
   return shownResult(page);
 }
 
