@@ -385,7 +385,7 @@ function summarise(w, label, br, native, ml, allThreadsMedian) {
 
 function table(rows, mlRows) {
   const lines = [];
-  lines.push('| workload | threads | end to end ms (warm median; cold) | request→result ms | generate / seed / fit / predict / metrics / render ms | longest main-thread task (rAF gap) ms | ×speed-up all vs 1 thread | ÷ native (native ms) | ml-kmeans ÷ page | inertia / ARI (native) |');
+  lines.push('| workload | threads | end to end ms (warm median; cold) | request→result ms | generate / sample / seed / fit / predict / metrics / render ms | longest main-thread task (rAF gap) ms | ×speed-up all vs 1 thread | ÷ native (native ms) | ml-kmeans ÷ page | inertia / ARI (native) |');
   lines.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) {
     const s = r.stages;
