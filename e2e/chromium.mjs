@@ -1,9 +1,11 @@
 // Debian's headless Chromium for the browser tests and the benchmark: a fresh profile,
 // the flags this machine's closed network needs, every non-local request aborted and
 // recorded, page errors collected.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export async function launchLocal({ initScript, extraArgs = [], options = {} } = {}) {
@@ -32,4 +34,17 @@ export async function launchLocal({ initScript, extraArgs = [], options = {} } =
     context, page, requests, errors,
     async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
   };
+}
+
+// Serves a built dist/ on 127.0.0.1:port with tools/serve.py: with COOP/COEP, or `plain`
+// (no headers, as GitHub Pages serves it). Resolves once the server is listening.
+export function serveDist(dist, port, plain) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const args = [join(root, 'tools', 'serve.py'), dist, String(port)];
+  if (plain) args.push('--plain');
+  const proc = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    proc.stdout.once('data', () => resolve(proc));
+    proc.once('exit', (code) => reject(new Error(`server on ${port} exited with ${code}`)));
+  });
 }

@@ -9,12 +9,12 @@
 //
 // `exportChecks(page)` can be called from e2e/run.mjs on a page that has finished its first
 // run; run standalone (`DIST=target/dist-x node e2e/exports.mjs`) it serves the build itself.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchLocal } from './chromium.mjs';
+import { launchLocal, serveDist } from './chromium.mjs';
 import { userCsv } from './import.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -180,21 +180,11 @@ export async function importedExportChecks(page) {
   }
 }
 
-function serve(dist, port, plain) {
-  const args = [join(root, 'tools', 'serve.py'), dist, String(port)];
-  if (plain) args.push('--plain');
-  const proc = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    proc.stdout.once('data', () => resolve(proc));
-    proc.once('exit', (code) => reject(new Error(`server on ${port} exited with ${code}`)));
-  });
-}
-
 async function standalone() {
   const dist = process.env.DIST ? join(root, process.env.DIST) : join(root, 'dist');
   const ISOLATED_PORT = 18183;
   const PLAIN_PORT = 18184;
-  const servers = [await serve(dist, ISOLATED_PORT, false), await serve(dist, PLAIN_PORT, true)];
+  const servers = [await serveDist(dist, ISOLATED_PORT, false), await serveDist(dist, PLAIN_PORT, true)];
   const cases = [
     ['exports from the threaded build, and the dask-ml script agrees with the page', {}, `http://127.0.0.1:${ISOLATED_PORT}/`, true],
     ['exports from the single-threaded build (made in the compute worker)', { serviceWorkers: 'block' }, `http://127.0.0.1:${PLAIN_PORT}/`, false],

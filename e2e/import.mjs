@@ -9,10 +9,9 @@
 //
 // `importChecks(page)` runs on a page that has finished its first run; standalone
 // (`DIST=target/dist-x node e2e/import.mjs`) it serves the build itself.
-import { spawn } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchLocal } from './chromium.mjs';
+import { launchLocal, serveDist } from './chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TIMEOUT = 60_000;
@@ -159,21 +158,11 @@ export async function npyChecks(page) {
   return `npy 600 × 3 imported; "${err}"`;
 }
 
-function serve(dist, port, plain) {
-  const args = [join(root, 'tools', 'serve.py'), dist, String(port)];
-  if (plain) args.push('--plain');
-  const proc = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    proc.stdout.once('data', () => resolve(proc));
-    proc.once('exit', (code) => reject(new Error(`server on ${port} exited with ${code}`)));
-  });
-}
-
 async function standalone() {
   const dist = process.env.DIST ? join(root, process.env.DIST) : join(root, 'dist');
   const ISOLATED_PORT = 18185;
   const PLAIN_PORT = 18186;
-  const servers = [await serve(dist, ISOLATED_PORT, false), await serve(dist, PLAIN_PORT, true)];
+  const servers = [await serveDist(dist, ISOLATED_PORT, false), await serveDist(dist, PLAIN_PORT, true)];
   const ready = (page) => page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null, { timeout: TIMEOUT });
   const cases = [
     ['threaded build: CSV with bad rows, preview, two columns, report, reuse on a new k; reload restores it', {}, `http://127.0.0.1:${ISOLATED_PORT}/`,

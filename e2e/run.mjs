@@ -6,11 +6,10 @@
 //   3. service workers unavailable: the single-threaded build runs, draws and says so;
 //   and in every case no request leaves 127.0.0.1.
 // Prints "N passed, N failed" and exits non-zero on any failure.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchLocal } from './chromium.mjs';
+import { launchLocal, serveDist } from './chromium.mjs';
 import { viewChecks } from './view.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,16 +20,6 @@ mkdirSync(shots, { recursive: true });
 const ISOLATED_PORT = 18181;
 const PLAIN_PORT = 18182;
 const TIMEOUT = 60_000;
-
-function serve(port, plain) {
-  const args = [join(root, 'tools', 'serve.py'), dist, String(port)];
-  if (plain) args.push('--plain');
-  const proc = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    proc.stdout.once('data', () => resolve(proc));
-    proc.once('exit', (code) => reject(new Error(`server on ${port} exited with ${code}`)));
-  });
-}
 
 // Records every animation frame's absolute time, so a test can tell whether the main
 // thread kept painting while a job ran.
@@ -414,7 +403,7 @@ const cases = [
   }],
 ];
 
-const servers = [await serve(ISOLATED_PORT, false), await serve(PLAIN_PORT, true)];
+const servers = [await serveDist(dist, ISOLATED_PORT, false), await serveDist(dist, PLAIN_PORT, true)];
 let passed = 0, failed = 0;
 const filter = process.argv[2];
 for (const [name, run] of cases) {

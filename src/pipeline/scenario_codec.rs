@@ -25,44 +25,59 @@ pub const DEFAULT_SHARED_NAME: &str = "shared scenario";
 
 /// The book as a versioned JSON document.
 pub fn book_to_json(book: &ScenarioBook) -> String {
-    let mut doc = Map::new();
-    doc.insert("format".into(), FORMAT.into());
-    doc.insert("version".into(), VERSION.into());
-    doc.insert(
-        "book".into(),
-        serde_json::to_value(book).expect("a book always serialises"),
-    );
-    serde_json::to_string_pretty(&Value::Object(doc)).expect("JSON values serialise")
+    let book = serde_json::to_value(book).expect("a book always serialises");
+    serde_json::to_string_pretty(&versioned(FORMAT, VERSION, "book", book))
+        .expect("JSON values serialise")
 }
 
 /// Reads a book written by [`book_to_json`].
 pub fn book_from_json(text: &str) -> Result<ScenarioBook, ScenarioError> {
+    let book = versioned_payload(text, FORMAT, VERSION, "book")?;
+    let book: ScenarioBook = serde_json::from_value(book).map_err(malformed)?;
+    book.validate()?;
+    Ok(book)
+}
+
+/// `{"format": format, "version": version, field: payload}`: the envelope of every document
+/// the page saves, so a reader can refuse a newer version before looking inside.
+pub(crate) fn versioned(format: &str, version: u64, field: &str, payload: Value) -> Value {
+    let mut doc = Map::new();
+    doc.insert("format".into(), format.into());
+    doc.insert("version".into(), version.into());
+    doc.insert(field.into(), payload);
+    Value::Object(doc)
+}
+
+/// The payload of a document written by [`versioned`], after checking its length, format
+/// and version (an unknown version names both).
+pub(crate) fn versioned_payload(
+    text: &str,
+    format: &str,
+    version: u64,
+    field: &str,
+) -> Result<Value, ScenarioError> {
     check_length(text)?;
     let doc: Value = serde_json::from_str(text).map_err(malformed)?;
     let Value::Object(mut doc) = doc else {
         return Err(ScenarioError::Malformed("expected a JSON object".into()));
     };
-    if doc.get("format") != Some(&Value::from(FORMAT)) {
+    if doc.get("format") != Some(&Value::from(format)) {
         return Err(ScenarioError::Malformed(format!(
-            "not a scenario document (format must be \"{FORMAT}\")"
+            "not a {field} document (format must be \"{format}\")"
         )));
     }
     match doc.get("version").and_then(Value::as_u64) {
-        Some(VERSION) => {}
+        Some(v) if v == version => {}
         Some(found) => {
             return Err(ScenarioError::UnsupportedVersion {
                 found,
-                supported: VERSION,
+                supported: version,
             });
         }
         None => return Err(ScenarioError::Malformed("missing version number".into())),
     }
-    let book = doc
-        .remove("book")
-        .ok_or_else(|| ScenarioError::Malformed("missing book".into()))?;
-    let book: ScenarioBook = serde_json::from_value(book).map_err(malformed)?;
-    book.validate()?;
-    Ok(book)
+    doc.remove(field)
+        .ok_or_else(|| ScenarioError::Malformed(format!("missing {field}")))
 }
 
 /// One scenario as a compact URL-safe string.

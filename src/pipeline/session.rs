@@ -9,12 +9,13 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+#[cfg(test)]
+use serde_json::Value;
 
 use super::evaluation::EvaluationSummary;
 use super::inputs::ScenarioInputs;
 use super::scenario::{ScenarioBook, ScenarioError};
-use super::scenario_codec::MAX_TEXT_BYTES;
+use super::scenario_codec::{versioned, versioned_payload};
 
 /// The `format` field of a saved session.
 pub const SESSION_FORMAT: &str = "blobscale-session";
@@ -93,48 +94,20 @@ impl Session {
 
 /// The session as a versioned JSON document.
 pub fn session_to_json(session: &Session) -> String {
-    let mut doc = Map::new();
-    doc.insert("format".into(), SESSION_FORMAT.into());
-    doc.insert("version".into(), SESSION_VERSION.into());
-    doc.insert(
-        "session".into(),
-        serde_json::to_value(session).expect("a session always serialises"),
-    );
-    serde_json::to_string(&Value::Object(doc)).expect("JSON values serialise")
+    let session = serde_json::to_value(session).expect("a session always serialises");
+    serde_json::to_string(&versioned(
+        SESSION_FORMAT,
+        SESSION_VERSION,
+        "session",
+        session,
+    ))
+    .expect("JSON values serialise")
 }
 
 /// Reads a document written by [`session_to_json`], checking the book's invariants and
 /// that the open scenario exists (else the first one is opened).
 pub fn session_from_json(text: &str) -> Result<Session, ScenarioError> {
-    if text.len() > MAX_TEXT_BYTES {
-        return Err(ScenarioError::Malformed(format!(
-            "{} bytes is over the {MAX_TEXT_BYTES}-byte limit",
-            text.len()
-        )));
-    }
-    let doc: Value =
-        serde_json::from_str(text).map_err(|e| ScenarioError::Malformed(e.to_string()))?;
-    let Value::Object(mut doc) = doc else {
-        return Err(ScenarioError::Malformed("expected a JSON object".into()));
-    };
-    if doc.get("format") != Some(&Value::from(SESSION_FORMAT)) {
-        return Err(ScenarioError::Malformed(format!(
-            "not a saved session (format must be \"{SESSION_FORMAT}\")"
-        )));
-    }
-    match doc.get("version").and_then(Value::as_u64) {
-        Some(SESSION_VERSION) => {}
-        Some(found) => {
-            return Err(ScenarioError::UnsupportedVersion {
-                found,
-                supported: SESSION_VERSION,
-            });
-        }
-        None => return Err(ScenarioError::Malformed("missing version number".into())),
-    }
-    let session = doc
-        .remove("session")
-        .ok_or_else(|| ScenarioError::Malformed("missing session".into()))?;
+    let session = versioned_payload(text, SESSION_FORMAT, SESSION_VERSION, "session")?;
     let mut session: Session =
         serde_json::from_value(session).map_err(|e| ScenarioError::Malformed(e.to_string()))?;
     session.book.validate()?;
