@@ -26,7 +26,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { launchLocal } from './chromium.mjs';
+import { launchLocal, requestsAway } from './chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -252,7 +252,7 @@ async function browserRuns(w, threadsParam, seeds) {
         `(request→result ${last.request_to_result_ms.toFixed(1)}), stages ${TASKS.map((t) => `${t} ${m.stages[t].text}`).join(', ')}; ` +
         `longest task ${m.longtask_ms.toFixed(0)} ms, rAF gap ${m.raf_gap_ms.toFixed(0)} ms, inertia ${j.inertia}, ARI ${j.adjusted_rand}`);
     }
-    const away = b.requests.filter((u) => { const x = new URL(u); return x.protocol.startsWith('http') && x.hostname !== '127.0.0.1'; });
+    const away = requestsAway(b.requests);
     return { url, first_result: first, controls_shown: shown, runs, errors: b.errors, requests_away: away };
   } finally { await b.close(); }
 }

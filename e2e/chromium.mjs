@@ -48,3 +48,12 @@ export function serveDist(dist, port, plain) {
     proc.once('exit', (code) => reject(new Error(`server on ${port} exited with ${code}`)));
   });
 }
+
+// Requests that left this machine (every case asserts there are none: nothing the user
+// makes leaves the browser, and the page loads nothing from elsewhere).
+export function requestsAway(requests) {
+  return requests.filter((u) => {
+    const url = new URL(u);
+    return url.protocol.startsWith('http') && url.hostname !== '127.0.0.1';
+  });
+}

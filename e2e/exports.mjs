@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchLocal, serveDist } from './chromium.mjs';
+import { launchLocal, requestsAway, serveDist } from './chromium.mjs';
 import { userCsv } from './import.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -198,7 +198,7 @@ async function standalone() {
       await b.page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null, { timeout: TIMEOUT });
       let detail = await exportChecks(b.page, { dask });
       if (dask) detail += `; ${await importedExportChecks(b.page)}`;
-      const away = b.requests.filter((u) => { const x = new URL(u); return x.protocol.startsWith('http') && x.hostname !== '127.0.0.1'; });
+      const away = requestsAway(b.requests);
       expect(away.length === 0, `requests left 127.0.0.1: ${away.slice(0, 5).join(', ')}`);
       passed++;
       console.log(`ok   ${name} (${Date.now() - t0} ms): ${detail}`);

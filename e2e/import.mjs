@@ -11,7 +11,7 @@
 // (`DIST=target/dist-x node e2e/import.mjs`) it serves the build itself.
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchLocal, serveDist } from './chromium.mjs';
+import { launchLocal, requestsAway, serveDist } from './chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TIMEOUT = 60_000;
@@ -191,7 +191,7 @@ async function standalone() {
       await b.page.goto(url);
       await ready(b.page);
       const detail = await run(b);
-      const away = b.requests.filter((u) => { const x = new URL(u); return x.protocol.startsWith('http') && x.hostname !== '127.0.0.1'; });
+      const away = requestsAway(b.requests);
       expect(away.length === 0, `requests left 127.0.0.1: ${away.slice(0, 5).join(', ')}`);
       passed++;
       console.log(`ok   ${name} (${Date.now() - t0} ms): ${detail}`);

@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchLocal, serveDist } from './chromium.mjs';
+import { launchLocal, requestsAway, serveDist } from './chromium.mjs';
 import { viewChecks } from './view.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,10 +75,7 @@ function expect(cond, message) {
 }
 
 function onlyLocal(requests) {
-  const away = requests.filter((u) => {
-    const url = new URL(u);
-    return url.protocol.startsWith('http') && url.hostname !== '127.0.0.1';
-  });
+  const away = requestsAway(requests);
   expect(away.length === 0, `requests left 127.0.0.1: ${away.slice(0, 5).join(', ')}`);
 }
 

@@ -22,6 +22,9 @@ async function nextResult(page, previous) {
     const r = document.querySelector('#result')?.textContent;
     return s?.dataset.state === 'done' && r && JSON.parse(r).evaluation !== prev;
   }, previous, { timeout: TIMEOUT });
+  // The zoom throttle may send its trailing request just after: let that one finish too.
+  await page.waitForTimeout(120);
+  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#status')?.dataset.state), null, { timeout: TIMEOUT });
   const [state, text] = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
   expect(state === 'done', `page reports: ${text}`);
   return result(page);

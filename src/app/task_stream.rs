@@ -170,6 +170,8 @@ pub fn TaskStream() -> impl IntoView {
     let state = expect_context::<AppState>();
     let tasks = Memo::new(move |_| latest_tasks(&state));
     let summary = Memo::new(move |_| tasks.with(|t| stats(t)));
+    // Read from storage when the shown result changes, not on every progress poll.
+    let speedup = Memo::new(move |_| speedup_note(&state));
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     Effect::new(move |_| {
         let theme = state.theme.get();
@@ -208,7 +210,7 @@ pub fn TaskStream() -> impl IntoView {
                             format::ms(wall),
                             s.busy.iter().enumerate().map(|(i, b)| format!("thread {i} {:.0} %", 100.0 * b / wall)).collect::<Vec<_>>().join(", "),
                             s.busy.iter().sum::<f64>() / wall,
-                        ) + &speedup_note(&state)
+                        ) + &speedup.get()
                     }
                 }}
             </p>

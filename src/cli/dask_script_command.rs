@@ -12,8 +12,7 @@ use std::sync::atomic::AtomicBool;
 use super::CliError;
 use super::args::Args;
 use super::data_source::{blobs_params, import_options};
-use crate::cluster::params::{DEFAULT_MAX_ITER, DEFAULT_TOL};
-use crate::cluster::{Algorithm, Init, Oversampling, ParallelInit, Rounds};
+use crate::cluster::{Algorithm, Init};
 use crate::data::import::{FileFormat, import};
 use crate::data::{Centers, DEFAULT_CHUNK_ROWS};
 use crate::monitor::Unmonitored;
@@ -159,49 +158,18 @@ impl FitOptions {
     }
 }
 
-/// `--k` (default `default_k`), `--init`, `--oversampling`, `--rounds`, `--max-iter`,
-/// `--tol`, `--algorithm`, `--seed`, `--fit-sample`.
+/// The fit options exactly as `blobscale fit` reads them (`--k`, `--init` including a
+/// centres file, `--oversampling`, `--rounds`, `--max-iter`, `--tol`, `--algorithm`,
+/// `--seed`), plus `--fit-sample`.
 fn fit_options(args: &mut Args, default_k: Option<usize>) -> Result<FitOptions, CliError> {
-    let k = match (args.opt::<usize>("k")?, default_k) {
-        (Some(k), _) | (None, Some(k)) => k,
-        (None, None) => return Err(CliError::usage("missing --k (required with --input)")),
-    };
-    let mut parallel = ParallelInit::default();
-    if let Some(f) = args.opt::<f64>("oversampling")? {
-        parallel.oversampling = Oversampling::PerCluster(f);
-    }
-    if let Some(r) = args.opt::<usize>("rounds")? {
-        parallel.rounds = Rounds::Fixed(r);
-    }
-    let init = match args.string("init").as_deref() {
-        None | Some("k-means||") => Init::KMeansParallel(parallel),
-        Some("dask-ml") => Init::KMeansParallel(ParallelInit::dask_ml()),
-        Some("k-means++") => Init::KMeansPlusPlus {
-            n_local_trials: None,
-        },
-        Some("random") => Init::Random,
-        Some(other) => {
-            return Err(CliError::usage(format!(
-                "--init = {other}: expected k-means||, dask-ml, k-means++ or random"
-            )));
-        }
-    };
-    let algorithm = match args.string("algorithm").as_deref() {
-        None | Some("lloyd") => Algorithm::Lloyd,
-        Some("hamerly") => Algorithm::Hamerly,
-        Some(other) => {
-            return Err(CliError::usage(format!(
-                "--algorithm = {other}: expected lloyd or hamerly"
-            )));
-        }
-    };
+    let p = super::fit_command::params(args, default_k)?;
     Ok(FitOptions {
-        k,
-        init,
-        max_iter: args.get("max-iter", DEFAULT_MAX_ITER)?,
-        tol: args.get("tol", DEFAULT_TOL)?,
-        algorithm,
-        seed: args.get("seed", 0)?,
+        k: p.k,
+        init: p.init,
+        max_iter: p.max_iter,
+        tol: p.tol,
+        algorithm: p.algorithm,
+        seed: p.seed,
         fit_sample: args.opt("fit-sample")?,
     })
 }
@@ -309,8 +277,9 @@ mod tests {
 
     #[test]
     fn bad_options_are_named() {
+        // As in `fit`, an --init that names no method is a file of initial centres.
         let e = run(&mut parse("dask-script --init bogus")).unwrap_err();
-        assert!(e.message.starts_with("--init = bogus"), "{}", e.message);
+        assert!(e.message.starts_with("bogus: "), "{}", e.message);
         let e = run(&mut parse("dask-script --max-iter 0")).unwrap_err();
         assert!(e.message.starts_with("max_iter = 0"), "{}", e.message);
         let e = run(&mut parse("dask-script --scenario /nonexistent.json")).unwrap_err();

@@ -17,7 +17,7 @@ use crate::cluster::{
 use crate::monitor::TaskKind;
 
 /// The fit parameters given on the command line.
-fn params(args: &mut Args, default_k: Option<usize>) -> Result<KMeansParams, CliError> {
+pub(super) fn params(args: &mut Args, default_k: Option<usize>) -> Result<KMeansParams, CliError> {
     let k = match (args.opt::<usize>("k")?, default_k) {
         (Some(k), _) | (None, Some(k)) => k,
         (None, None) => return Err(CliError::usage("missing --k (required with --input)")),

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use ndarray::Array2;
 
-use super::csv_field::{feature_names, header_line};
+use super::csv_field::{column_names, header_line};
 use super::error::ExportError;
 
 /// Writes `centroids.csv` for `centres` (`k × d`) and `sizes` (rows per cluster); `names`
@@ -25,21 +25,7 @@ pub fn write_centroids_csv<W: Write>(
             got: sizes.len(),
         });
     }
-    let default_names;
-    let names = match names {
-        Some(n) if n.len() != d => {
-            return Err(ExportError::Inconsistent {
-                what: "centroids.csv needs one column name per feature",
-                expected: d,
-                got: n.len(),
-            });
-        }
-        Some(n) => n,
-        None => {
-            default_names = feature_names(d);
-            &default_names
-        }
-    };
+    let names = column_names(names, d, "centroids.csv needs one column name per feature")?;
     let mut text = header_line(
         ["cluster", "size"]
             .into_iter()

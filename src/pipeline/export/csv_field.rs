@@ -31,6 +31,24 @@ pub fn feature_names(d: usize) -> Vec<String> {
     (0..d).map(|j| format!("x{j}")).collect()
 }
 
+/// The given column names for `d` features, or [`feature_names`] when none are given; a
+/// count other than `d` is refused (`file` names the export in the message).
+pub fn column_names<'a>(
+    names: Option<&'a [String]>,
+    d: usize,
+    what: &'static str,
+) -> Result<Cow<'a, [String]>, super::ExportError> {
+    match names {
+        Some(n) if n.len() != d => Err(super::ExportError::Inconsistent {
+            what,
+            expected: d,
+            got: n.len(),
+        }),
+        Some(n) => Ok(Cow::Borrowed(n)),
+        None => Ok(Cow::Owned(feature_names(d))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use super::csv_field::{feature_names, header_line};
+use super::csv_field::{column_names, header_line};
 use super::error::ExportError;
 use crate::data::ChunkedMatrix;
 
@@ -63,21 +63,7 @@ pub fn write_labels_csv<W: Write>(
         });
     }
     let d = x.n_cols();
-    let default_names;
-    let names = match names {
-        Some(n) if n.len() != d => {
-            return Err(ExportError::Inconsistent {
-                what: "labels.csv needs one column name per feature",
-                expected: d,
-                got: n.len(),
-            });
-        }
-        Some(n) => n,
-        None => {
-            default_names = feature_names(d);
-            &default_names
-        }
-    };
+    let names = column_names(names, d, "labels.csv needs one column name per feature")?;
     let header = match layout {
         LabelsLayout::WithFeatures => {
             header_line(names.iter().map(String::as_str).chain(["label"]))
