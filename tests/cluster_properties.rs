@@ -51,12 +51,18 @@ proptest! {
 
     #[test]
     fn fit_equals_naive_lloyd(
-        (d, k, x) in (1usize..6, 1usize..6).prop_flat_map(|(d, k)| (Just(d), Just(k), matrix(60, d))),
+        (d, k, x) in (1usize..6, 1usize..6).prop_flat_map(|(d, k)| (Just(d), Just(k), matrix(100, d))),
         hamerly in any::<bool>(),
+        // Chunks of 8 rows take the general path only; 48 and 100 also the fused block
+        // scans of few features (full 16-row blocks) with a general tail.
+        chunk_rows in prop_oneof![Just(8usize), Just(48), Just(100)],
+        offset in prop_oneof![Just(0.0f32), -3e3f32..3e3],
     ) {
-        let n = 60;
+        let n = 100;
+        // Shifted data make the f32 ranking lose digits, exercising the exact fallback.
+        let x: Vec<f32> = x.iter().map(|v| v + offset).collect();
         let init: Vec<Vec<f64>> = (0..k).map(|c| x[c * 7 * d..c * 7 * d + d].iter().map(|&v| v as f64).collect()).collect();
-        let m = ChunkedMatrix::from_vec(x.clone(), n, d, 8).unwrap();
+        let m = ChunkedMatrix::from_vec(x.clone(), n, d, chunk_rows).unwrap();
         let fit = KMeansParams::new(k)
             .init(Init::Centers(init.clone()))
             .tol(0.0)

@@ -6,6 +6,7 @@
 //! bit-identical to summing afresh, and a converging fit touches few rows.
 
 use super::chunk_tasks::map_chunks_mut;
+use super::fixed_sum::BlockFixSum;
 use super::kernel::{CentreSet, LANES, Ranking};
 use super::partial_sums::{PartialSums, Scales};
 use crate::data::ChunkedMatrix;
@@ -41,8 +42,74 @@ pub fn assign_pass(
         let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
         let mut a = Ranking::default();
         let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
-        let blocks = chunk.values.chunks(d * LANES).zip(lab.chunks_mut(LANES));
+        // Few features: the fused scans rank the full blocks without leaving registers
+        // unless a row needs a look; the rows they leave go the general way.
+        let scanned = match pass {
+            Pass::Delta => {
+                let (rows, changed) = cs.scan_blocks(
+                    chunk.values,
+                    lab,
+                    true,
+                    &mut |b, moved, unsure, old, lab| {
+                        let block = &chunk.values[b * LANES * d..(b + 1) * LANES * d];
+                        let w = w.map(|w| &w[b * LANES..(b + 1) * LANES]);
+                        let row = |l: usize| &block[l * d..(l + 1) * d];
+                        let weight = |l: usize| w.map_or(1.0, |w| w[l]);
+                        for l in bits(moved) {
+                            p.move_row(scales, row(l), weight(l), old[l], lab[l]);
+                        }
+                        for l in bits(unsure) {
+                            let label = cs.nearest_exact(row(l)).label;
+                            if label != old[l] {
+                                p.changed += 1;
+                                p.move_row(scales, row(l), weight(l), old[l], label);
+                            }
+                            lab[l] = label;
+                        }
+                    },
+                );
+                p.changed += changed;
+                rows
+            }
+            Pass::Full | Pass::Cost if pass == Pass::Cost || w.is_none() => {
+                let (rows, changed) =
+                    cs.scan_blocks(chunk.values, lab, false, &mut |b, _, unsure, old, lab| {
+                        let block = &chunk.values[b * LANES * d..(b + 1) * LANES * d];
+                        for l in bits(unsure) {
+                            let label = cs.nearest_exact(&block[l * d..(l + 1) * d]).label;
+                            p.changed += (old[l] != label) as u64;
+                            lab[l] = label;
+                        }
+                    });
+                p.changed += changed;
+                let (values, lab) = (&chunk.values[..rows * d], &lab[..rows]);
+                if pass == Pass::Full {
+                    p.add_unit_rows(scales, values, lab);
+                } else {
+                    // Unit weights: distances (never negative) summed eight per vector.
+                    let mut unit = BlockFixSum::new(&scales.dist);
+                    if w.is_some() || !cs.add_block_costs(values, lab, &mut unit) {
+                        let blocks = values.chunks_exact(d * LANES).zip(lab.chunks_exact(LANES));
+                        for (b, (block, lab)) in blocks.enumerate() {
+                            let lab: &[u32; LANES] = lab.try_into().expect("a full block");
+                            cs.exact_dists_of_block(block, lab, &mut dists);
+                            for (l, &dist) in dists.iter().enumerate() {
+                                let w = w.map_or(1.0, |w| w[b * LANES + l]);
+                                p.add_cost(scales, w, dist);
+                            }
+                        }
+                    }
+                    p.add_cost_sum(unit);
+                }
+                rows
+            }
+            _ => 0,
+        };
+        let blocks = chunk.values[scanned * d..]
+            .chunks(d * LANES)
+            .zip(lab[scanned..].chunks_mut(LANES));
         for (b, (block, lab)) in blocks.enumerate() {
+            let b = b + scanned / LANES;
             cs.rank(block, &mut scratch, &mut a);
             let row = |l: usize| &block[l * d..(l + 1) * d];
             let weight = |l: usize| w.map_or(1.0, |w| w[b * LANES + l]);
@@ -67,18 +134,8 @@ pub fn assign_pass(
                 Pass::Delta => {
                     // Most rows keep a certified label: find the others with a few
                     // vector compares and only visit them.
-                    let mut need = attention(&a, lab);
-                    while need != 0 {
-                        let l = need.trailing_zeros() as usize;
-                        need &= need - 1;
-                        let label = cs.label_of(&a, l, row(l));
-                        let old = lab[l];
-                        if old != label {
-                            p.changed += 1;
-                            p.move_row(scales, row(l), weight(l), old, label);
-                            lab[l] = label;
-                        }
-                    }
+                    let w = w.map(|w| &w[b * LANES..b * LANES + lab.len()]);
+                    move_unsettled(cs, scales, &mut p, block, w, &a, attention(&a, lab), lab);
                 }
                 Pass::Cost => {
                     cs.exact_of_block(&a, block, &mut labels, &mut dists);
@@ -93,6 +150,45 @@ pub fn assign_pass(
         p
     })?;
     Ok(PartialSums::merge_all(k, d, parts))
+}
+
+/// Moves each row of a ranked block flagged in `need` whose exact label differs from its
+/// current one between the sums, and relabels it.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn move_unsettled(
+    cs: &CentreSet,
+    scales: &Scales,
+    p: &mut PartialSums,
+    block: &[f32],
+    w: Option<&[f64]>,
+    a: &Ranking,
+    need: u32,
+    lab: &mut [u32],
+) {
+    let d = cs.d();
+    for l in bits(need) {
+        let row = &block[l * d..(l + 1) * d];
+        let label = cs.label_of(a, l, row);
+        let old = lab[l];
+        if old != label {
+            p.changed += 1;
+            p.move_row(scales, row, w.map_or(1.0, |w| w[l]), old, label);
+            lab[l] = label;
+        }
+    }
+}
+
+/// The indices of the set bits of a block mask, lowest first.
+#[inline(always)]
+fn bits(mut mask: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let l = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            l
+        })
+    })
 }
 
 /// Bit `l` set when row `l` of a ranked block needs a look: its winner is not certified,

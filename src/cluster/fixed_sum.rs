@@ -9,6 +9,9 @@
 //! The rounding is truncation of one term at a time, at 2⁻⁶¹ of the bound — far below
 //! the `f64` rounding of a sequential sum.
 
+use std::simd::Select;
+use std::simd::cmp::SimdPartialOrd;
+
 /// A power-of-two scale for terms of magnitude at most a known bound.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FixedScale {
@@ -90,9 +93,107 @@ impl FixedScale {
     }
 }
 
+/// `Σ fix(term)` over blocks of eight non-negative terms, the same integer as adding
+/// [`FixedScale::fix`] one term at a time, in vector arithmetic: a fixed-point value
+/// `0 ≤ v < 2⁶³` splits exactly into `h·2³² + l` with `h = ⌊v·2⁻³²⌋` and `0 ≤ l < 2³²`
+/// (`v − h·2³²` is a multiple of `ulp(v)` below 2³², so it is representable), and
+/// `trunc(v) = h·2³² + ⌊l⌋`. Both parts are integers below 2³² that add exactly in `f64`
+/// lanes for 2²¹ blocks; the lanes move into an `i128` well before that.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockFixSum {
+    scale: f64,
+    hi: std::simd::Simd<f64, 8>,
+    lo: std::simd::Simd<f64, 8>,
+    pending: u32,
+    total: i128,
+}
+
+impl BlockFixSum {
+    /// Blocks added to the lanes before they move into the total.
+    const FLUSH_EVERY: u32 = 1 << 16;
+
+    /// An empty sum at `scale`.
+    pub fn new(scale: &FixedScale) -> Self {
+        Self {
+            scale: scale.scale,
+            hi: std::simd::Simd::splat(0.0),
+            lo: std::simd::Simd::splat(0.0),
+            pending: 0,
+            total: 0,
+        }
+    }
+
+    /// Adds eight non-negative terms within the scale's bound.
+    #[inline(always)]
+    pub fn add(&mut self, terms: &[f64]) {
+        type G = std::simd::Simd<f64, 8>;
+        const TWO32: f64 = 4_294_967_296.0;
+        // ⌊x⌋ for 0 ≤ x < 2⁵¹ by adds and a select (no rounding instruction before SSE4.1):
+        // the nearest integer by the 1.5·2⁵² trick, less one where that rounded up.
+        let floor = |x: G| {
+            const MAGIC: f64 = 6_755_399_441_055_744.0;
+            let r = (x + G::splat(MAGIC)) - G::splat(MAGIC);
+            r.simd_gt(x).select(r - G::splat(1.0), r)
+        };
+        let v = G::from_slice(&terms[..8]) * G::splat(self.scale);
+        let h = floor(v * G::splat(1.0 / TWO32));
+        let l = floor(v - h * G::splat(TWO32));
+        self.hi += h;
+        self.lo += l;
+        self.pending += 1;
+        if self.pending == Self::FLUSH_EVERY {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let (hi, lo) = (self.hi.to_array(), self.lo.to_array());
+        for (h, l) in hi.into_iter().zip(lo) {
+            self.total += ((h as i128) << 32) + l as i128;
+        }
+        self.hi = std::simd::Simd::splat(0.0);
+        self.lo = std::simd::Simd::splat(0.0);
+        self.pending = 0;
+    }
+
+    /// The integer sum of every term added.
+    pub fn total(mut self) -> i128 {
+        self.flush();
+        self.total
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vector sum equals the scalar one term by term, up to terms at the bound and
+    /// values whose fixed-point form exceeds 2⁵³ (where `f64` spacing exceeds 1).
+    #[test]
+    fn block_sums_equal_term_by_term_sums() {
+        for bound in [1e-3, 1.0, 7.5, 3.3e12] {
+            let s = FixedScale::for_bound(bound);
+            let terms: Vec<f64> = (0..8 * 1000)
+                .map(|i| bound * ((i as f64 * 0.618_033_988_75).fract()))
+                .chain([
+                    bound,
+                    0.0,
+                    bound * 0.5,
+                    f64::MIN_POSITIVE,
+                    1e-300,
+                    bound,
+                    0.0,
+                    0.0,
+                ])
+                .collect();
+            let mut b = BlockFixSum::new(&s);
+            for t in terms.chunks(8) {
+                b.add(t);
+            }
+            let scalar: i128 = terms.iter().map(|&t| s.fix(t) as i128).sum();
+            assert_eq!(b.total(), scalar, "bound {bound}");
+        }
+    }
 
     #[test]
     fn sums_do_not_depend_on_order_and_are_accurate() {

@@ -74,13 +74,18 @@ pub struct CentreSet {
     cmax2: f64,
     /// `(d + 5)·2⁻²³`: the rounding bound per unit of `‖x‖² + ‖c‖²`.
     margin_per_norm: f64,
-    /// `f32` copies, row-major `k × d` (the small-d routines broadcast one centre at a time).
+    /// `−2·c` in `f32`, row-major `k × d` (the small-d routines broadcast one centre at a
+    /// time into a single multiply-add chain).
     c32_rows: Vec<f32>,
     /// The ranking routine for this CPU, chosen once; it reads rows transposed.
     approx: fn(&CentreSet, &[f32], &mut Ranking),
     /// For `d ≤ 4`: a routine that reads a full block of rows as they are stored
     /// (row-major), with the centres kept in registers ([`kernel_small_d`](super::kernel_small_d)).
     approx_rows: Option<fn(&CentreSet, &[f32], &mut Ranking)>,
+    /// For `d ≤ 4`: the fused scan behind [`CentreSet::scan_blocks`].
+    scan: Option<super::kernel_small_d::Scan>,
+    /// For `d ≤ 4`: the unit-weight block cost behind [`CentreSet::add_block_costs`].
+    cost: Option<super::kernel_small_d::CostRows>,
 }
 
 impl CentreSet {
@@ -103,7 +108,7 @@ impl CentreSet {
             cn[c] = n2 as f32;
             cmax2 = cmax2.max(n2);
         }
-        let c32_rows = c64.iter().map(|&v| v as f32).collect();
+        let c32_rows = c64.iter().map(|&v| -2.0 * v as f32).collect();
         Self {
             k,
             d,
@@ -116,6 +121,8 @@ impl CentreSet {
             c32_rows,
             approx: approx_routine(),
             approx_rows: super::kernel_small_d::routine(d),
+            scan: super::kernel_small_d::scan_routine(d),
+            cost: super::kernel_small_d::cost_routine(d),
         }
     }
 
@@ -257,15 +264,94 @@ impl CentreSet {
                 labels[l] = self.label_of(a, l, &values[l * d..(l + 1) * d]);
             }
         }
-        if n == LANES && super::kernel_small_d::exact_block(&self.c64, d, values, labels, dists) {
-            return;
+        if n == LANES {
+            return self.exact_dists_of_block(values, labels, dists);
         }
         for l in 0..n {
             dists[l] = sq_dist(&values[l * d..(l + 1) * d], self.row(labels[l] as usize));
         }
     }
 
-    /// `f32` centres, row-major `k × d`.
+    /// Lanes whose `f32` winner is certainly the exact argmin (see [`Ranking::sure`]), from
+    /// eight rows' `‖x‖²`, best and runner-up ranking values.
+    #[inline(always)]
+    pub(crate) fn certified(
+        &self,
+        xn: Simd<f32, 8>,
+        best: Simd<f32, 8>,
+        second: Simd<f32, 8>,
+    ) -> std::simd::Mask<i32, 8> {
+        let per_norm = ((2.0 * self.margin_per_norm + 2.0 * U32X2) * 1.01) as f32;
+        let thr = Simd::splat(per_norm) * (xn + Simd::splat(self.cmax2 as f32));
+        (second - best).simd_gt(thr)
+    }
+
+    /// For `d ≤ 4`, the fused scan of an assignment pass: ranks the full blocks of
+    /// `values` (row-major) in registers, writes each certified winner into `labels`, and
+    /// calls `visit` (see [`Visit`](super::kernel_small_d::Visit)) only for blocks with an
+    /// uncertified row — or, with `report_moves`, a row that changed label. Returns the
+    /// rows scanned (a multiple of [`LANES`]; the caller handles the rest, all of them
+    /// without a fused routine) and the certified rows whose label changed.
+    #[inline]
+    pub(crate) fn scan_blocks(
+        &self,
+        values: &[f32],
+        labels: &mut [u32],
+        report_moves: bool,
+        visit: super::kernel_small_d::Visit<'_>,
+    ) -> (usize, u64) {
+        match self.scan {
+            Some(scan) => {
+                let rows = (values.len() / self.d).min(labels.len()) / LANES * LANES;
+                let changed = scan(
+                    self,
+                    &values[..rows * self.d],
+                    &mut labels[..rows],
+                    report_moves,
+                    visit,
+                );
+                (rows, changed)
+            }
+            None => (0, 0),
+        }
+    }
+
+    /// Adds the unit-weight cost `Σ sq_dist(x, c_label)` of full row-major blocks (rows a
+    /// multiple of [`LANES`]) to `sum`; `false` (nothing added) without a routine for
+    /// this feature count.
+    #[inline]
+    pub(crate) fn add_block_costs(
+        &self,
+        values: &[f32],
+        labels: &[u32],
+        sum: &mut super::fixed_sum::BlockFixSum,
+    ) -> bool {
+        match self.cost {
+            Some(cost) => {
+                cost(&self.c64, values, labels, sum);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Exact [`sq_dist`]s of the rows of a full row-major block to the given centres.
+    #[inline(always)]
+    pub(crate) fn exact_dists_of_block(
+        &self,
+        values: &[f32],
+        labels: &[u32; LANES],
+        dists: &mut [f64; LANES],
+    ) {
+        let d = self.d;
+        if !super::kernel_small_d::exact_block(&self.c64, d, values, labels, dists) {
+            for (l, dist) in dists.iter_mut().enumerate() {
+                *dist = sq_dist(&values[l * d..(l + 1) * d], self.row(labels[l] as usize));
+            }
+        }
+    }
+
+    /// `−2·c` per centre in `f32` (exactly twice the `f32` centre), row-major `k × d`.
     #[inline(always)]
     pub(crate) fn values_f32(&self) -> &[f32] {
         &self.c32_rows
@@ -442,17 +528,16 @@ impl Ranking {
         second: [f32; LANES],
         idx: [u32; LANES],
     ) {
-        let per_norm = ((2.0 * cs.margin_per_norm + 2.0 * U32X2) * 1.01) as f32;
-        let cmax2 = cs.cmax2 as f32;
         // In std::simd: a plain `bool as u32` per lane is scalarised.
         type F = Simd<f32, 8>;
         for h in 0..LANES / 8 {
             let span = h * 8..(h + 1) * 8;
-            let thr =
-                F::splat(per_norm) * (F::from_slice(&self.xn[span.clone()]) + F::splat(cmax2));
-            let gap = F::from_slice(&second[span.clone()]) - F::from_slice(&best[span.clone()]);
-            let sure = gap
-                .simd_gt(thr)
+            let sure = cs
+                .certified(
+                    F::from_slice(&self.xn[span.clone()]),
+                    F::from_slice(&best[span.clone()]),
+                    F::from_slice(&second[span.clone()]),
+                )
                 .select(Simd::<u32, 8>::splat(1), Simd::splat(0));
             sure.copy_to_slice(&mut self.sure[span]);
         }

@@ -4,15 +4,16 @@
 //! its transposition into a scratch buffer and its per-tile bookkeeping cost more than
 //! the arithmetic. Here the feature count is a compile-time constant, so a block of
 //! [`LANES`] rows is read as stored (row-major) and transposed in registers, and each
-//! centre is a broadcast of `d` constants: per row and centre, `d` multiply-adds and four
-//! selects on full vectors (AVX2 + FMA natively, `simd128` in wasm — the code is plain
+//! centre is a broadcast of `d` constants: per row and centre, `d` multiply-adds and five
+//! compare/select operations on full vectors (AVX2 + FMA natively, `simd128` in wasm — the code is plain
 //! fixed-size array loops, no intrinsics). The ranking value is the same expanded form
 //! `‖c‖² − 2 x·c` with the same rounding bound, so [`Ranking::certify`] applies unchanged.
 
-use std::simd::cmp::SimdPartialOrd;
+use std::simd::cmp::{SimdPartialEq, SimdPartialOrd};
 use std::simd::num::SimdInt;
 use std::simd::{Select, Simd};
 
+use super::fixed_sum::BlockFixSum;
 use super::kernel::{CentreSet, LANES, Ranking, Unfused};
 
 /// The largest feature count with a dedicated routine.
@@ -43,9 +44,20 @@ impl VecMulAdd for super::kernel::Fused {
     }
 }
 
+/// One block's ranking, still in registers: per half-block `‖x‖²`, best and runner-up
+/// ranking values and the winner's index.
+struct Ranked {
+    xn: [F; H],
+    best: [F; H],
+    second: [F; H],
+    idx: [Simd<i32, HALF>; H],
+}
+
+/// Half-blocks per block.
+const H: usize = LANES / HALF;
+
 #[inline(always)]
-fn approx_rows<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
-    const H: usize = LANES / HALF;
+fn rank_block<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32]) -> Ranked {
     let rows = &rows[..LANES * D];
     let centres = cs.values_f32();
     let norms = &cs.norms_f32()[..centres.len() / D];
@@ -69,11 +81,13 @@ fn approx_rows<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32], a: &m
     for (c, (cv, &cn)) in centres.chunks_exact(D).zip(norms).enumerate() {
         let ci = Simd::<i32, HALF>::splat(c as i32);
         for h in 0..H {
-            let mut acc = F::splat(0.0);
+            // ‖c‖² + Σ xⱼ·(−2cⱼ) in one multiply-add chain (the −2 is folded into the
+            // stored centres, exactly): d + 1 terms whose magnitudes sum to at most
+            // 2‖c‖² + ‖x‖², so the error stays inside the certified bound.
+            let mut v = F::splat(cn);
             for j in 0..D {
-                acc = M::mul_add(xt[h][j], F::splat(cv[j]), acc);
+                v = M::mul_add(xt[h][j], F::splat(cv[j]), v);
             }
-            let v = M::mul_add(F::splat(-2.0), acc, F::splat(cn));
             // Branch-free, as in the tiled kernel: the runner-up is min(second, max(best, v)).
             // Plain compare-selects, not simd_min/max: the values are never NaN.
             let better = v.simd_lt(best[h]);
@@ -83,17 +97,83 @@ fn approx_rows<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32], a: &m
             best[h] = better.select(v, best[h]);
         }
     }
+    Ranked {
+        xn,
+        best,
+        second,
+        idx,
+    }
+}
+
+/// Stores a ranking held in registers into `a` and certifies it.
+#[inline(always)]
+fn store(cs: &CentreSet, r: &Ranked, a: &mut Ranking) {
     let (mut best_all, mut second_all, mut idx_all) =
         ([0.0f32; LANES], [0.0f32; LANES], [0u32; LANES]);
     for h in 0..H {
         let span = h * HALF..(h + 1) * HALF;
-        xn[h].copy_to_slice(&mut a.xn[span.clone()]);
-        best[h].copy_to_slice(&mut best_all[span.clone()]);
-        second[h].copy_to_slice(&mut second_all[span.clone()]);
-        let i: Simd<u32, HALF> = idx[h].cast();
+        r.xn[h].copy_to_slice(&mut a.xn[span.clone()]);
+        r.best[h].copy_to_slice(&mut best_all[span.clone()]);
+        r.second[h].copy_to_slice(&mut second_all[span.clone()]);
+        let i: Simd<u32, HALF> = r.idx[h].cast();
         i.copy_to_slice(&mut idx_all[span]);
     }
     a.certify(cs, best_all, second_all, idx_all);
+}
+
+#[inline(always)]
+fn approx_rows<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
+    store(cs, &rank_block::<D, M>(cs, rows), a);
+}
+
+/// What a fused scan hands back for a block with rows to look at: the block's index,
+/// the rows that moved to a certified new winner (bit `l`), the rows whose winner is
+/// uncertified (the visitor labels them), the labels before the scan, and the block's
+/// labels (certified winners already written).
+pub(crate) type Visit<'v> = &'v mut dyn FnMut(usize, u32, u32, &[u32; LANES], &mut [u32]);
+
+/// The signature of a fused scan; returns the certified rows whose label changed.
+pub(crate) type Scan = fn(&CentreSet, &[f32], &mut [u32], bool, Visit<'_>) -> u64;
+
+/// Ranks whole blocks in registers and writes certified winners; a block leaves
+/// registers only when it has an uncertified row, or (with `report_moves`, the delta
+/// pass of a Lloyd iteration after the first) a row whose label changed.
+#[inline(always)]
+fn scan_rows<const D: usize, M: VecMulAdd>(
+    cs: &CentreSet,
+    rows: &[f32],
+    labels: &mut [u32],
+    report_moves: bool,
+    visit: Visit<'_>,
+) -> u64 {
+    let mut changed = 0u64;
+    let blocks = rows
+        .chunks_exact(LANES * D)
+        .zip(labels.chunks_exact_mut(LANES));
+    for (b, (block, lab)) in blocks.enumerate() {
+        let r = rank_block::<D, M>(cs, block);
+        let old: [u32; LANES] = lab[..LANES].try_into().expect("a full block");
+        let (mut moved, mut unsure) = (0u32, 0u32);
+        for h in 0..H {
+            let span = h * HALF..(h + 1) * HALF;
+            let was = Simd::<u32, HALF>::from_slice(&old[span.clone()]);
+            let new = r.idx[h].cast::<u32>();
+            let sure = cs.certified(r.xn[h], r.best[h], r.second[h]);
+            moved |= ((sure & new.simd_ne(was)).to_bitmask() as u32) << (h * HALF);
+            unsure |= ((!sure).to_bitmask() as u32) << (h * HALF);
+            sure.cast::<i32>()
+                .select(new, was)
+                .copy_to_slice(&mut lab[span]);
+        }
+        changed += moved.count_ones() as u64;
+        if !report_moves {
+            moved = 0;
+        }
+        if moved | unsure != 0 {
+            visit(b, moved, unsure, &old, lab);
+        }
+    }
+    changed
 }
 
 /// Exact [`sq_dist`](super::kernel::sq_dist) of each row of a full row-major block to
@@ -124,6 +204,27 @@ fn exact_dists<const D: usize>(
     }
 }
 
+/// The unit-weight cost `Σ sq_dist(x, c_label)` of full row-major blocks, added to `sum`.
+#[inline(always)]
+fn cost_rows<const D: usize>(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
+    let mut dists = [0.0f64; LANES];
+    let blocks = rows.chunks_exact(LANES * D).zip(labels.chunks_exact(LANES));
+    for (block, lab) in blocks {
+        exact_dists::<D>(
+            c64,
+            block,
+            lab.try_into().expect("a full block"),
+            &mut dists,
+        );
+        for t in dists.chunks_exact(8) {
+            sum.add(t);
+        }
+    }
+}
+
+/// The signature of a unit-weight block cost routine.
+pub(crate) type CostRows = fn(&[f64], &[f32], &[u32], &mut BlockFixSum);
+
 /// [`exact_dists`] for the block's feature count, if it has a dedicated routine.
 #[inline(always)]
 pub(crate) fn exact_block(
@@ -144,7 +245,9 @@ pub(crate) fn exact_block(
 }
 
 macro_rules! routines {
-    ($($d:literal => $plain:ident, $avx2:ident, $checked:ident;)*) => {
+    ($($d:literal => $plain:ident, $avx2:ident, $checked:ident,
+        $splain:ident, $savx2:ident, $schecked:ident,
+        $cplain:ident, $cavx2:ident, $cchecked:ident;)*) => {
         $(
             fn $plain(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
                 approx_rows::<$d, Unfused>(cs, rows, a)
@@ -160,6 +263,56 @@ macro_rules! routines {
             fn $checked(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
                 // SAFETY: only selected by `routine` when the CPU has AVX2 and FMA.
                 unsafe { $avx2(cs, rows, a) }
+            }
+
+            fn $splain(
+                cs: &CentreSet,
+                rows: &[f32],
+                labels: &mut [u32],
+                report_moves: bool,
+                visit: Visit<'_>,
+            ) -> u64 {
+                scan_rows::<$d, Unfused>(cs, rows, labels, report_moves, visit)
+            }
+
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2,fma")]
+            fn $savx2(
+                cs: &CentreSet,
+                rows: &[f32],
+                labels: &mut [u32],
+                report_moves: bool,
+                visit: Visit<'_>,
+            ) -> u64 {
+                scan_rows::<$d, super::kernel::Fused>(cs, rows, labels, report_moves, visit)
+            }
+
+            fn $cplain(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
+                cost_rows::<$d>(c64, rows, labels, sum)
+            }
+
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2,fma")]
+            fn $cavx2(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
+                cost_rows::<$d>(c64, rows, labels, sum)
+            }
+
+            #[cfg(target_arch = "x86_64")]
+            fn $cchecked(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
+                // SAFETY: only selected by `cost_routine` when the CPU has AVX2 and FMA.
+                unsafe { $cavx2(c64, rows, labels, sum) }
+            }
+
+            #[cfg(target_arch = "x86_64")]
+            fn $schecked(
+                cs: &CentreSet,
+                rows: &[f32],
+                labels: &mut [u32],
+                report_moves: bool,
+                visit: Visit<'_>,
+            ) -> u64 {
+                // SAFETY: only selected by `scan_routine` when the CPU has AVX2 and FMA.
+                unsafe { $savx2(cs, rows, labels, report_moves, visit) }
             }
         )*
 
@@ -181,14 +334,56 @@ macro_rules! routines {
                 _ => None,
             }
         }
+
+        /// The unit-weight block cost for `d` features on this CPU, if `d ≤ MAX_D`.
+        pub(crate) fn cost_routine(d: usize) -> Option<CostRows> {
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                {
+                    return match d {
+                        $($d => Some($cchecked as CostRows),)*
+                        _ => None,
+                    };
+                }
+            }
+            match d {
+                $($d => Some($cplain as CostRows),)*
+                _ => None,
+            }
+        }
+
+        /// The fused scan for `d` features on this CPU, if `d ≤ MAX_D`.
+        pub(crate) fn scan_routine(d: usize) -> Option<Scan> {
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                {
+                    return match d {
+                        $($d => Some($schecked as Scan),)*
+                        _ => None,
+                    };
+                }
+            }
+            match d {
+                $($d => Some($splain as Scan),)*
+                _ => None,
+            }
+        }
     };
 }
 
 routines! {
-    1 => plain1, avx2_1, checked1;
-    2 => plain2, avx2_2, checked2;
-    3 => plain3, avx2_3, checked3;
-    4 => plain4, avx2_4, checked4;
+    1 => plain1, avx2_1, checked1, scan_plain1, scan_avx2_1, scan_checked1,
+        cost_plain1, cost_avx2_1, cost_checked1;
+    2 => plain2, avx2_2, checked2, scan_plain2, scan_avx2_2, scan_checked2,
+        cost_plain2, cost_avx2_2, cost_checked2;
+    3 => plain3, avx2_3, checked3, scan_plain3, scan_avx2_3, scan_checked3,
+        cost_plain3, cost_avx2_3, cost_checked3;
+    4 => plain4, avx2_4, checked4, scan_plain4, scan_avx2_4, scan_checked4,
+        cost_plain4, cost_avx2_4, cost_checked4;
 }
 
 #[cfg(test)]

@@ -128,11 +128,79 @@ impl PartialSums {
         self.count(l);
     }
 
-    /// Moves one row of weight `w` from cluster `from` to cluster `to` (both sums stay exact).
+    /// Adds unit-weight rows (row-major `values`, one label each): the same bits as
+    /// [`PartialSums::add_row`] row by row, with the feature count a constant for few
+    /// features.
+    pub fn add_unit_rows(&mut self, s: &Scales, values: &[f32], labels: &[u32]) {
+        match self.d {
+            1 => self.add_unit_rows_of::<1>(s, values, labels),
+            2 => self.add_unit_rows_of::<2>(s, values, labels),
+            3 => self.add_unit_rows_of::<3>(s, values, labels),
+            4 => self.add_unit_rows_of::<4>(s, values, labels),
+            d => {
+                for (row, &l) in values.chunks_exact(d).zip(labels) {
+                    self.add_row(s, row, 1.0, l, 1.0);
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn add_unit_rows_of<const D: usize>(&mut self, s: &Scales, values: &[f32], labels: &[u32]) {
+        for (row, &l) in values.chunks_exact(D).zip(labels) {
+            let l = l as usize;
+            let acc = &mut self.acc[l * (D + 2)..(l + 1) * (D + 2)];
+            let mut n2 = 0.0f64;
+            for j in 0..D {
+                let v = row[j] as f64;
+                acc[j] += s.coord.round_f64(v);
+                n2 += v * v;
+            }
+            acc[D] += s.unit_weight;
+            acc[D + 1] += s.norm.round_f64(n2);
+            self.count(l);
+        }
+    }
+
+    /// Moves one row of weight `w` from cluster `from` to cluster `to` (both sums stay
+    /// exact): the same bits as removing it and adding it, each term rounded once.
     #[inline(always)]
     pub fn move_row(&mut self, s: &Scales, row: &[f32], w: f64, from: u32, to: u32) {
-        self.add_row(s, row, w, from, -1.0);
-        self.add_row(s, row, w, to, 1.0);
+        debug_assert_ne!(from, to);
+        let (d, stride) = (self.d, self.d + 2);
+        let (f, t) = (from as usize * stride, to as usize * stride);
+        let (acc_f, acc_t) = if f < t {
+            let (lo, hi) = self.acc.split_at_mut(t);
+            (&mut lo[f..f + stride], &mut hi[..stride])
+        } else {
+            let (lo, hi) = self.acc.split_at_mut(f);
+            (&mut hi[..stride], &mut lo[t..t + stride])
+        };
+        let mut n2 = 0.0f64;
+        for ((a, b), &v) in acc_f[..d].iter_mut().zip(&mut acc_t[..d]).zip(row) {
+            let v = v as f64;
+            let term = s.coord.round_f64(w * v);
+            *a -= term;
+            *b += term;
+            n2 += v * v;
+        }
+        let unit = if w == 1.0 {
+            s.unit_weight
+        } else {
+            s.weight.round_f64(w)
+        };
+        let norm = s.norm.round_f64(w * n2);
+        acc_f[d] -= unit;
+        acc_t[d] += unit;
+        acc_f[d + 1] -= norm;
+        acc_t[d + 1] += norm;
+        self.count(from as usize);
+        self.count(to as usize);
+    }
+
+    /// Adds the cost of a vector sum of unit-weight distances.
+    pub fn add_cost_sum(&mut self, sum: super::fixed_sum::BlockFixSum) {
+        self.cost += sum.total();
     }
 
     /// Adds `w·dist` to the cost.
