@@ -3,33 +3,19 @@
 //! centroid distance.
 
 use super::super::error::ClusterError;
-use super::super::fixed_sum::FixedScale;
-use super::super::kernel::sq_dist;
-use super::centroids::Centroids;
+use super::centroids::{Centroids, Dispersion};
 use crate::data::ChunkedMatrix;
 
 /// The Davies–Bouldin index of `labels` on `x` (lower is better, 0 at best).
 pub fn davies_bouldin(x: &ChunkedMatrix, labels: &[u32]) -> Result<f64, ClusterError> {
     let c = Centroids::of(x, labels)?;
-    let (d, k) = (x.n_cols(), c.n_labels);
-    let bound = (c.scales.dist.value(i64::MAX as i128) / 4.0).sqrt();
-    let scale = FixedScale::for_bound(bound);
-    use rayon::prelude::*;
-    let parts: Vec<Vec<i128>> = x
-        .par_chunks()
-        .map(|ch| {
-            let mut acc = vec![0i128; k];
-            for r in 0..ch.rows() {
-                let l = c.labels[ch.start_row + r] as usize;
-                acc[l] +=
-                    scale.fix(sq_dist(ch.row(r), &c.means[l * d..(l + 1) * d]).sqrt()) as i128;
-            }
-            acc
-        })
-        .collect();
-    let intra: Vec<f64> = (0..k)
-        .map(|l| scale.value(parts.iter().map(|p| p[l]).sum()) / c.sizes[l] as f64)
-        .collect();
+    Ok(score(&c, &c.dispersion(x)))
+}
+
+/// The index from the centroids and their dispersion.
+pub(super) fn score(c: &Centroids, dispersion: &Dispersion) -> f64 {
+    let (k, d) = (c.n_labels, c.means.len() / c.n_labels);
+    let intra = &dispersion.mean_distance;
     let centre = |l: usize| &c.means[l * d..(l + 1) * d];
     let dist = |a: usize, b: usize| -> f64 {
         centre(a)
@@ -42,7 +28,7 @@ pub fn davies_bouldin(x: &ChunkedMatrix, labels: &[u32]) -> Result<f64, ClusterE
     let all_close_zero_intra = intra.iter().all(|v| v.abs() <= 1e-8);
     let all_close_zero_centres = (0..k).all(|a| (0..k).all(|b| dist(a, b) <= 1e-8));
     if all_close_zero_intra || all_close_zero_centres {
-        return Ok(0.0);
+        return 0.0;
     }
     let mut total = 0.0;
     for a in 0..k {
@@ -54,5 +40,5 @@ pub fn davies_bouldin(x: &ChunkedMatrix, labels: &[u32]) -> Result<f64, ClusterE
         }
         total += worst;
     }
-    Ok(total / k as f64)
+    total / k as f64
 }

@@ -22,6 +22,20 @@ use super::partial_sums::Scales;
 use super::summary::Summary;
 use crate::data::ChunkedMatrix;
 
+/// Calinski–Harabasz and Davies–Bouldin together: one set of centroids and one pass over
+/// the rows for both (the same bits as computing each alone).
+pub fn calinski_harabasz_and_davies_bouldin(
+    x: &ChunkedMatrix,
+    labels: &[u32],
+) -> Result<(f64, f64), ClusterError> {
+    let c = centroids::Centroids::of(x, labels)?;
+    let dispersion = c.dispersion(x);
+    Ok((
+        calinski_harabasz::score(&c, &dispersion),
+        davies_bouldin::score(&c, &dispersion),
+    ))
+}
+
 /// Rows per label, for labels `0..k` (labels ≥ k are ignored).
 pub fn cluster_sizes(labels: &[u32], k: usize) -> Vec<u64> {
     let mut sizes = vec![0u64; k];

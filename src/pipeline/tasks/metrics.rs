@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::KMeansFit;
 use crate::cluster::metrics::{
-    adjusted_rand_index, calinski_harabasz, cluster_sizes, davies_bouldin, silhouette_score,
+    adjusted_rand_index, calinski_harabasz_and_davies_bouldin, cluster_sizes, silhouette_score,
 };
 use crate::data::Blobs;
 use crate::monitor::{Monitor, TaskKind, run_chunk};
@@ -38,7 +38,8 @@ pub struct Metrics {
     pub davies_bouldin: Option<f64>,
 }
 
-/// Scores the labels. The four scores are recorded as four tasks of the task stream
+/// Scores the labels. ARI, silhouette, and Calinski–Harabasz with Davies–Bouldin (one
+/// set of centroids, one pass for both) are recorded as three tasks of the task stream
 /// (chunk index = score number): they are internally parallel and expose no chunks.
 pub fn metrics(
     plan: &Plan,
@@ -66,11 +67,10 @@ pub fn metrics(
         None
     };
     monitor.checkpoint()?;
-    let calinski_harabasz = run_chunk(monitor, TaskKind::Metrics, 2, || {
-        calinski_harabasz(x, l).ok()
-    });
-    monitor.checkpoint()?;
-    let davies_bouldin = run_chunk(monitor, TaskKind::Metrics, 3, || davies_bouldin(x, l).ok());
+    let (calinski_harabasz, davies_bouldin) = run_chunk(monitor, TaskKind::Metrics, 2, || {
+        calinski_harabasz_and_davies_bouldin(x, l).ok()
+    })
+    .unzip();
     monitor.checkpoint()?;
     Ok(Arc::new(Metrics {
         inertia: labels.inertia(),
