@@ -184,8 +184,12 @@ where
     let sx = w as f64 / (viewport.x.1 - viewport.x.0);
     let sy = h as f64 / (viewport.y.1 - viewport.y.0);
     let empty = || (vec![0u32; w * h], vec![u32::MAX; w * h]);
+    // One pair of pixel buffers per thread, not per rayon split: each is w·h·8 bytes to
+    // zero and to merge (sums and minima, so any grouping gives the same picture).
+    let per_thread = x.n_chunks().div_ceil(rayon::current_num_threads()).max(1);
     let (counts, first) = x
         .par_chunks()
+        .with_min_len(per_thread)
         .fold(empty, |(mut counts, mut first), c| {
             run_chunk(monitor, TaskKind::Render, c.index, || {
                 for r in 0..c.rows() {
