@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 use super::chunk_tasks::map_chunks_mut;
 use super::error::ClusterError;
-use super::fixed_sum::FixedScale;
+use super::fixed_sum::{BlockFixSum, FixedScale};
 use super::init_plus_plus::{first_row, kmeans_plus_plus};
 use super::init_random::random_rows;
 use super::kernel::{CentreSet, LANES, Ranking};
@@ -93,10 +93,7 @@ fn update_nearest(
         }
         let w = weights.map(|w| &w[c.start_row..c.start_row + c.rows()]);
         match w {
-            None => st
-                .iter()
-                .map(|s| scale.fix(s.0 as f64) as i128)
-                .sum::<i128>(),
+            None => unit_potential(st, scale),
             Some(w) => st
                 .iter()
                 .zip(w)
@@ -108,12 +105,32 @@ fn update_nearest(
 }
 
 /// `φ = Σ w·d²` over rows, as an order-independent sum.
+/// `Σ fix(d)` over the rows' distances, eight per vector add ([`BlockFixSum`]: the same
+/// integer as adding them one by one; distances are never negative).
+fn unit_potential(state: &[(f32, u32)], scale: &FixedScale) -> i128 {
+    let mut sum = BlockFixSum::new(scale);
+    let mut blocks = state.chunks_exact(8);
+    for b in &mut blocks {
+        let terms: [f64; 8] = std::array::from_fn(|l| b[l].0 as f64);
+        sum.add(&terms);
+    }
+    let tail: i128 = blocks
+        .remainder()
+        .iter()
+        .map(|s| scale.fix(s.0 as f64) as i128)
+        .sum();
+    sum.total() + tail
+}
+
 fn potential(weights: Option<&[f64]>, state: &[(f32, u32)], scale: &FixedScale) -> f64 {
     use rayon::prelude::*;
     let total: i128 = state
         .par_chunks(1 << 14)
         .enumerate()
         .map(|(c, st)| {
+            if weights.is_none() {
+                return unit_potential(st, scale);
+            }
             st.iter()
                 .enumerate()
                 .map(|(r, s)| {
