@@ -91,14 +91,21 @@ fn axes_facts(v: &ViewSummary) -> impl IntoView + use<> {
     }
 }
 
-fn deck_body(task: TaskId, shown: &Shown, job_line: String) -> AnyView {
+/// The deck of `task` for a shown result; only the job line follows the job log (it
+/// changes on every progress poll, the rest only with the result).
+fn deck_body(
+    task: TaskId,
+    shown: &Shown,
+    job_line: impl Fn() -> String + Send + Sync + 'static,
+) -> AnyView {
     let s = &shown.outcome.meta.summary;
     let d = &s.dataset;
     let f = &s.fit;
     let m = &s.metrics;
     let report = s.node(task);
+    let facts = format!("{:?} · {}", report.state, format::ms(report.ms));
     let header = view! {
-        <p class="deck-meta">{format!("{:?} · {} · {}", report.state, format::ms(report.ms), job_line)}</p>
+        <p class="deck-meta">{move || format!("{facts} · {}", job_line())}</p>
     };
     let body = match task {
         TaskId::Generate => view! {
@@ -219,8 +226,8 @@ pub fn Decks() -> impl IntoView {
                     match state.shown.get() {
                         None => view! { <p class="muted">"Nothing computed yet."</p> }.into_any(),
                         Some(shown) => {
-                            let job_line = state.jobs.with(|jobs| {
-                                let id = shown.outcome.meta.summary.node(task).job;
+                            let id = shown.outcome.meta.summary.node(task).job;
+                            let job_line = move || state.jobs.with(|jobs| {
                                 jobs.iter().find(|j| Some(j.id) == id).map_or("no job".to_string(), |j| {
                                     let status = match &j.status {
                                         JobStatus::Running => "running".to_string(),

@@ -62,6 +62,17 @@ pub fn ScenarioPanel() -> impl IntoView {
         name_draft.set(name);
     });
 
+    // The list follows ids and names only: a run changes the open scenario's inputs in the
+    // book at every start, which must not rebuild the list (each row's facts follow on
+    // their own).
+    let rows = Memo::new(move |_| {
+        state.book.with(|b| {
+            b.scenarios()
+                .iter()
+                .map(|s| (s.id, s.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
     let report = move |r: Result<(), String>| error.set(r.err());
     let share = move |_| {
         let id = state.current.get_untracked();
@@ -93,7 +104,7 @@ pub fn ScenarioPanel() -> impl IntoView {
             {move || state.notice.get().map(|n| view! { <p id="scenario-notice" class="notice" role="status">{n}</p> })}
             <ul id="scenario-list" class="scenario-list">
                 <For
-                    each=move || state.book.with(|b| b.scenarios().iter().map(|s| (s.id, s.name.clone())).collect::<Vec<_>>())
+                    each=move || rows.get()
                     key=|(id, name)| (*id, name.clone())
                     children=move |(id, name)| {
                         let checked = move || state.comparing.with(|c| c.contains(&id));
