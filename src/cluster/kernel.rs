@@ -81,7 +81,7 @@ pub struct CentreSet {
     approx: fn(&CentreSet, &[f32], &mut Ranking),
     /// For `d ≤ 4`: a routine that reads a full block of rows as they are stored
     /// (row-major), with the centres kept in registers ([`kernel_small_d`](super::kernel_small_d)).
-    approx_rows: Option<fn(&CentreSet, &[f32], &mut Ranking)>,
+    approx_rows: Option<super::kernel_small_d::Rank>,
     /// For `d ≤ 4`: the fused scan behind [`CentreSet::scan_blocks`].
     scan: Option<super::kernel_small_d::Scan>,
     /// For `d ≤ 4`: the unit-weight block cost behind [`CentreSet::add_block_costs`].

@@ -244,6 +244,21 @@ pub(crate) fn exact_block(
     true
 }
 
+/// The signature of a row-major ranking routine.
+pub(crate) type Rank = fn(&CentreSet, &[f32], &mut Ranking);
+
+/// Routine `d` (1-based: the tables list d = 1 ..= MAX_D in order) of `fast` when the CPU
+/// has AVX2 and FMA, else of `plain`.
+fn pick<T: Copy>(d: usize, fast: [T; MAX_D], plain: [T; MAX_D]) -> Option<T> {
+    #[cfg(target_arch = "x86_64")]
+    let fast_ok =
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma");
+    #[cfg(not(target_arch = "x86_64"))]
+    let fast_ok = false;
+    let table = if fast_ok { fast } else { plain };
+    (1..=MAX_D).contains(&d).then(|| table[d - 1])
+}
+
 macro_rules! routines {
     ($($d:literal => $plain:ident, $avx2:ident, $checked:ident,
         $splain:ident, $savx2:ident, $schecked:ident,
@@ -317,60 +332,30 @@ macro_rules! routines {
         )*
 
         /// The row-major ranking routine for `d` features on this CPU, if `d ≤ MAX_D`.
-        pub(crate) fn routine(d: usize) -> Option<fn(&CentreSet, &[f32], &mut Ranking)> {
+        pub(crate) fn routine(d: usize) -> Option<Rank> {
             #[cfg(target_arch = "x86_64")]
-            {
-                if std::arch::is_x86_feature_detected!("avx2")
-                    && std::arch::is_x86_feature_detected!("fma")
-                {
-                    return match d {
-                        $($d => Some($checked as fn(&CentreSet, &[f32], &mut Ranking)),)*
-                        _ => None,
-                    };
-                }
-            }
-            match d {
-                $($d => Some($plain as fn(&CentreSet, &[f32], &mut Ranking)),)*
-                _ => None,
-            }
+            let fast = [$($checked as Rank),*];
+            #[cfg(not(target_arch = "x86_64"))]
+            let fast = [$($plain as Rank),*];
+            pick(d, fast, [$($plain as Rank),*])
         }
 
         /// The unit-weight block cost for `d` features on this CPU, if `d ≤ MAX_D`.
         pub(crate) fn cost_routine(d: usize) -> Option<CostRows> {
             #[cfg(target_arch = "x86_64")]
-            {
-                if std::arch::is_x86_feature_detected!("avx2")
-                    && std::arch::is_x86_feature_detected!("fma")
-                {
-                    return match d {
-                        $($d => Some($cchecked as CostRows),)*
-                        _ => None,
-                    };
-                }
-            }
-            match d {
-                $($d => Some($cplain as CostRows),)*
-                _ => None,
-            }
+            let fast = [$($cchecked as CostRows),*];
+            #[cfg(not(target_arch = "x86_64"))]
+            let fast = [$($cplain as CostRows),*];
+            pick(d, fast, [$($cplain as CostRows),*])
         }
 
         /// The fused scan for `d` features on this CPU, if `d ≤ MAX_D`.
         pub(crate) fn scan_routine(d: usize) -> Option<Scan> {
             #[cfg(target_arch = "x86_64")]
-            {
-                if std::arch::is_x86_feature_detected!("avx2")
-                    && std::arch::is_x86_feature_detected!("fma")
-                {
-                    return match d {
-                        $($d => Some($schecked as Scan),)*
-                        _ => None,
-                    };
-                }
-            }
-            match d {
-                $($d => Some($splain as Scan),)*
-                _ => None,
-            }
+            let fast = [$($schecked as Scan),*];
+            #[cfg(not(target_arch = "x86_64"))]
+            let fast = [$($splain as Scan),*];
+            pick(d, fast, [$($splain as Scan),*])
         }
     };
 }
