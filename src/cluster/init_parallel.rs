@@ -183,7 +183,7 @@ pub fn kmeans_parallel(
     cands.push(x.row(first));
     // Squared distance to the nearest candidate (f32 is plenty for sampling weights and
     // halves the memory) and that candidate's index.
-    let mut state = vec![(f32::INFINITY, 0u32); n];
+    let mut state = super::lloyd::filled(n, (f32::INFINITY, 0u32));
     let mut phi = update_nearest(x, weights, &cands, 0, &mut state, &scale, monitor)?;
     let ell = match p.oversampling {
         Oversampling::PerCluster(f) => f * k as f64,

@@ -64,10 +64,12 @@ pub fn lloyd(
     let d = x.n_cols();
     let n = x.n_rows();
     let scales = Scales::new(&summary.covering(&centres));
-    let mut labels = vec![u32::MAX; n];
+    // Filled on every thread: a serial fill of n values is a serial stage of its own at
+    // 10M rows, and a zeroed one is cleared inside wasm's global allocator lock.
+    let mut labels = filled(n, u32::MAX);
     let mut lower = match algorithm {
         Algorithm::Lloyd => Vec::new(),
-        Algorithm::Hamerly => vec![0.0f32; n],
+        Algorithm::Hamerly => filled(n, 0.0f32),
     };
     let mut previous: Option<Vec<f64>> = None;
     let mut totals: Option<PartialSums> = None;
@@ -164,4 +166,12 @@ pub fn lloyd(
         convergence,
         relocated,
     })
+}
+
+/// `n` copies of `value`, written in parallel.
+pub(crate) fn filled<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
+    use rayon::prelude::*;
+    let mut v = Vec::with_capacity(n);
+    v.par_extend(rayon::iter::repeat_n(value, n));
+    v
 }
