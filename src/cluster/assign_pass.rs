@@ -44,6 +44,8 @@ pub fn assign_pass(
         let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
         // Few features: the fused scans rank the full blocks without leaving registers
         // unless a row needs a look; the rows they leave go the general way.
+        // A first pass of unit weights, or the final cost pass: labels straight from the scan.
+        let labels_from_scan = pass == Pass::Cost || (pass == Pass::Full && w.is_none());
         let scanned = match pass {
             Pass::Delta => {
                 let (rows, changed) = cs.scan_blocks(
@@ -71,7 +73,7 @@ pub fn assign_pass(
                 p.changed += changed;
                 rows
             }
-            Pass::Full | Pass::Cost if pass == Pass::Cost || w.is_none() => {
+            _ if labels_from_scan => {
                 let (rows, changed) =
                     cs.scan_blocks(chunk.values, lab, false, &mut |b, _, unsure, old, lab| {
                         let block = &chunk.values[b * LANES * d..(b + 1) * LANES * d];

@@ -259,6 +259,21 @@ fn pick<T: Copy>(d: usize, fast: [T; MAX_D], plain: [T; MAX_D]) -> Option<T> {
     (1..=MAX_D).contains(&d).then(|| table[d - 1])
 }
 
+/// A function choosing, by feature count, the AVX2 + FMA routine when the CPU has them
+/// (x86-64 only) and the plain one otherwise.
+macro_rules! selector {
+    ($name:ident, $ty:ty, [$($fast:ident),*], [$($plain:ident),*], $doc:literal) => {
+        #[doc = $doc]
+        pub(crate) fn $name(d: usize) -> Option<$ty> {
+            #[cfg(target_arch = "x86_64")]
+            let fast = [$($fast as $ty),*];
+            #[cfg(not(target_arch = "x86_64"))]
+            let fast = [$($plain as $ty),*];
+            pick(d, fast, [$($plain as $ty),*])
+        }
+    };
+}
+
 macro_rules! routines {
     ($($d:literal => $plain:ident, $avx2:ident, $checked:ident,
         $splain:ident, $savx2:ident, $schecked:ident,
@@ -331,32 +346,12 @@ macro_rules! routines {
             }
         )*
 
-        /// The row-major ranking routine for `d` features on this CPU, if `d ≤ MAX_D`.
-        pub(crate) fn routine(d: usize) -> Option<Rank> {
-            #[cfg(target_arch = "x86_64")]
-            let fast = [$($checked as Rank),*];
-            #[cfg(not(target_arch = "x86_64"))]
-            let fast = [$($plain as Rank),*];
-            pick(d, fast, [$($plain as Rank),*])
-        }
-
-        /// The unit-weight block cost for `d` features on this CPU, if `d ≤ MAX_D`.
-        pub(crate) fn cost_routine(d: usize) -> Option<CostRows> {
-            #[cfg(target_arch = "x86_64")]
-            let fast = [$($cchecked as CostRows),*];
-            #[cfg(not(target_arch = "x86_64"))]
-            let fast = [$($cplain as CostRows),*];
-            pick(d, fast, [$($cplain as CostRows),*])
-        }
-
-        /// The fused scan for `d` features on this CPU, if `d ≤ MAX_D`.
-        pub(crate) fn scan_routine(d: usize) -> Option<Scan> {
-            #[cfg(target_arch = "x86_64")]
-            let fast = [$($schecked as Scan),*];
-            #[cfg(not(target_arch = "x86_64"))]
-            let fast = [$($splain as Scan),*];
-            pick(d, fast, [$($splain as Scan),*])
-        }
+        selector!(routine, Rank, [$($checked),*], [$($plain),*],
+            "The row-major ranking routine for `d` features on this CPU, if `d ≤ MAX_D`.");
+        selector!(cost_routine, CostRows, [$($cchecked),*], [$($cplain),*],
+            "The unit-weight block cost for `d` features on this CPU, if `d ≤ MAX_D`.");
+        selector!(scan_routine, Scan, [$($schecked),*], [$($splain),*],
+            "The fused scan for `d` features on this CPU, if `d ≤ MAX_D`.");
     };
 }
 
