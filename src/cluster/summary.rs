@@ -36,21 +36,9 @@ impl Summary {
                 allowed: "at least 1".into(),
             });
         }
-        // First non-finite value in row-major order, and the largest magnitude.
-        let per_chunk: Vec<(Option<usize>, f32)> = x
-            .par_chunks()
-            .map(|c| {
-                let mut m = 0.0f32;
-                for (i, v) in c.values.iter().enumerate() {
-                    if !v.is_finite() {
-                        return (Some(c.start_row * d + i), m);
-                    }
-                    m = m.max(v.abs());
-                }
-                (None, m)
-            })
-            .collect();
-        if let Some(i) = per_chunk.iter().find_map(|p| p.0) {
+        // Cached on the matrix: seeding, fitting and scoring one dataset share one pass.
+        let scan = x.value_scan();
+        if let Some(i) = scan.first_non_finite {
             return Err(DataError::NotFinite {
                 name: "x",
                 value: x.as_slice()[i].to_string(),
@@ -59,7 +47,7 @@ impl Summary {
             }
             .into());
         }
-        let max_abs = per_chunk.iter().fold(0.0f32, |m, p| m.max(p.1)) as f64;
+        let max_abs = scan.max_abs as f64;
         let (max_weight, total_weight) = match weights {
             None => (1.0, n as f64),
             Some(w) => {

@@ -5,6 +5,8 @@
 //! per chunk and partial results are combined in chunk order, which is why results do not
 //! depend on how many threads ran them.
 
+use std::sync::OnceLock;
+
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
@@ -49,13 +51,36 @@ impl<'a> Chunk<'a> {
     }
 }
 
+/// Finiteness and magnitude of a matrix's values: what every order-independent sum needs
+/// before it starts (its fixed-point scale), computed once per matrix.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValueScan {
+    /// Row-major index of the first NaN or infinite value.
+    pub first_non_finite: Option<usize>,
+    /// Largest magnitude of the values before the first non-finite one (0 when empty).
+    pub max_abs: f32,
+}
+
 /// An n × d `f32` matrix split into row chunks of `chunk_rows` rows (the last may be shorter).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The values never change after construction, so their [`ValueScan`] is kept once computed:
+/// seeding, fitting and scoring the same dataset each need it, and each pass is a full read.
+#[derive(Debug, Clone)]
 pub struct ChunkedMatrix {
     values: Vec<f32>,
     n_rows: usize,
     n_cols: usize,
     chunk_rows: usize,
+    scan: OnceLock<ValueScan>,
+}
+
+impl PartialEq for ChunkedMatrix {
+    /// Equal shape, chunking and values (whether the scan is cached does not matter).
+    fn eq(&self, other: &Self) -> bool {
+        (self.n_rows, self.n_cols, self.chunk_rows)
+            == (other.n_rows, other.n_cols, other.chunk_rows)
+            && self.values == other.values
+    }
 }
 
 impl ChunkedMatrix {
@@ -87,6 +112,7 @@ impl ChunkedMatrix {
             n_rows,
             n_cols,
             chunk_rows,
+            scan: OnceLock::new(),
         })
     }
 
@@ -189,9 +215,38 @@ impl ChunkedMatrix {
             .map(move |i| self.chunk(i))
     }
 
+    /// The values' [`ValueScan`], from one parallel pass the first time it is asked for.
+    pub fn value_scan(&self) -> ValueScan {
+        // Never `get_or_init`: the scan runs on the rayon pool, and a pool thread blocked
+        // on a `Once` that another pool job is filling can deadlock the pool. Threads that
+        // race here compute the same value; the first one kept wins.
+        if let Some(scan) = self.scan.get() {
+            return *scan;
+        }
+        let d = self.n_cols;
+        // Chunk by chunk in row-major order, so the first non-finite chunk holds the
+        // first non-finite value.
+        let per_chunk: Vec<ValueScan> = self
+            .par_chunks()
+            .map(|c| scan_values(c.values, c.start_row * d))
+            .collect();
+        let mut scan = ValueScan {
+            first_non_finite: None,
+            max_abs: 0.0,
+        };
+        for p in per_chunk {
+            scan.max_abs = scan.max_abs.max(p.max_abs);
+            if p.first_non_finite.is_some() {
+                scan.first_non_finite = p.first_non_finite;
+                break;
+            }
+        }
+        *self.scan.get_or_init(|| scan)
+    }
+
     /// The first NaN or infinite value, as `Err(NotFinite)`.
     pub fn check_finite(&self, name: &'static str) -> Result<(), DataError> {
-        match self.values.iter().position(|v| !v.is_finite()) {
+        match self.value_scan().first_non_finite {
             None => Ok(()),
             Some(i) => Err(DataError::NotFinite {
                 name,
@@ -200,6 +255,48 @@ impl ChunkedMatrix {
                 col: i % self.n_cols,
             }),
         }
+    }
+}
+
+/// Scans `values` (whose first value has row-major index `offset`): sixteen lanes of
+/// maxima and one finiteness mask per block, so the usual all-finite block costs a few
+/// vector operations; only a block with a non-finite value is searched value by value.
+fn scan_values(values: &[f32], offset: usize) -> ValueScan {
+    use std::simd::prelude::*;
+    const LANES: usize = 16;
+    let mut max = f32x16::splat(0.0);
+    let limit = f32x16::splat(f32::MAX);
+    let mut blocks = values.chunks_exact(LANES);
+    for (b, block) in (&mut blocks).enumerate() {
+        let a = f32x16::from_slice(block).abs();
+        // NaN fails `<=` as well as ±∞.
+        if !a.simd_le(limit).all() {
+            let i = block
+                .iter()
+                .position(|v| !v.is_finite())
+                .expect("a lane failed");
+            let before = block[..i].iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            return ValueScan {
+                first_non_finite: Some(offset + b * LANES + i),
+                max_abs: max.reduce_max().max(before),
+            };
+        }
+        max = max.simd_max(a);
+    }
+    let mut max_abs = max.reduce_max();
+    let tail = blocks.remainder();
+    for (i, v) in tail.iter().enumerate() {
+        if !v.is_finite() {
+            return ValueScan {
+                first_non_finite: Some(offset + values.len() - tail.len() + i),
+                max_abs,
+            };
+        }
+        max_abs = max_abs.max(v.abs());
+    }
+    ValueScan {
+        first_non_finite: None,
+        max_abs,
     }
 }
 
