@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::super::error::ClusterError;
+use super::{COUNT_BLOCK, add_counts, max_label};
 
 /// ARI of two labelings of the same rows: 1 for identical partitions, about 0 for
 /// independent ones.
@@ -16,17 +19,30 @@ pub fn adjusted_rand_index(truth: &[u32], pred: &[u32]) -> Result<f64, ClusterEr
         });
     }
     let n = truth.len() as i128;
-    let (ka, kb) = (
-        truth.iter().max().map_or(0, |&m| m as usize + 1),
-        pred.iter().max().map_or(0, |&m| m as usize + 1),
-    );
+    let (ka, kb) = if truth.is_empty() {
+        (0, 0)
+    } else {
+        (max_label(truth) as usize + 1, max_label(pred) as usize + 1)
+    };
     // Dense counts when the contingency table is small (the usual case), a map otherwise.
     let (cells, rows, cols): (Vec<i128>, Vec<i128>, Vec<i128>) = if ka * kb <= 1 << 24 {
-        // Counted in u64 (a row is one increment), widened once for the pair counts.
-        let mut cells = vec![0u64; ka * kb];
-        for (&a, &b) in truth.iter().zip(pred) {
-            cells[a as usize * kb + b as usize] += 1;
-        }
+        // Counted in u64 (a row is one increment), widened once for the pair counts; one
+        // table per thread when the table is small next to the rows.
+        let count = |mut cells: Vec<u64>, (ta, pb): (&[u32], &[u32])| {
+            for (&a, &b) in ta.iter().zip(pb) {
+                cells[a as usize * kb + b as usize] += 1;
+            }
+            cells
+        };
+        let cells = if truth.len() > COUNT_BLOCK && ka * kb <= truth.len() / 64 {
+            truth
+                .par_chunks(COUNT_BLOCK)
+                .zip(pred.par_chunks(COUNT_BLOCK))
+                .fold(|| vec![0u64; ka * kb], count)
+                .reduce(|| vec![0u64; ka * kb], add_counts)
+        } else {
+            count(vec![0u64; ka * kb], (truth, pred))
+        };
         let (mut rows, mut cols) = (vec![0i128; ka], vec![0i128; kb]);
         for (i, &c) in cells.iter().enumerate() {
             rows[i / kb] += c as i128;

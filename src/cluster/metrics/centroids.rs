@@ -1,6 +1,8 @@
 //! Per-label centroids and sizes, the common input of Calinski–Harabasz and Davies–Bouldin,
 //! and the one pass over the rows that both scores need.
 
+use std::borrow::Cow;
+
 use super::super::error::ClusterError;
 use super::super::fixed_sum::FixedScale;
 use super::super::kernel::sq_dist;
@@ -11,9 +13,9 @@ use crate::data::ChunkedMatrix;
 
 /// Dense labels, their count, centroid per label (`n_labels × d`, row-major), rows per
 /// label, and the scales used.
-pub struct Centroids {
-    /// Labels re-encoded as `0..n_labels`.
-    pub labels: Vec<u32>,
+pub struct Centroids<'a> {
+    /// Labels re-encoded as `0..n_labels` (borrowed when they already are).
+    pub labels: Cow<'a, [u32]>,
     /// Number of distinct labels.
     pub n_labels: usize,
     /// Centroids, row-major.
@@ -24,9 +26,9 @@ pub struct Centroids {
     pub scales: Scales,
 }
 
-impl Centroids {
+impl<'a> Centroids<'a> {
     /// Computes centroids after scikit-learn's label checks.
-    pub fn of(x: &ChunkedMatrix, labels: &[u32]) -> Result<Self, ClusterError> {
+    pub fn of(x: &ChunkedMatrix, labels: &'a [u32]) -> Result<Self, ClusterError> {
         check_labels(x, labels)?;
         let summary = Summary::of(x, None)?;
         let (dense, n_labels) = encode(labels);
@@ -67,7 +69,7 @@ pub struct Dispersion {
     pub mean_distance: Vec<f64>,
 }
 
-impl Centroids {
+impl Centroids<'_> {
     /// Both within-cluster sums, each term fixed-point (so chunking and threads do not
     /// change a bit), from one distance per row.
     pub fn dispersion(&self, x: &ChunkedMatrix) -> Dispersion {

@@ -14,6 +14,8 @@ pub use calinski_harabasz::calinski_harabasz;
 pub use davies_bouldin::davies_bouldin;
 pub use silhouette::silhouette_score;
 
+use std::borrow::Cow;
+
 use ndarray::ArrayView2;
 
 use super::error::ClusterError;
@@ -38,13 +40,47 @@ pub fn calinski_harabasz_and_davies_bouldin(
 
 /// Rows per label, for labels `0..k` (labels ≥ k are ignored).
 pub fn cluster_sizes(labels: &[u32], k: usize) -> Vec<u64> {
-    let mut sizes = vec![0u64; k];
-    for &l in labels {
-        if let Some(s) = sizes.get_mut(l as usize) {
-            *s += 1;
+    use rayon::prelude::*;
+    let count = |mut sizes: Vec<u64>, block: &[u32]| {
+        for &l in block {
+            if let Some(s) = sizes.get_mut(l as usize) {
+                *s += 1;
+            }
         }
+        sizes
+    };
+    if labels.len() <= COUNT_BLOCK {
+        return count(vec![0; k], labels);
     }
-    sizes
+    // One table per thread (fold), not per block: k may be large.
+    labels
+        .par_chunks(COUNT_BLOCK)
+        .fold(|| vec![0u64; k], count)
+        .reduce(|| vec![0u64; k], add_counts)
+}
+
+/// Labels per parallel counting task: big enough that a task outweighs its table.
+pub(crate) const COUNT_BLOCK: usize = 1 << 16;
+
+/// `a + b`, element by element.
+pub(crate) fn add_counts(mut a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
+    for (x, y) in a.iter_mut().zip(&b) {
+        *x += y;
+    }
+    a
+}
+
+/// The largest label (0 for none), in parallel for long labelings.
+pub(crate) fn max_label(labels: &[u32]) -> u32 {
+    use rayon::prelude::*;
+    if labels.len() <= COUNT_BLOCK {
+        return labels.iter().copied().max().unwrap_or(0);
+    }
+    labels
+        .par_chunks(COUNT_BLOCK)
+        .map(|b| b.iter().copied().max().unwrap_or(0))
+        .max()
+        .unwrap_or(0)
 }
 
 /// `Σ w·‖x − c_label‖²` for given labels (scikit-learn's `_inertia`).
@@ -107,29 +143,38 @@ pub(crate) fn check_labels(x: &ChunkedMatrix, labels: &[u32]) -> Result<(), Clus
 
 /// Labels re-encoded as `0..n_labels` in increasing order of the original values
 /// (scikit-learn's `LabelEncoder`), with the number of labels. Labels are usually
-/// `0..k`: a presence table indexed by value finds the distinct values in one pass (no
-/// sort of n labels); sparse large values fall back to sorting the distinct ones.
-pub(crate) fn encode(labels: &[u32]) -> (Vec<u32>, usize) {
-    let max = labels.iter().copied().max().unwrap_or(0) as usize;
+/// `0..k`: a count table indexed by value finds the distinct values in one parallel pass
+/// (no sort of n labels), and labels that are already dense are borrowed, not copied;
+/// sparse large values fall back to sorting the distinct ones.
+pub(crate) fn encode(labels: &[u32]) -> (Cow<'_, [u32]>, usize) {
+    use rayon::prelude::*;
+    let max = max_label(labels) as usize;
     if max <= labels.len().max(1 << 16) {
-        let mut code = vec![0u32; max + 1];
-        for &l in labels {
-            code[l as usize] = 1;
+        let counts = cluster_sizes(labels, max + 1);
+        // A fitted model's labels are usually already 0..k with every label used.
+        if counts.iter().all(|&c| c > 0) {
+            return (Cow::Borrowed(labels), max + 1);
         }
         let mut next = 0u32;
-        for c in code.iter_mut() {
-            let present = *c;
-            *c = next;
-            next += present;
-        }
-        let out = labels.iter().map(|&l| code[l as usize]).collect();
-        return (out, next as usize);
+        let code: Vec<u32> = counts
+            .iter()
+            .map(|&c| {
+                let code = next;
+                next += u32::from(c > 0);
+                code
+            })
+            .collect();
+        let out = labels.par_iter().map(|&l| code[l as usize]).collect();
+        return (Cow::Owned(out), next as usize);
     }
     let mut values: Vec<u32> = labels.to_vec();
     values.sort_unstable();
     values.dedup();
     let code = |l: u32| values.binary_search(&l).expect("label present") as u32;
-    (labels.iter().map(|&l| code(l)).collect(), values.len())
+    (
+        Cow::Owned(labels.iter().map(|&l| code(l)).collect()),
+        values.len(),
+    )
 }
 
 /// scikit-learn's `check_number_of_labels`: `2 ≤ n_labels ≤ n_samples − 1`.
@@ -146,16 +191,33 @@ pub(crate) fn check_number_of_labels(n_labels: usize, n: usize) -> Result<(), Cl
 
 #[cfg(test)]
 mod tests {
-    use super::encode;
+    use std::borrow::Cow;
+
+    use super::{cluster_sizes, encode};
 
     #[test]
     fn encode_is_the_rank_of_each_value_for_dense_and_sparse_labels() {
-        assert_eq!(encode(&[5, 2, 5, 9, 2]), (vec![1, 0, 1, 2, 0], 3));
+        let owned = |(codes, n): (Cow<'_, [u32]>, usize)| (codes.into_owned(), n);
+        assert_eq!(owned(encode(&[5, 2, 5, 9, 2])), (vec![1, 0, 1, 2, 0], 3));
         // Values far above n take the sorting path; the codes are the same ranks.
         assert_eq!(
-            encode(&[4_000_000_000, 7, 4_000_000_000, 3]),
+            owned(encode(&[4_000_000_000, 7, 4_000_000_000, 3])),
             (vec![2, 1, 2, 0], 3)
         );
-        assert_eq!(encode(&[]), (vec![], 0));
+        assert_eq!(owned(encode(&[])), (vec![], 0));
+        // Already dense: borrowed, not copied.
+        assert!(matches!(encode(&[1, 0, 2, 1]), (Cow::Borrowed(_), 3)));
+        // Long labelings take the parallel paths and give the same codes.
+        let long: Vec<u32> = (0..300_000u32).map(|i| (i % 7) * 3 + 5).collect();
+        let (codes, n) = encode(&long);
+        assert_eq!(n, 7);
+        assert!(codes.iter().zip(&long).all(|(&c, &l)| c == (l - 5) / 3));
+    }
+
+    #[test]
+    fn cluster_sizes_count_in_parallel_and_ignore_labels_out_of_range() {
+        let labels: Vec<u32> = (0..500_000u32).map(|i| i % 5).collect();
+        assert_eq!(cluster_sizes(&labels, 4), vec![100_000; 4]);
+        assert_eq!(cluster_sizes(&labels[..10], 6), vec![2, 2, 2, 2, 2, 0]);
     }
 }
