@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use super::chunked_matrix::{ChunkedMatrix, DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS};
 use super::error::{DataError, check_range};
-use super::keyed_stream::{KeyedStream, Purpose, stream_key};
+use super::keyed_stream::{KeyedStream, Purpose, StreamFamily, stream_key};
+use super::normal::StandardNormal;
 use super::permutation::Permutation;
 use crate::monitor::{Cancelled, Monitor, TaskKind, Unmonitored, run_chunk};
 
@@ -256,16 +257,16 @@ impl ValidBlobsParams {
         self.params.n_samples * (self.n_features * 4 + 4)
     }
 
-    /// The centre of sample `j` in unshuffled order (scikit-learn's block layout).
-    fn centre_of(&self, j: usize) -> usize {
-        let n = self.params.n_samples;
-        let c = self.centers.nrows();
+    /// Which centre each unshuffled position belongs to (scikit-learn's block layout).
+    fn layout(&self) -> CentreLayout {
+        let n = self.params.n_samples as u64;
+        let c = self.centers.nrows() as u64;
         let (base, extra) = (n / c, n % c);
-        let big = extra * (base + 1);
-        if j < big {
-            j / (base + 1)
-        } else {
-            extra + (j - big) / base
+        CentreLayout {
+            extra,
+            big: extra * (base + 1),
+            first: Divisor::new(base + 1),
+            rest: Divisor::new(base.max(1)),
         }
     }
 
@@ -281,15 +282,12 @@ impl ValidBlobsParams {
         let p = &self.params;
         let d = self.n_features;
         let perm = Permutation::new(p.n_samples as u64, stream_key(p.seed, Purpose::Shuffle, 0));
-        let source = |i: usize| {
-            if p.shuffle {
-                perm.apply(i as u64) as usize
-            } else {
-                i
-            }
-        };
         let total = p.n_samples.div_ceil(p.chunk_rows) as u64;
         let done = AtomicU64::new(0);
+        let layout = self.layout();
+        let noise = StreamFamily::new(p.seed, Purpose::Noise);
+        let normal = StandardNormal::new();
+        let centres = self.centers.as_slice().expect("standard layout");
         // Written in place, chunk by chunk, never zeroed first: in wasm a zeroed buffer is
         // cleared inside the allocator's global lock, which stalls every thread that
         // allocates meanwhile — the page's main thread included — for the whole memset
@@ -307,18 +305,55 @@ impl ValidBlobsParams {
                 }
                 let start = chunk * p.chunk_rows;
                 run_chunk(monitor, TaskKind::Generate, chunk, || {
-                    for (r, (row, label)) in
-                        out.chunks_mut(d).zip(out_labels.iter_mut()).enumerate()
-                    {
-                        let j = source(start + r);
-                        let c = self.centre_of(j);
-                        label.write(c as u32);
-                        let std = self.stds[c];
-                        let centre = self.centers.row(c);
-                        // Keyed by the unshuffled position: shuffling only reorders rows.
-                        let mut s = KeyedStream::new(p.seed, Purpose::Noise, j as u64);
-                        for (v, &m) in row.iter_mut().zip(centre.iter()) {
-                            v.write((m + std * s.normal()) as f32);
+                    // In blocks, one step at a time: each row's shuffle, key and draws are
+                    // long chains of dependent multiplications, and a short loop over
+                    // independent rows lets the processor run several rows' chains at once.
+                    let mut sources = [0u64; BLOCK];
+                    let mut keys = [0u64; BLOCK];
+                    let mut centre_of = [0u32; BLOCK];
+                    let rows = out.chunks_mut(d * BLOCK).zip(out_labels.chunks_mut(BLOCK));
+                    for (b, (out, out_labels)) in rows.enumerate() {
+                        let first = start + b * BLOCK;
+                        let m = out_labels.len();
+                        let js = &mut sources[..m];
+                        if p.shuffle {
+                            perm.apply_block(first as u64, js);
+                        } else {
+                            for (j, i) in js.iter_mut().zip(first as u64..) {
+                                *j = i;
+                            }
+                        }
+                        for ((key, c), &j) in keys.iter_mut().zip(&mut centre_of).zip(&*js) {
+                            // Keyed by the unshuffled position: shuffling only reorders rows.
+                            *key = noise.key(j);
+                            *c = layout.centre_of(j) as u32;
+                        }
+                        for (label, &c) in out_labels.iter_mut().zip(&centre_of) {
+                            label.write(c);
+                        }
+                        // Draw `t` of a row is its stream's draw `t` while every earlier
+                        // one stood at the ziggurat's first try (the usual case, computed
+                        // for the whole block feature by feature); a row where one did not
+                        // is drawn again from its start by the full sampler.
+                        let mut redo = [false; BLOCK];
+                        for t in 0..d {
+                            let rows = out.chunks_mut(d).zip(&keys).zip(&centre_of).zip(&mut redo);
+                            for (((row, &key), &c), redo) in rows {
+                                let c = c as usize;
+                                let (z, ok) = normal.first_try(KeyedStream::bits_at(key, t as u64));
+                                *redo |= !ok;
+                                row[t].write((centres[c * d + t] + self.stds[c] * z) as f32);
+                            }
+                        }
+                        let rows = out.chunks_mut(d).zip(&keys).zip(&centre_of).zip(&redo);
+                        for (((row, &key), &c), _) in rows.filter(|r| *r.1) {
+                            let c = c as usize;
+                            let std = self.stds[c];
+                            let centre = &centres[c * d..(c + 1) * d];
+                            let mut s = KeyedStream::from_key(key);
+                            for (v, &m) in row.iter_mut().zip(centre) {
+                                v.write((m + std * normal.sample(&mut s)) as f32);
+                            }
                         }
                     }
                 });
@@ -345,9 +380,104 @@ impl ValidBlobsParams {
     }
 }
 
+/// Rows generated one step at a time (see the generation loop).
+const BLOCK: usize = 64;
+
+/// scikit-learn's block layout of unshuffled positions: the first `extra` centres take
+/// `base + 1` rows each, the others `base`.
+#[derive(Debug, Clone, Copy)]
+struct CentreLayout {
+    extra: u64,
+    big: u64,
+    first: Divisor,
+    rest: Divisor,
+}
+
+impl CentreLayout {
+    /// The centre of unshuffled position `j`.
+    #[inline]
+    fn centre_of(&self, j: u64) -> u64 {
+        if j < self.big {
+            self.first.quotient(j)
+        } else {
+            self.extra + self.rest.quotient(j - self.big)
+        }
+    }
+}
+
+/// `⌊j / q⌋` by a multiplication with `1/q` and one correction step: a 64-bit integer
+/// division takes tens of cycles (and wasm's lowers to the same instruction), once per
+/// generated row.
+#[derive(Debug, Clone, Copy)]
+struct Divisor {
+    q: u64,
+    inverse: f64,
+}
+
+impl Divisor {
+    fn new(q: u64) -> Self {
+        debug_assert!(q > 0);
+        Self {
+            q,
+            inverse: 1.0 / q as f64,
+        }
+    }
+
+    /// Exact for `j < 2⁵²`: `j` and `q` convert exactly, `j·fl(1/q)` is within a relative
+    /// 2⁻⁵¹ of `j / q`, so its truncation is off by at most one, which the products with
+    /// `q` (exact integers) detect.
+    #[inline]
+    fn quotient(&self, j: u64) -> u64 {
+        let c = (j as f64 * self.inverse) as u64;
+        if c * self.q > j {
+            c - 1
+        } else if (c + 1) * self.q <= j {
+            c + 1
+        } else {
+            c
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn divisor_quotients_are_exact() {
+        for q in [1u64, 2, 3, 7, 125_000, 999_983, 1 << 31, (1 << 32) - 1] {
+            let d = Divisor::new(q);
+            let near = |m: u64| [m.saturating_sub(1), m, m + 1];
+            for m in [0u64, 1, 2, 1000, 123_456, 1 << 20, 1 << 40] {
+                let Some(mq) = m.checked_mul(q).filter(|&v| v < 1 << 52) else {
+                    continue;
+                };
+                for j in near(mq).into_iter().chain(near(m)) {
+                    assert_eq!(d.quotient(j), j / q, "{j} / {q}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn layout_gives_scikit_learn_block_sizes() {
+        for (n, c) in [(10u64, 3u64), (2, 5), (1_000_003, 8), (7, 7), (100, 1)] {
+            let v = BlobsParams::new(n as usize)
+                .centers(Centers::Count(c as usize))
+                .check()
+                .unwrap();
+            let layout = v.layout();
+            let (base, extra) = (n / c, n % c);
+            for j in (0..n.min(5000)).chain(n.saturating_sub(5000)..n) {
+                let expect = if j < extra * (base + 1) {
+                    j / (base + 1)
+                } else {
+                    extra + (j - extra * (base + 1)) / base
+                };
+                assert_eq!(layout.centre_of(j), expect, "n {n} c {c} j {j}");
+            }
+        }
+    }
 
     #[test]
     fn sizes_per_centre_follow_scikit_learn() {

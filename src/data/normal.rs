@@ -53,7 +53,56 @@ fn uniform_open0(rng: &mut impl RngCore) -> f64 {
 /// One standard normal draw from `rng`.
 #[inline]
 pub fn standard_normal(rng: &mut impl RngCore) -> f64 {
-    let t = tables();
+    StandardNormal::new().sample(rng)
+}
+
+/// The ziggurat's tables in hand, for loops drawing many values: [`standard_normal`]
+/// without a lookup of the lazily built tables per draw (same draws).
+#[derive(Clone, Copy)]
+pub struct StandardNormal {
+    tables: &'static Tables,
+}
+
+impl std::fmt::Debug for StandardNormal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StandardNormal")
+    }
+}
+
+impl Default for StandardNormal {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StandardNormal {
+    /// The sampler (builds the tables on first use).
+    #[inline]
+    pub fn new() -> Self {
+        Self { tables: tables() }
+    }
+
+    /// One standard normal draw from `rng`.
+    #[inline]
+    pub fn sample(&self, rng: &mut impl RngCore) -> f64 {
+        ziggurat(self.tables, rng)
+    }
+
+    /// The ziggurat's first try on 64 random `bits`: the draw and whether it stands (about
+    /// 99 % of tries). When it stands, it is what [`StandardNormal::sample`] returns for a
+    /// generator whose next output is `bits`; when not, the caller must use `sample`.
+    /// Branch-free, so a loop over many independent draws runs without mispredictions.
+    #[inline]
+    pub fn first_try(&self, bits: u64) -> (f64, bool) {
+        let t = self.tables;
+        let i = (bits & (LAYERS as u64 - 1)) as usize;
+        let u = 2.0 * ((bits >> 11) as f64 * INV_2_53) - 1.0;
+        (u * t.x[i], u.abs() < t.ratio[i])
+    }
+}
+
+#[inline]
+fn ziggurat(t: &Tables, rng: &mut impl RngCore) -> f64 {
     loop {
         let bits = rng.next_u64();
         // Low 7 bits pick the layer, the top 53 give a uniform in (-1, 1): independent bits.
@@ -117,6 +166,24 @@ mod tests {
         assert!((frac(&|x| x < -1.0) - 0.158_655).abs() < 0.003);
         assert!((frac(&|x| x > 2.0) - 0.022_750).abs() < 0.001);
         assert!((frac(&|x| x.abs() > R) - 0.000_576).abs() < 0.0002);
+    }
+
+    #[test]
+    fn first_tries_that_stand_are_the_samples() {
+        let n = StandardNormal::new();
+        let (mut stood, mut total) = (0, 0);
+        for i in 0..20_000u64 {
+            let mut s = KeyedStream::new(5, Purpose::Noise, i);
+            let bits = s.clone().next_u64();
+            let (v, ok) = n.first_try(bits);
+            let sampled = n.sample(&mut s);
+            total += 1;
+            if ok {
+                stood += 1;
+                assert_eq!(v.to_bits(), sampled.to_bits());
+            }
+        }
+        assert!(stood * 100 > total * 97, "{stood} of {total}");
     }
 
     #[test]
