@@ -58,8 +58,147 @@ impl Candidates {
     }
 }
 
+/// What an update pass also does while each row's new distance is in registers.
+#[derive(Debug, Clone, Copy)]
+struct Extras {
+    /// Draw for this round's sampling (stream index = round) with oversampling `ℓ`.
+    sample: Option<(u64, f64)>,
+    /// Count the rows nearest to each candidate (unweighted only).
+    count: bool,
+}
+
+/// One update pass's results: the potential, and what [`Extras`] asked for.
+struct Pass {
+    phi: f64,
+    draws: Option<Vec<ChunkDraws>>,
+    counts: Option<Vec<u64>>,
+}
+
+/// The rows of one chunk that the next round may pick, found before `φ` is known.
+///
+/// A row is picked when `u < ℓ·w·d²/φ`, i.e. when its threshold `t = ℓ·w·d²/u` exceeds
+/// `φ`. Each chunk keeps its rows of largest `t` (at most `2 · keep`) and the largest
+/// `t` it dropped; once `φ` is known, the kept rows are tested with the exact rule, and a
+/// chunk that dropped a row with `t` near `φ` is scanned again ([`sample_chunk`]). So the
+/// candidates are exactly those of a separate sampling pass, without that pass.
+struct ChunkDraws {
+    start_row: usize,
+    rows: usize,
+    keep: usize,
+    kept: Vec<(f64, usize)>,
+    dropped_max: f64,
+}
+
+impl ChunkDraws {
+    fn new(start_row: usize, rows: usize, keep: usize) -> Self {
+        Self {
+            start_row,
+            rows,
+            keep,
+            kept: Vec::with_capacity(2 * keep),
+            dropped_max: 0.0,
+        }
+    }
+
+    /// Offers row `i` with mass `ℓ·w·d²` and uniform draw `u`.
+    #[inline]
+    fn offer(&mut self, i: usize, mass: f64, u: f64) {
+        // `t > dropped_max` without a division; `u = 0` gives `t = ∞`.
+        if mass > self.dropped_max * u {
+            self.kept.push((mass / u, i));
+            if self.kept.len() == 2 * self.keep {
+                let k = self.keep;
+                self.kept
+                    .select_nth_unstable_by(k, |a, b| b.0.total_cmp(&a.0));
+                self.dropped_max = self.dropped_max.max(self.kept[k].0);
+                self.kept.truncate(k);
+            }
+        }
+    }
+}
+
+/// Rows kept per chunk: several times the expected picks of a chunk of average mass.
+fn keep_per_chunk(ell: f64, chunk_rows: usize, n: usize) -> usize {
+    let expected = ell * chunk_rows as f64 / n as f64;
+    (4.0 * expected).ceil().clamp(32.0, 1e6) as usize
+}
+
+/// Whether row `i` at squared distance `dist` is picked in `round` — the one sampling rule
+/// (Bahmani et al., step 4), shared by the fused and the separate pass.
+#[inline]
+fn picks(s: &mut KeyedStream, i: usize, w: f64, dist: f32, per_cost: f64) -> bool {
+    s.seek(i as u64);
+    s.uniform() < per_cost * w * dist as f64
+}
+
+/// The rows of one chunk picked in `round`, by scanning every row.
+#[allow(clippy::too_many_arguments)]
+fn sample_chunk(
+    seed: u64,
+    round: u64,
+    weights: Option<&[f64]>,
+    state: &[(f32, u32)],
+    start_row: usize,
+    per_cost: f64,
+    out: &mut Vec<usize>,
+) {
+    let mut s = KeyedStream::new(seed, Purpose::InitParallel, round);
+    for (r, &(dist, _)) in state.iter().enumerate() {
+        let i = start_row + r;
+        if picks(&mut s, i, weights.map_or(1.0, |w| w[i]), dist, per_cost) {
+            out.push(i);
+        }
+    }
+}
+
+/// The rows picked in `round` (in row order): from the fused pass's kept rows when it ran,
+/// by a separate pass otherwise.
+#[allow(clippy::too_many_arguments)]
+fn pick_rows(
+    x: &ChunkedMatrix,
+    weights: Option<&[f64]>,
+    state: &mut [(f32, u32)],
+    draws: Option<Vec<ChunkDraws>>,
+    seed: u64,
+    round: u64,
+    ell: f64,
+    phi: f64,
+    monitor: &dyn Monitor,
+) -> Result<Vec<usize>, ClusterError> {
+    let per_cost = ell / phi;
+    let Some(draws) = draws else {
+        let picked = map_chunks_mut(x, state, TaskKind::Seed, monitor, |c, st| {
+            let mut out = Vec::new();
+            sample_chunk(seed, round, weights, st, c.start_row, per_cost, &mut out);
+            out
+        })?;
+        return Ok(picked.into_iter().flatten().collect());
+    };
+    let mut out = Vec::new();
+    let mut s = KeyedStream::new(seed, Purpose::InitParallel, round);
+    for mut c in draws {
+        // A row the exact rule picks has t ≥ φ·(1 − 2⁻⁵⁰); one dropped below φ·(1 − 10⁻⁹)
+        // cannot be picked.
+        if c.dropped_max >= phi * (1.0 - 1e-9) {
+            let st = &state[c.start_row..c.start_row + c.rows];
+            sample_chunk(seed, round, weights, st, c.start_row, per_cost, &mut out);
+            continue;
+        }
+        c.kept.sort_unstable_by_key(|&(_, i)| i);
+        for (_, i) in c.kept {
+            let w = weights.map_or(1.0, |w| w[i]);
+            if picks(&mut s, i, w, state[i].0, per_cost) {
+                out.push(i);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Lowers each row's distance and updates its nearest candidate with candidates `from..`
-/// of `cands`; returns the new potential `φ = Σ w·d²`, summed in the same pass.
+/// of `cands`; returns the new potential `φ = Σ w·d²`, summed in the same pass, and the
+/// [`Extras`] asked for. With no new candidate there is no pass and no extras.
+#[allow(clippy::too_many_arguments)]
 fn update_nearest(
     x: &ChunkedMatrix,
     weights: Option<&[f64]>,
@@ -67,20 +206,36 @@ fn update_nearest(
     from: usize,
     state: &mut [(f32, u32)],
     scale: &FixedScale,
+    seed: u64,
+    extras: Extras,
     monitor: &dyn Monitor,
-) -> Result<f64, ClusterError> {
+) -> Result<Pass, ClusterError> {
     let d = x.n_cols();
     let new: Vec<f64> = cands.values[from * d..].iter().map(|&v| v as f64).collect();
     if new.is_empty() {
-        return Ok(potential(weights, state, scale));
+        return Ok(Pass {
+            phi: potential(weights, state, scale),
+            draws: None,
+            counts: None,
+        });
     }
+    let m = cands.len();
+    let count = extras.count && weights.is_none();
+    let keep = extras
+        .sample
+        .map(|(_, ell)| keep_per_chunk(ell, x.chunk_rows(), x.n_rows()));
     let cs = CentreSet::new(new, d);
     let parts = map_chunks_mut(x, state, TaskKind::Seed, monitor, |c, st| {
         let mut scratch = cs.scratch();
         let mut a = Ranking::default();
         let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
+        let mut draws = keep.map(|k| ChunkDraws::new(c.start_row, c.rows(), k));
+        let mut stream = extras
+            .sample
+            .map(|(round, _)| KeyedStream::new(seed, Purpose::InitParallel, round));
+        let ell = extras.sample.map_or(0.0, |(_, ell)| ell);
         let blocks = c.values.chunks(d * LANES).zip(st.chunks_mut(LANES));
-        for (block, st) in blocks {
+        for (b, (block, st)) in blocks.enumerate() {
             cs.rank(block, &mut scratch, &mut a);
             cs.exact_of_block(&a, block, &mut labels, &mut dists);
             for (l, s) in st.iter_mut().enumerate() {
@@ -90,18 +245,45 @@ fn update_nearest(
                 s.0 = if nearer { dists[l] as f32 } else { s.0 };
                 s.1 = if nearer { from as u32 + labels[l] } else { s.1 };
             }
+            if let (Some(draws), Some(stream)) = (draws.as_mut(), stream.as_mut()) {
+                for (l, s) in st.iter().enumerate() {
+                    let i = c.start_row + b * LANES + l;
+                    let w = weights.map_or(1.0, |w| w[i]);
+                    stream.seek(i as u64);
+                    draws.offer(i, ell * w * s.0 as f64, stream.uniform());
+                }
+            }
         }
+        let counts = count.then(|| {
+            let mut n = vec![0u64; m];
+            for &(_, o) in st.iter() {
+                n[o as usize] += 1;
+            }
+            n
+        });
         let w = weights.map(|w| &w[c.start_row..c.start_row + c.rows()]);
-        match w {
+        let phi = match w {
             None => unit_potential(st, scale),
             Some(w) => st
                 .iter()
                 .zip(w)
                 .map(|(s, &w)| scale.fix(w * s.0 as f64) as i128)
                 .sum::<i128>(),
-        }
+        };
+        (phi, draws, counts)
     })?;
-    Ok(scale.value(parts.into_iter().sum()))
+    let phi = scale.value(parts.iter().map(|p| p.0).sum());
+    let counts = count.then(|| {
+        let mut total = vec![0u64; m];
+        for p in &parts {
+            for (t, n) in total.iter_mut().zip(p.2.as_ref().expect("counted")) {
+                *t += n;
+            }
+        }
+        total
+    });
+    let draws = keep.map(|_| parts.into_iter().map(|p| p.1.expect("sampled")).collect());
+    Ok(Pass { phi, draws, counts })
 }
 
 /// `φ = Σ w·d²` over rows, as an order-independent sum.
@@ -184,17 +366,37 @@ pub fn kmeans_parallel(
     // Squared distance to the nearest candidate (f32 is plenty for sampling weights and
     // halves the memory) and that candidate's index.
     let mut state = super::lloyd::filled(n, (f32::INFINITY, 0u32));
-    let mut phi = update_nearest(x, weights, &cands, 0, &mut state, &scale, monitor)?;
     let ell = match p.oversampling {
         Oversampling::PerCluster(f) => f * k as f64,
         Oversampling::Absolute(l) => l,
     };
+    // Each update pass also draws the next round's rows and, when it may be the last,
+    // counts the rows nearest each candidate: three passes for two rounds, not six.
+    let extras = |next_round: usize, rounds: Option<usize>| Extras {
+        sample: (rounds.is_none_or(|r| next_round <= r)).then_some((next_round as u64, ell)),
+        count: rounds.is_some_and(|r| next_round > r),
+    };
+    let fixed_rounds = match p.rounds {
+        Rounds::Fixed(r) => Some(r),
+        Rounds::LnCost => None,
+    };
+    let mut pass = update_nearest(
+        x,
+        weights,
+        &cands,
+        0,
+        &mut state,
+        &scale,
+        seed,
+        extras(1, fixed_rounds),
+        monitor,
+    )?;
     let rounds = match p.rounds {
         Rounds::Fixed(r) => r,
         // dask-ml: `int(np.round(np.log(cost)))`.
         Rounds::LnCost => {
-            if phi > 0.0 {
-                libm::round(libm::log(phi)).max(0.0) as usize
+            if pass.phi > 0.0 {
+                libm::round(libm::log(pass.phi)).max(0.0) as usize
             } else {
                 0
             }
@@ -203,36 +405,42 @@ pub fn kmeans_parallel(
     let mut stats = SeedingStats {
         method: "k-means||".into(),
         candidates_per_round: vec![1],
-        cost_per_round: vec![phi],
+        cost_per_round: vec![pass.phi],
         ..Default::default()
     };
     for round in 1..=rounds {
         monitor.checkpoint()?;
-        if phi <= 0.0 {
+        if pass.phi <= 0.0 {
             break;
         }
-        let picked: Vec<Vec<usize>> =
-            map_chunks_mut(x, &mut state, TaskKind::Seed, monitor, |c, st| {
-                let mut s = KeyedStream::new(seed, Purpose::InitParallel, round as u64);
-                let mut out = Vec::new();
-                let per_cost = ell / phi;
-                for (r, &(dist, _)) in st.iter().enumerate() {
-                    let i = c.start_row + r;
-                    let w = weights.map_or(1.0, |w| w[i]);
-                    s.seek(i as u64);
-                    if s.uniform() < per_cost * w * dist as f64 {
-                        out.push(i);
-                    }
-                }
-                out
-            })?;
+        let picked = pick_rows(
+            x,
+            weights,
+            &mut state,
+            pass.draws.take(),
+            seed,
+            round as u64,
+            ell,
+            pass.phi,
+            monitor,
+        )?;
         let from = cands.len();
-        for i in picked.into_iter().flatten() {
+        for i in picked {
             cands.push(x.row(i));
         }
-        phi = update_nearest(x, weights, &cands, from, &mut state, &scale, monitor)?;
+        pass = update_nearest(
+            x,
+            weights,
+            &cands,
+            from,
+            &mut state,
+            &scale,
+            seed,
+            extras(round + 1, Some(rounds)),
+            monitor,
+        )?;
         stats.candidates_per_round.push(cands.len() - from);
-        stats.cost_per_round.push(phi);
+        stats.cost_per_round.push(pass.phi);
         monitor.progress(round as u64, rounds as u64);
     }
     stats.n_candidates = cands.len();
@@ -255,7 +463,21 @@ pub fn kmeans_parallel(
             i += 1;
         }
         stats.padded = cands.len() - from;
-        update_nearest(x, weights, &cands, from, &mut state, &scale, monitor)?;
+        update_nearest(
+            x,
+            weights,
+            &cands,
+            from,
+            &mut state,
+            &scale,
+            seed,
+            Extras {
+                sample: None,
+                count: false,
+            },
+            monitor,
+        )?;
+        pass.counts = None;
     }
     let m = cands.len();
     if m == k {
@@ -266,30 +488,45 @@ pub fn kmeans_parallel(
     }
     // Candidate weights: the weight of the rows closest to each (Bahmani et al., step 7).
     let wscale = summary.weight_scale();
-    let parts: Vec<Vec<i128>> = map_chunks_mut(x, &mut state, TaskKind::Seed, monitor, |c, st| {
-        match weights {
-            // Unweighted, every row adds the same term: count, then scale once.
-            None => {
-                let mut count = vec![0u64; m];
-                for &(_, o) in st.iter() {
-                    count[o as usize] += 1;
-                }
-                let unit = wscale.fix(1.0) as i128;
-                count.iter().map(|&n| n as i128 * unit).collect()
-            }
-            Some(w) => {
-                let mut acc = vec![0i128; m];
-                for (&(_, o), &w) in st.iter().zip(&w[c.start_row..]) {
-                    acc[o as usize] += wscale.fix(w) as i128;
-                }
-                acc
-            }
+    let cand_w: Vec<f64> = match pass.counts.take().filter(|c| c.len() == m) {
+        // Unweighted, every row adds the same term: count, then scale once.
+        Some(counts) => {
+            let unit = wscale.fix(1.0) as i128;
+            counts
+                .iter()
+                .map(|&c| wscale.value(c as i128 * unit))
+                .collect()
         }
-    })?;
+        None => {
+            let parts: Vec<Vec<i128>> = map_chunks_mut(
+                x,
+                &mut state,
+                TaskKind::Seed,
+                monitor,
+                |c, st| match weights {
+                    None => {
+                        let mut count = vec![0u64; m];
+                        for &(_, o) in st.iter() {
+                            count[o as usize] += 1;
+                        }
+                        let unit = wscale.fix(1.0) as i128;
+                        count.iter().map(|&n| n as i128 * unit).collect()
+                    }
+                    Some(w) => {
+                        let mut acc = vec![0i128; m];
+                        for (&(_, o), &w) in st.iter().zip(&w[c.start_row..]) {
+                            acc[o as usize] += wscale.fix(w) as i128;
+                        }
+                        acc
+                    }
+                },
+            )?;
+            (0..m)
+                .map(|c| wscale.value(parts.iter().map(|p| p[c]).sum()))
+                .collect()
+        }
+    };
     drop(state);
-    let cand_w: Vec<f64> = (0..m)
-        .map(|c| wscale.value(parts.iter().map(|p| p[c]).sum()))
-        .collect();
     let cx = ChunkedMatrix::from_vec(cands.values, m, d, x.chunk_rows())?;
     let (centres, inertia) = match p.recluster {
         Recluster::Weighted { n_init } => {
@@ -333,4 +570,83 @@ fn recluster(
         }
     }
     Ok(best.expect("n_init ≥ 1"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{BlobsParams, Centers};
+
+    /// The rows the fused pass keeps give exactly the picks of a separate sampling pass,
+    /// also when chunks hold more picks than they keep (and are scanned again).
+    #[test]
+    fn fused_draws_pick_the_rows_a_separate_pass_picks() {
+        // Unshuffled, one far blob of ten: rows far from the first candidate fill two chunks
+        // of twenty, which then hold far more picks than an average chunk (and than they
+        // keep, for ℓ ≥ 100).
+        let mut centres = vec![vec![0.0, 0.0, 0.0]; 10];
+        centres[7] = vec![1000.0, -1000.0, 1000.0];
+        let data = BlobsParams::new(20_480)
+            .centers(Centers::Points(centres))
+            .seed(4)
+            .shuffle(false)
+            .chunk_rows(1024)
+            .check()
+            .unwrap()
+            .generate();
+        let x = &data.x;
+        let summary = Summary::of(x, None).unwrap();
+        let scale = summary.dist_scale();
+        let mut cands = Candidates {
+            d: 3,
+            values: Vec::new(),
+            seen: HashSet::new(),
+        };
+        cands.push(x.row(17));
+        let mut rescanned = 0;
+        for ell in [0.5, 16.0, 100.0, 400.0, 5000.0] {
+            let mut state = vec![(f32::INFINITY, 0u32); x.n_rows()];
+            let extras = Extras {
+                sample: Some((1, ell)),
+                count: false,
+            };
+            let pass = update_nearest(
+                x,
+                None,
+                &cands,
+                0,
+                &mut state,
+                &scale,
+                9,
+                extras,
+                &Unmonitored,
+            )
+            .unwrap();
+            let draws = pass.draws.unwrap();
+            rescanned += draws
+                .iter()
+                .filter(|c| c.dropped_max >= pass.phi * (1.0 - 1e-9))
+                .count();
+            let fused = pick_rows(
+                x,
+                None,
+                &mut state,
+                Some(draws),
+                9,
+                1,
+                ell,
+                pass.phi,
+                &Unmonitored,
+            )
+            .unwrap();
+            let separate =
+                pick_rows(x, None, &mut state, None, 9, 1, ell, pass.phi, &Unmonitored).unwrap();
+            assert_eq!(fused, separate, "ℓ = {ell}");
+            assert!(!separate.is_empty() || ell < 1.0);
+        }
+        assert!(
+            rescanned > 0,
+            "no chunk was scanned again: the fallback is untested"
+        );
+    }
 }

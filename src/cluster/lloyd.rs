@@ -168,9 +168,15 @@ pub fn lloyd(
     })
 }
 
-/// `n` copies of `value`, written in parallel.
+/// `n` copies of `value`, written in parallel when `n` is large.
 pub(crate) fn filled<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
     use rayon::prelude::*;
+    // Small buffers (k-means||'s recluster of a few dozen candidates, many times per
+    // seeding) are filled in place: a parallel fill splits even three rows across threads,
+    // and waking a sleeping browser worker costs more than the fill.
+    if n < 1 << 14 {
+        return vec![value; n];
+    }
     let mut v = Vec::with_capacity(n);
     v.par_extend(rayon::iter::repeat_n(value, n));
     v
