@@ -11,7 +11,7 @@ use crate::pipeline::error::PipelineError;
 use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
 use crate::pipeline::plan::Plan;
 use crate::pipeline::projection::Axes;
-use crate::pipeline::raster::{Viewport, bounds_of, rasterise_of};
+use crate::pipeline::raster::{Viewport, bounds, bounds_of, rasterise_of};
 
 use super::predict::LabelSet;
 
@@ -38,10 +38,7 @@ pub fn render(
     let labels = Some(labels.labels());
     let (x, y) = match (&p.view, &**axes) {
         (Some(w), _) => (w.x, w.y),
-        (None, Axes::Features { x, y }) => {
-            let (fx, fy) = (*x, *y);
-            bounds_of(&data.x, move |r| (r[fx] as f64, r[fy] as f64))
-        }
+        (None, Axes::Features { x, y }) => bounds(&data.x, *x, *y),
         (None, a) => bounds_of(&data.x, |r| a.point(r)),
     };
     let viewport = Viewport {
