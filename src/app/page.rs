@@ -50,6 +50,36 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
         }
         per
     });
+    // Per task kind: busy ms per thread, the span from first start to last end, and the
+    // count — what the task stream summary shows, for scripts comparing threads.
+    let task_ms: serde_json::Map<String, serde_json::Value> = state.jobs.with_untracked(|jobs| {
+        let mut per: std::collections::BTreeMap<&'static str, (Vec<f64>, f64, f64, usize)> =
+            Default::default();
+        for j in jobs.iter().filter(|j| j.evaluation == s.evaluation) {
+            for t in &j.tasks {
+                let e = per
+                    .entry(t.kind.name())
+                    .or_insert_with(|| (vec![0.0; s.threads.max(1)], f64::INFINITY, 0.0, 0));
+                if t.thread >= e.0.len() {
+                    e.0.resize(t.thread + 1, 0.0);
+                }
+                e.0[t.thread] += t.end_ms - t.start_ms;
+                e.1 = e.1.min(t.start_ms);
+                e.2 = e.2.max(t.end_ms);
+                e.3 += 1;
+            }
+        }
+        per.into_iter()
+            .map(|(k, (busy, start, end, n))| {
+                let busy: Vec<f64> = busy.iter().map(|b| (b * 10.0).round() / 10.0).collect();
+                let span = ((end - start) * 10.0).round() / 10.0;
+                (
+                    k.to_string(),
+                    serde_json::json!({ "busy": busy, "span": span, "n": n }),
+                )
+            })
+            .collect()
+    });
     let nodes: serde_json::Map<String, serde_json::Value> = s
         .nodes
         .iter()
@@ -77,6 +107,7 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
         "nodes": nodes,
         "node_ms": node_ms,
         "tasks_per_thread": tasks_per_thread,
+        "task_ms": task_ms,
         "inertia": s.metrics.inertia,
         "adjusted_rand": s.metrics.adjusted_rand,
         "n_iter": s.fit.n_iter,
