@@ -15,7 +15,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chunked_matrix::{ChunkedMatrix, DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS};
+use super::chunked_matrix::{ChunkedMatrix, DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, ValueScan};
 use super::error::{DataError, check_range};
 use super::keyed_stream::{KeyedStream, Purpose, StreamFamily, stream_key};
 use super::normal::StandardNormal;
@@ -295,16 +295,16 @@ impl ValidBlobsParams {
         let (len, n) = (p.n_samples * d, p.n_samples);
         let mut values: Vec<f32> = Vec::with_capacity(len);
         let mut labels: Vec<u32> = Vec::with_capacity(n);
-        values.spare_capacity_mut()[..len]
+        let scans: Vec<Option<ValueScan>> = values.spare_capacity_mut()[..len]
             .par_chunks_mut(p.chunk_rows * d)
             .zip(labels.spare_capacity_mut()[..n].par_chunks_mut(p.chunk_rows))
             .enumerate()
-            .for_each(|(chunk, (out, out_labels))| {
+            .map(|(chunk, (out, out_labels))| {
                 if monitor.is_cancelled() {
-                    return;
+                    return None;
                 }
                 let start = chunk * p.chunk_rows;
-                run_chunk(monitor, TaskKind::Generate, chunk, || {
+                let scan = run_chunk(monitor, TaskKind::Generate, chunk, || {
                     // In blocks, one step at a time: each row's shuffle, key and draws are
                     // long chains of dependent multiplications, and a short loop over
                     // independent rows lets the processor run several rows' chains at once.
@@ -356,10 +356,20 @@ impl ValidBlobsParams {
                             }
                         }
                     }
+                    // SAFETY: every value of the chunk was written just above (each row
+                    // feature by feature, redone rows again in full).
+                    let written: &[f32] = unsafe {
+                        std::slice::from_raw_parts(out.as_ptr().cast::<f32>(), out.len())
+                    };
+                    // Scanned while the chunk is in cache: the fit's scale, the plot's
+                    // bounds and the histograms then need no pass of their own.
+                    ValueScan::of(written, d, start * d)
                 });
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 monitor.progress(n, total);
-            });
+                Some(scan)
+            })
+            .collect();
         monitor.checkpoint()?;
         if done.load(Ordering::Relaxed) != total {
             return Err(Cancelled);
@@ -370,8 +380,13 @@ impl ValidBlobsParams {
             values.set_len(len);
             labels.set_len(n);
         }
+        let scan = scans
+            .iter()
+            .flatten()
+            .fold(ValueScan::empty(d), ValueScan::then);
         let x = ChunkedMatrix::from_vec(values, p.n_samples, d, p.chunk_rows)
-            .expect("checked parameters give a valid shape");
+            .expect("checked parameters give a valid shape")
+            .with_scan(scan);
         Ok(Blobs {
             x,
             labels,
@@ -499,6 +514,21 @@ mod tests {
         assert_eq!(a.labels, b.labels);
         let c = base.seed(12).check().unwrap().generate();
         assert_ne!(a.x.as_slice(), c.x.as_slice());
+    }
+
+    #[test]
+    fn the_generator_scan_is_the_scan_of_the_values() {
+        for (n, d, chunk) in [(1usize, 1usize, 1usize), (999, 3, 64), (5000, 2, 4096)] {
+            let b = BlobsParams::new(n)
+                .n_features(d)
+                .seed(8)
+                .chunk_rows(chunk)
+                .check()
+                .unwrap()
+                .generate();
+            let fresh = ChunkedMatrix::from_vec(b.x.as_slice().to_vec(), n, d, chunk).unwrap();
+            assert_eq!(b.x.value_scan(), fresh.value_scan(), "n {n} d {d}");
+        }
     }
 
     #[test]

@@ -51,14 +51,88 @@ impl<'a> Chunk<'a> {
     }
 }
 
-/// Finiteness and magnitude of a matrix's values: what every order-independent sum needs
-/// before it starts (its fixed-point scale), computed once per matrix.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Finiteness, magnitude and range of a matrix's values: what every order-independent sum
+/// needs before it starts (its fixed-point scale), and what the plot's bounds and the
+/// dataset's histograms need — computed once per matrix, by its generator when it has one.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValueScan {
     /// Row-major index of the first NaN or infinite value.
     pub first_non_finite: Option<usize>,
-    /// Largest magnitude of the values before the first non-finite one (0 when empty).
+    /// Largest magnitude (NaN ignored, ∞ if a value is infinite; 0 when empty).
     pub max_abs: f32,
+    /// `(min, max)` of each column, NaN ignored (`(∞, −∞)` for a column of no number).
+    pub ranges: Vec<(f32, f32)>,
+}
+
+impl ValueScan {
+    /// The scan of no values.
+    pub(crate) fn empty(d: usize) -> Self {
+        Self {
+            first_non_finite: None,
+            max_abs: 0.0,
+            ranges: vec![(f32::INFINITY, f32::NEG_INFINITY); d],
+        }
+    }
+
+    /// Scans whole rows `values` (`d` per row) whose first value has row-major index
+    /// `offset`. Blocks of `k` rows (at least sixteen values) are folded lane by lane — lane
+    /// `i` always holds column `i % d` — so the loop vectorises whatever `d` is.
+    pub(crate) fn of(values: &[f32], d: usize, offset: usize) -> Self {
+        let lanes = 16usize.div_ceil(d) * d;
+        let mut lo = vec![f32::INFINITY; lanes];
+        let mut hi = vec![f32::NEG_INFINITY; lanes];
+        let mut big = vec![0.0f32; lanes];
+        let mut first_non_finite = None;
+        let mut fold = |block: &[f32], at: usize| {
+            let mut finite = true;
+            for (((l, h), m), &v) in lo.iter_mut().zip(&mut hi).zip(&mut big).zip(block) {
+                // f32::min/max ignore a NaN operand; NaN also fails `<=`, as does ±∞.
+                *l = l.min(v);
+                *h = h.max(v);
+                *m = m.max(v.abs());
+                finite &= v.abs() <= f32::MAX;
+            }
+            if !finite && first_non_finite.is_none() {
+                let i = block
+                    .iter()
+                    .position(|v| !v.is_finite())
+                    .expect("a value failed");
+                first_non_finite = Some(offset + at + i);
+            }
+        };
+        let mut blocks = values.chunks_exact(lanes);
+        for (b, block) in (&mut blocks).enumerate() {
+            fold(block, b * lanes);
+        }
+        let rest = blocks.remainder();
+        fold(rest, values.len() - rest.len());
+        let ranges = (0..d)
+            .map(|j| {
+                lo.iter()
+                    .zip(&hi)
+                    .skip(j)
+                    .step_by(d)
+                    .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), (&l, &h)| {
+                        (a.min(l), b.max(h))
+                    })
+            })
+            .collect();
+        Self {
+            first_non_finite,
+            max_abs: big.iter().fold(0.0f32, |m, &v| m.max(v)),
+            ranges,
+        }
+    }
+
+    /// The scan of these values followed by `next`'s (row-major order).
+    pub(crate) fn then(mut self, next: &Self) -> Self {
+        self.first_non_finite = self.first_non_finite.or(next.first_non_finite);
+        self.max_abs = self.max_abs.max(next.max_abs);
+        for (a, b) in self.ranges.iter_mut().zip(&next.ranges) {
+            *a = (a.0.min(b.0), a.1.max(b.1));
+        }
+        self
+    }
 }
 
 /// An n × d `f32` matrix split into row chunks of `chunk_rows` rows (the last may be shorter).
@@ -215,33 +289,32 @@ impl ChunkedMatrix {
             .map(move |i| self.chunk(i))
     }
 
-    /// The values' [`ValueScan`], from one parallel pass the first time it is asked for.
-    pub fn value_scan(&self) -> ValueScan {
-        // Never `get_or_init`: the scan runs on the rayon pool, and a pool thread blocked
-        // on a `Once` that another pool job is filling can deadlock the pool. Threads that
-        // race here compute the same value; the first one kept wins.
+    /// The values' [`ValueScan`], from one parallel pass the first time it is asked for
+    /// (or from the generator that wrote them, see [`ChunkedMatrix::with_scan`]).
+    pub fn value_scan(&self) -> &ValueScan {
+        // Never `get_or_init` around the pass: it runs on the rayon pool, and a pool thread
+        // blocked on a `Once` that another pool job is filling can deadlock the pool.
+        // Threads that race here compute the same value; the first one kept wins.
         if let Some(scan) = self.scan.get() {
-            return *scan;
+            return scan;
         }
         let d = self.n_cols;
-        // Chunk by chunk in row-major order, so the first non-finite chunk holds the
-        // first non-finite value.
-        let per_chunk: Vec<ValueScan> = self
+        let scan = self
             .par_chunks()
-            .map(|c| scan_values(c.values, c.start_row * d))
-            .collect();
-        let mut scan = ValueScan {
-            first_non_finite: None,
-            max_abs: 0.0,
-        };
-        for p in per_chunk {
-            scan.max_abs = scan.max_abs.max(p.max_abs);
-            if p.first_non_finite.is_some() {
-                scan.first_non_finite = p.first_non_finite;
-                break;
-            }
-        }
-        *self.scan.get_or_init(|| scan)
+            .map(|c| ValueScan::of(c.values, d, c.start_row * d))
+            .collect::<Vec<_>>()
+            .iter()
+            .fold(ValueScan::empty(d), ValueScan::then);
+        self.scan.get_or_init(|| scan)
+    }
+
+    /// The matrix with its scan given by whoever wrote the values (it must be
+    /// [`ValueScan::of`] them, chunk by chunk in order, as [`ChunkedMatrix::value_scan`]
+    /// would compute it).
+    pub(crate) fn with_scan(self, scan: ValueScan) -> Self {
+        debug_assert_eq!(scan.ranges.len(), self.n_cols);
+        let _ = self.scan.set(scan);
+        self
     }
 
     /// The first NaN or infinite value, as `Err(NotFinite)`.
@@ -255,48 +328,6 @@ impl ChunkedMatrix {
                 col: i % self.n_cols,
             }),
         }
-    }
-}
-
-/// Scans `values` (whose first value has row-major index `offset`): sixteen lanes of
-/// maxima and one finiteness mask per block, so the usual all-finite block costs a few
-/// vector operations; only a block with a non-finite value is searched value by value.
-fn scan_values(values: &[f32], offset: usize) -> ValueScan {
-    use std::simd::prelude::*;
-    const LANES: usize = 16;
-    let mut max = f32x16::splat(0.0);
-    let limit = f32x16::splat(f32::MAX);
-    let mut blocks = values.chunks_exact(LANES);
-    for (b, block) in (&mut blocks).enumerate() {
-        let a = f32x16::from_slice(block).abs();
-        // NaN fails `<=` as well as ±∞.
-        if !a.simd_le(limit).all() {
-            let i = block
-                .iter()
-                .position(|v| !v.is_finite())
-                .expect("a lane failed");
-            let before = block[..i].iter().fold(0.0f32, |m, v| m.max(v.abs()));
-            return ValueScan {
-                first_non_finite: Some(offset + b * LANES + i),
-                max_abs: max.reduce_max().max(before),
-            };
-        }
-        max = max.simd_max(a);
-    }
-    let mut max_abs = max.reduce_max();
-    let tail = blocks.remainder();
-    for (i, v) in tail.iter().enumerate() {
-        if !v.is_finite() {
-            return ValueScan {
-                first_non_finite: Some(offset + values.len() - tail.len() + i),
-                max_abs,
-            };
-        }
-        max_abs = max_abs.max(v.abs());
-    }
-    ValueScan {
-        first_non_finite: None,
-        max_abs,
     }
 }
 
@@ -321,6 +352,39 @@ mod tests {
         assert!(e.to_string().contains("5 values"), "{e}");
         let e = ChunkedMatrix::from_vec(vec![], 0, 3, 0).unwrap_err();
         assert!(e.to_string().contains("chunk_rows = 0"), "{e}");
+    }
+
+    #[test]
+    fn scans_find_ranges_magnitude_and_the_first_non_finite_value() {
+        for d in [1usize, 2, 3, 5, 16, 17] {
+            let n = 101;
+            let values: Vec<f32> = (0..n * d)
+                .map(|i| ((i * 37 % 101) as f32 - 50.0) * 0.5)
+                .collect();
+            let m = ChunkedMatrix::from_vec(values.clone(), n, d, 8).unwrap();
+            let scan = m.value_scan().clone();
+            assert_eq!(scan.first_non_finite, None);
+            assert_eq!(
+                scan.max_abs,
+                values.iter().fold(0.0f32, |a, v| a.max(v.abs()))
+            );
+            for j in 0..d {
+                let col = values.iter().skip(j).step_by(d);
+                let lo = col.clone().fold(f32::INFINITY, |a, &v| a.min(v));
+                let hi = col.fold(f32::NEG_INFINITY, |a, &v| a.max(v));
+                assert_eq!(scan.ranges[j], (lo, hi), "d {d} column {j}");
+            }
+            let mut bad = values;
+            bad[n * d - 2] = f32::INFINITY;
+            bad[n * d / 2 + 1] = f32::NAN;
+            let m = ChunkedMatrix::from_vec(bad, n, d, 8).unwrap();
+            assert_eq!(
+                m.value_scan().first_non_finite,
+                Some(n * d / 2 + 1),
+                "d {d}"
+            );
+            assert_eq!(m.value_scan().max_abs, f32::INFINITY);
+        }
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub struct DatasetProfile {
     pub first_rows: Vec<FirstRow>,
 }
 
-/// Profiles `x` (labels optional), reporting one task per chunk and pass.
+/// Profiles `x` (labels optional), reporting one task per chunk of the counting pass.
 pub fn profile(
     x: &ChunkedMatrix,
     labels: Option<&[u32]>,
@@ -77,53 +77,12 @@ pub fn profile(
             first_rows: Vec::new(),
         });
     }
-    let n_chunks = x.n_chunks();
-    // Blocks of `k` whole rows (at least 16 values) are min/maxed lane by lane, which
-    // vectorises whatever d is: lane i always holds column i % d.
+    // Column ranges come from the matrix's scan (written by the generator for blobs).
+    let ranges = &x.value_scan().ranges[..f];
+    monitor.checkpoint()?;
+    // Blocks of `k` whole rows (at least 16 values): lane i always holds column i % d.
     let k = 16usize.div_ceil(d);
     let lanes = k * d;
-    let ranges = x
-        .par_chunks()
-        .map(|c| {
-            run_chunk(monitor, TaskKind::Metrics, c.index, || {
-                let mut lo = vec![f32::INFINITY; lanes];
-                let mut hi = vec![f32::NEG_INFINITY; lanes];
-                if monitor.is_cancelled() {
-                    return vec![(f32::INFINITY, f32::NEG_INFINITY); f];
-                }
-                let blocks = c.values.chunks_exact(lanes);
-                let rest = blocks.remainder();
-                for block in blocks {
-                    // f32::min/max ignore a NaN operand: NaN never becomes an edge.
-                    for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(block) {
-                        *l = l.min(v);
-                        *h = h.max(v);
-                    }
-                }
-                for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(rest) {
-                    *l = l.min(v);
-                    *h = h.max(v);
-                }
-                (0..f)
-                    .map(|j| {
-                        (0..k).fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), r| {
-                            (a.min(lo[r * d + j]), b.max(hi[r * d + j]))
-                        })
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-        .reduce(
-            || vec![(f32::INFINITY, f32::NEG_INFINITY); f],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    x.0 = x.0.min(y.0);
-                    x.1 = x.1.max(y.1);
-                }
-                a
-            },
-        );
-    monitor.checkpoint()?;
     let edges: Vec<(f64, f64)> = ranges
         .iter()
         .map(|&(lo, hi)| {
@@ -168,7 +127,7 @@ pub fn profile(
     let counts = x
         .par_chunks()
         .map(|c| {
-            run_chunk(monitor, TaskKind::Metrics, n_chunks + c.index, || {
+            run_chunk(monitor, TaskKind::Metrics, c.index, || {
                 let mut copies = vec![0u32; discard + B1];
                 if monitor.is_cancelled() {
                     return vec![0u64; stride];

@@ -96,51 +96,14 @@ pub fn colour(label: u32) -> [u8; 3] {
 /// Per-feature `(min, max)` of two columns, padded by 5 % on each side, chunk-parallel.
 /// Degenerate ranges are widened to ±0.5 so a constant feature still has a visible axis.
 pub fn bounds(x: &ChunkedMatrix, fx: usize, fy: usize) -> ((f64, f64), (f64, f64)) {
-    if x.n_cols() != 2 {
-        return bounds_of(x, |row| (row[fx] as f64, row[fy] as f64));
-    }
-    // Two columns: a chunk's values alternate x, y, so eight-lane minima and maxima over
-    // the raw values hold x in even lanes and y in odd ones — no per-row work. Minima of
-    // `f32` values widen to the same `f64` minima.
-    use std::simd::prelude::*;
-    let init = || (f32x8::splat(f32::INFINITY), f32x8::splat(f32::NEG_INFINITY));
-    let (lo, hi) = x
-        .par_chunks()
-        .map(|c| {
-            let (mut lo, mut hi) = init();
-            let mut blocks = c.values.chunks_exact(8);
-            for b in &mut blocks {
-                let v = f32x8::from_slice(b);
-                lo = lo.simd_min(v);
-                hi = hi.simd_max(v);
-            }
-            // A chunk holds whole rows, so its tail starts on an x value.
-            let (mut tl, mut th) = ([f32::INFINITY; 8], [f32::NEG_INFINITY; 8]);
-            for (i, &v) in blocks.remainder().iter().enumerate() {
-                tl[i] = v;
-                th[i] = v;
-            }
-            (
-                lo.simd_min(f32x8::from_array(tl)),
-                hi.simd_max(f32x8::from_array(th)),
-            )
-        })
-        .reduce(init, |a, b| (a.0.simd_min(b.0), a.1.simd_max(b.1)));
-    let (lo, hi) = (lo.to_array(), hi.to_array());
-    let fold = |lanes: &[f32; 8], col: usize, f: fn(f32, f32) -> f32, start: f32| {
-        lanes
-            .iter()
-            .skip(col)
-            .step_by(2)
-            .fold(start, |m, &v| f(m, v)) as f64
-    };
-    let b = [
-        fold(&lo, fx, f32::min, f32::INFINITY),
-        fold(&hi, fx, f32::max, f32::NEG_INFINITY),
-        fold(&lo, fy, f32::min, f32::INFINITY),
-        fold(&hi, fy, f32::max, f32::NEG_INFINITY),
-    ];
-    (padded(b[0], b[1]), padded(b[2], b[3]))
+    // The matrix's scan holds each column's range (NaN ignored, like `bounds_of`); minima
+    // of `f32` values widen to the same `f64` minima.
+    let r = &x.value_scan().ranges;
+    let (cx, cy) = (r[fx], r[fy]);
+    (
+        padded(cx.0 as f64, cx.1 as f64),
+        padded(cy.0 as f64, cy.1 as f64),
+    )
 }
 
 /// The padded `(min, max)` of each coordinate of `point(row)` over every row (see
@@ -293,15 +256,16 @@ mod tests {
     use crate::monitor::Unmonitored;
 
     #[test]
-    fn two_column_bounds_equal_the_row_by_row_bounds() {
+    fn column_bounds_from_the_scan_equal_the_row_by_row_bounds() {
         for (n, chunk) in [(1usize, 1usize), (3, 2), (1001, 64), (20_000, 4096)] {
             let blobs = BlobsParams::new(n)
+                .n_features(1 + n % 3)
                 .seed(n as u64)
                 .chunk_rows(chunk)
                 .check()
                 .unwrap()
                 .generate();
-            for (fx, fy) in [(0, 1), (1, 0), (0, 0)] {
+            for (fx, fy) in [(0, blobs.x.n_cols() - 1), (blobs.x.n_cols() - 1, 0), (0, 0)] {
                 let fast = bounds(&blobs.x, fx, fy);
                 let rows = bounds_of(&blobs.x, |r| (r[fx] as f64, r[fy] as f64));
                 assert_eq!(fast, rows, "n {n} chunk {chunk} ({fx}, {fy})");
