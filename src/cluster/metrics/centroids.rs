@@ -74,20 +74,42 @@ impl Centroids<'_> {
     /// change a bit), from one distance per row.
     pub fn dispersion(&self, x: &ChunkedMatrix) -> Dispersion {
         let (d, k) = (x.n_cols(), self.n_labels);
-        let squared_scale = self.scales.dist;
-        // A distance is at most the square root of the largest squared distance.
-        let distance_scale =
-            FixedScale::for_bound((squared_scale.value(i64::MAX as i128) / 4.0).sqrt());
+        // Narrow scales (fixed-point values below 2⁴⁵, rounded with an add, no conversion
+        // instruction): 2⁸ of them add exactly in an `f64` before moving into an `i128`,
+        // so the sums are exact and the same for any chunking. A squared distance between
+        // two points of the data's box is at most d·(2·max|x|)²; centroids lie in the box.
+        let span = 2.0 * x.value_scan().max_abs as f64;
+        let bound = d as f64 * span * span * (1.0 + 1e-9);
+        let squared_scale = FixedScale::narrow(bound);
+        let distance_scale = FixedScale::narrow(bound.sqrt());
+        const EXACT_TERMS: u32 = 1 << 8;
         use rayon::prelude::*;
         let parts: Vec<(i128, Vec<i128>)> = x
             .par_chunks()
             .map(|ch| {
                 let (mut squared, mut distance) = (0i128, vec![0i128; k]);
-                for r in 0..ch.rows() {
-                    let l = self.labels[ch.start_row + r] as usize;
-                    let e = sq_dist(ch.row(r), &self.means[l * d..(l + 1) * d]);
-                    squared += squared_scale.fix(e) as i128;
-                    distance[l] += distance_scale.fix(e.sqrt()) as i128;
+                let (mut sq_acc, mut sq_n) = (0.0f64, 0u32);
+                let (mut acc, mut acc_n) = (vec![0.0f64; k], vec![0u32; k]);
+                let labels = &self.labels[ch.start_row..ch.start_row + ch.rows()];
+                for (row, &l) in ch.values.chunks_exact(d).zip(labels) {
+                    let l = l as usize;
+                    let e = sq_dist(row, &self.means[l * d..(l + 1) * d]);
+                    sq_acc += squared_scale.round_f64(e);
+                    sq_n += 1;
+                    if sq_n == EXACT_TERMS {
+                        squared += sq_acc as i128;
+                        (sq_acc, sq_n) = (0.0, 0);
+                    }
+                    acc[l] += distance_scale.round_f64(e.sqrt());
+                    acc_n[l] += 1;
+                    if acc_n[l] == EXACT_TERMS {
+                        distance[l] += acc[l] as i128;
+                        (acc[l], acc_n[l]) = (0.0, 0);
+                    }
+                }
+                squared += sq_acc as i128;
+                for (t, a) in distance.iter_mut().zip(&acc) {
+                    *t += *a as i128;
                 }
                 (squared, distance)
             })
