@@ -9,6 +9,7 @@ mod data_source;
 mod files;
 mod fit_command;
 mod generate_command;
+mod pipeline_command;
 mod predict_command;
 mod score_command;
 mod stage_clock;
@@ -60,6 +61,9 @@ USAGE:
                      [--labels-out FILE] [--centres-out FILE]
   blobscale predict  --input FILE --centres FILE [--labels-out FILE]
   blobscale score    --input FILE --labels FILE [--truth FILE] [--silhouette-sample M] [--seed S]
+  blobscale pipeline [DATA OPTIONS] [--k K] [FIT OPTIONS] [--width W] [--height H] [--repeat N]
+                     (the page's whole evaluation, natively, with each node's time; runs use
+                      data seeds S, S+1, …)
   blobscale dask-script [--scenario FILE [--name NAME] | DATA OPTIONS FIT OPTIONS --fit-sample M
                      | --input FILE [--delimiter D] [--header yes|no] [--columns 1,3]
                        [--standardise yes|no] FIT OPTIONS]
@@ -102,7 +106,7 @@ fn run_inner(args: impl Iterator<Item = std::ffi::OsString>) -> Result<String, C
     let mut args = Args::parse(args)?;
     let Some(command) = args.command.clone() else {
         return Err(CliError::usage(
-            "missing command (generate, fit, predict, score)",
+            "missing command (generate, fit, predict, score, pipeline)",
         ));
     };
     if command == "help" || args.flag("help") {
@@ -125,6 +129,7 @@ fn run_inner(args: impl Iterator<Item = std::ffi::OsString>) -> Result<String, C
         "fit" => fit_command::run(&mut args)?,
         "predict" => predict_command::run(&mut args)?,
         "score" => score_command::run(&mut args)?,
+        "pipeline" => pipeline_command::run(&mut args)?,
         "dask-script" => {
             let script = dask_script_command::run(&mut args)?;
             args.finish()?;
@@ -132,7 +137,7 @@ fn run_inner(args: impl Iterator<Item = std::ffi::OsString>) -> Result<String, C
         }
         other => {
             return Err(CliError::usage(format!(
-                "unknown command `{other}` (expected generate, fit, predict or score)"
+                "unknown command `{other}` (expected generate, fit, predict, score or pipeline)"
             )));
         }
     };

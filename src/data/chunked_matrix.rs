@@ -78,6 +78,9 @@ impl ValueScan {
     /// `offset`. Blocks of `k` rows (at least sixteen values) are folded lane by lane — lane
     /// `i` always holds column `i % d` — so the loop vectorises whatever `d` is.
     pub(crate) fn of(values: &[f32], d: usize, offset: usize) -> Self {
+        if 16 % d == 0 {
+            return Self::of_16_lanes(values, d, offset);
+        }
         let lanes = 16usize.div_ceil(d) * d;
         let mut lo = vec![f32::INFINITY; lanes];
         let mut hi = vec![f32::NEG_INFINITY; lanes];
@@ -106,10 +109,59 @@ impl ValueScan {
         }
         let rest = blocks.remainder();
         fold(rest, values.len() - rest.len());
+        Self::from_lanes(&lo, &hi, &big, d, first_non_finite)
+    }
+
+    /// [`ValueScan::of`] for `d` dividing 16: sixteen-lane vectors, whatever the target
+    /// (the generic loop's lane vectors of run-time length do not vectorise in wasm).
+    fn of_16_lanes(values: &[f32], d: usize, offset: usize) -> Self {
+        use std::simd::prelude::*;
+        let mut lo = f32x16::splat(f32::INFINITY);
+        let mut hi = f32x16::splat(f32::NEG_INFINITY);
+        let mut big = f32x16::splat(0.0);
+        let limit = f32x16::splat(f32::MAX);
+        let mut first_non_finite = None;
+        let mut blocks = values.chunks_exact(16);
+        for (b, block) in (&mut blocks).enumerate() {
+            let v = f32x16::from_slice(block);
+            // simd_min/max return the other operand for a NaN, like f32::min/max.
+            lo = lo.simd_min(v);
+            hi = hi.simd_max(v);
+            let a = v.abs();
+            big = big.simd_max(a);
+            if first_non_finite.is_none() && !a.simd_le(limit).all() {
+                let i = block
+                    .iter()
+                    .position(|v| !v.is_finite())
+                    .expect("a lane failed");
+                first_non_finite = Some(offset + b * 16 + i);
+            }
+        }
+        let (mut lo, mut hi, mut big) = (lo.to_array(), hi.to_array(), big.to_array());
+        let rest = blocks.remainder();
+        for (i, &v) in rest.iter().enumerate() {
+            lo[i] = lo[i].min(v);
+            hi[i] = hi[i].max(v);
+            big[i] = big[i].max(v.abs());
+            if first_non_finite.is_none() && !v.is_finite() {
+                first_non_finite = Some(offset + values.len() - rest.len() + i);
+            }
+        }
+        Self::from_lanes(&lo, &hi, &big, d, first_non_finite)
+    }
+
+    /// Folds per-lane minima, maxima and magnitudes (lane `i` holding column `i % d`).
+    fn from_lanes(
+        lo: &[f32],
+        hi: &[f32],
+        big: &[f32],
+        d: usize,
+        first_non_finite: Option<usize>,
+    ) -> Self {
         let ranges = (0..d)
             .map(|j| {
                 lo.iter()
-                    .zip(&hi)
+                    .zip(hi)
                     .skip(j)
                     .step_by(d)
                     .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), (&l, &h)| {

@@ -1,0 +1,92 @@
+//! `blobscale pipeline`: the page's whole evaluation, natively — generate, seed, fit,
+//! metrics, dataset profile, projection and raster, through the same engine the page runs
+//! in its workers — with each node's time. It is the native side of the browser benchmark's
+//! like-for-like comparison (the same work on the same data), and a quick way to see what
+//! the page will show for a scenario without a browser.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use serde_json::{Map, Value, json};
+
+use super::CliError;
+use super::args::Args;
+use super::data_source::blobs_params;
+use super::fit_command::params;
+use crate::data::Centers;
+use crate::pipeline::clock::MonotonicClock;
+use crate::pipeline::inputs::{DEFAULT_HEIGHT, DEFAULT_WIDTH};
+use crate::pipeline::{Engine, Plan, ScenarioInputs};
+
+/// Runs the command: `--repeat N` evaluates N times on data seeds `S, S+1, …` (each a new
+/// dataset, as the benchmark's runs are) and reports every evaluation.
+pub fn run(args: &mut Args) -> Result<Value, CliError> {
+    let blobs = blobs_params(args)?;
+    let n_centers = match &blobs.centers {
+        Centers::Count(c) => *c,
+        Centers::Points(v) => v.len(),
+    };
+    let km = params(args, Some(n_centers))?;
+    let width = args.get("width", DEFAULT_WIDTH)?;
+    let height = args.get("height", DEFAULT_HEIGHT)?;
+    let repeat = args.get("repeat", 1usize)?;
+    if repeat == 0 {
+        return Err(CliError::usage(
+            "--repeat = 0 is out of range: allowed 1 ..= 1000",
+        ));
+    }
+    let engine = Engine::new(Arc::new(MonotonicClock::default()), 4 << 30);
+    let mut runs = Vec::new();
+    for r in 0..repeat as u64 {
+        let inputs = ScenarioInputs {
+            n_samples: blobs.n_samples,
+            n_features: blobs.n_features,
+            centers: blobs.centers.clone(),
+            cluster_std: blobs.cluster_std.clone(),
+            center_box: blobs.center_box,
+            shuffle: blobs.shuffle,
+            data_seed: blobs.seed.wrapping_add(r),
+            chunk_rows: blobs.chunk_rows,
+            k: km.k,
+            init: km.init.clone(),
+            max_iter: km.max_iter,
+            tol: km.tol,
+            algorithm: km.algorithm,
+            kmeans_seed: km.seed,
+            width,
+            height,
+            ..ScenarioInputs::default()
+        };
+        let plan = Plan::new(&inputs).map_err(CliError::run)?;
+        let t0 = Instant::now();
+        let ev = engine
+            .evaluate_detached(&plan, &AtomicBool::new(false))
+            .map_err(CliError::run)?;
+        let total_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let s = &ev.summary;
+        let node_ms: Map<String, Value> = s
+            .nodes
+            .iter()
+            .map(|n| (n.task.name().to_string(), n.ms.into()))
+            .collect();
+        runs.push(json!({
+            "data_seed": inputs.data_seed,
+            "total_ms": total_ms,
+            "node_ms": node_ms,
+            "inertia": s.fit.inertia,
+            "n_iter": s.fit.n_iter,
+            "adjusted_rand": s.metrics.adjusted_rand,
+            "silhouette": s.metrics.silhouette,
+        }));
+    }
+    Ok(json!({
+        "command": "pipeline",
+        "threads": rayon::current_num_threads(),
+        "blobs": blobs,
+        "params": km,
+        "width": width,
+        "height": height,
+        "runs": runs,
+    }))
+}
