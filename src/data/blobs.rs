@@ -420,37 +420,42 @@ impl CentreLayout {
     }
 }
 
-/// `⌊j / q⌋` by a multiplication with `1/q` and one correction step: a 64-bit integer
-/// division takes tens of cycles (and wasm's lowers to the same instruction), once per
-/// generated row.
+/// `⌊j / q⌋` for `j < 2³²` by Lemire's multiply-shift (Lemire, Kaser & Kurz, "Faster
+/// remainder by direct computation", 2019): with `m = ⌈2⁶⁴ / q⌉`, `⌊j / q⌋ = ⌊j·m / 2⁶⁴⌋`
+/// for every 32-bit `j`. A 64-bit integer division takes tens of cycles once per generated
+/// row (wasm's lowers to the same instruction), and float conversions are long sequences
+/// in wasm; here `j·m` is formed from two 32 × 32-bit products, exactly.
 #[derive(Debug, Clone, Copy)]
 struct Divisor {
-    q: u64,
-    inverse: f64,
+    /// `⌈2⁶⁴ / q⌉` (unused when `q = 1`).
+    m: u64,
+    one: bool,
 }
 
 impl Divisor {
     fn new(q: u64) -> Self {
-        debug_assert!(q > 0);
+        assert!(q > 0 && q < 1 << 32, "divisor {q} out of 1 ..= 2³² − 1");
         Self {
-            q,
-            inverse: 1.0 / q as f64,
+            m: if q == 1 {
+                0
+            } else {
+                (u64::MAX / q).wrapping_add(1)
+            },
+            one: q == 1,
         }
     }
 
-    /// Exact for `j < 2⁵²`: `j` and `q` convert exactly, `j·fl(1/q)` is within a relative
-    /// 2⁻⁵¹ of `j / q`, so its truncation is off by at most one, which the products with
-    /// `q` (exact integers) detect.
+    /// `⌊j / q⌋`, exact for `j < 2³²` (every row index: `MAX_SAMPLES` is below it).
     #[inline]
     fn quotient(&self, j: u64) -> u64 {
-        let c = (j as f64 * self.inverse) as u64;
-        if c * self.q > j {
-            c - 1
-        } else if (c + 1) * self.q <= j {
-            c + 1
-        } else {
-            c
+        debug_assert!(j < 1 << 32);
+        if self.one {
+            return j;
         }
+        // ⌊j·m / 2⁶⁴⌋ = ⌊(j·m_hi + ⌊j·m_lo / 2³²⌋) / 2³²⌋; neither product nor the sum
+        // overflows for j < 2³².
+        let (hi, lo) = (self.m >> 32, self.m & 0xFFFF_FFFF);
+        (j * hi + ((j * lo) >> 32)) >> 32
     }
 }
 
@@ -463,13 +468,24 @@ mod tests {
         for q in [1u64, 2, 3, 7, 125_000, 999_983, 1 << 31, (1 << 32) - 1] {
             let d = Divisor::new(q);
             let near = |m: u64| [m.saturating_sub(1), m, m + 1];
-            for m in [0u64, 1, 2, 1000, 123_456, 1 << 20, 1 << 40] {
-                let Some(mq) = m.checked_mul(q).filter(|&v| v < 1 << 52) else {
+            for m in [0u64, 1, 2, 1000, 123_456, 1 << 20, 1 << 31] {
+                let Some(mq) = m.checked_mul(q).filter(|&v| v < 1 << 32) else {
                     continue;
                 };
-                for j in near(mq).into_iter().chain(near(m)) {
+                for j in near(mq).into_iter().chain(near(m)).filter(|&j| j < 1 << 32) {
                     assert_eq!(d.quotient(j), j / q, "{j} / {q}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn divisor_quotients_are_exact_for_scattered_32_bit_values() {
+        for q in [3u64, 10, 125_001, 2_000_003, 199_999_999] {
+            let d = Divisor::new(q);
+            for i in 0..20_000u64 {
+                let j = (i * 2_654_435_761) % (1 << 32);
+                assert_eq!(d.quotient(j), j / q, "{j} / {q}");
             }
         }
     }

@@ -89,11 +89,14 @@ impl ValueScan {
         let mut fold = |block: &[f32], at: usize| {
             let mut finite = true;
             for (((l, h), m), &v) in lo.iter_mut().zip(&mut hi).zip(&mut big).zip(block) {
-                // f32::min/max ignore a NaN operand; NaN also fails `<=`, as does ±∞.
-                *l = l.min(v);
-                *h = h.max(v);
-                *m = m.max(v.abs());
-                finite &= v.abs() <= f32::MAX;
+                // Compare-selects, which skip a NaN (it compares false) like f32::min/max
+                // but lower to one instruction each in wasm, whose own min/max propagate
+                // NaN. NaN also fails `<=`, as does ±∞.
+                let a = v.abs();
+                *l = if v < *l { v } else { *l };
+                *h = if v > *h { v } else { *h };
+                *m = if a > *m { a } else { *m };
+                finite &= a <= f32::MAX;
             }
             if !finite && first_non_finite.is_none() {
                 let i = block
@@ -124,11 +127,13 @@ impl ValueScan {
         let mut blocks = values.chunks_exact(16);
         for (b, block) in (&mut blocks).enumerate() {
             let v = f32x16::from_slice(block);
-            // simd_min/max return the other operand for a NaN, like f32::min/max.
-            lo = lo.simd_min(v);
-            hi = hi.simd_max(v);
+            // Compare-selects, not simd_min/max: those follow f32::min/max's NaN rule,
+            // which wasm's own min/max do not, and are scalarised there. A NaN compares
+            // false, so it is skipped just the same.
+            lo = v.simd_lt(lo).select(v, lo);
+            hi = v.simd_gt(hi).select(v, hi);
             let a = v.abs();
-            big = big.simd_max(a);
+            big = a.simd_gt(big).select(a, big);
             if first_non_finite.is_none() && !a.simd_le(limit).all() {
                 let i = block
                     .iter()
@@ -140,9 +145,9 @@ impl ValueScan {
         let (mut lo, mut hi, mut big) = (lo.to_array(), hi.to_array(), big.to_array());
         let rest = blocks.remainder();
         for (i, &v) in rest.iter().enumerate() {
-            lo[i] = lo[i].min(v);
-            hi[i] = hi[i].max(v);
-            big[i] = big[i].max(v.abs());
+            lo[i] = if v < lo[i] { v } else { lo[i] };
+            hi[i] = if v > hi[i] { v } else { hi[i] };
+            big[i] = if v.abs() > big[i] { v.abs() } else { big[i] };
             if first_non_finite.is_none() && !v.is_finite() {
                 first_non_finite = Some(offset + values.len() - rest.len() + i);
             }

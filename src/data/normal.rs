@@ -17,6 +17,8 @@ const R: f64 = 3.442_619_855_899;
 /// Area of each layer (Doornik's `ZIGNOR_V`).
 const V: f64 = 9.912_563_035_262_17e-3;
 const INV_2_53: f64 = 1.0 / (1u64 << 53) as f64;
+// Random bits become floats through `i64`: the values are below 2⁵³ either way, and a
+// signed conversion is one instruction in wasm where an unsigned one is a sequence.
 
 struct Tables {
     /// Right edge of each layer; `x[0]` is the base layer's virtual width `V / f(R)`.
@@ -47,7 +49,7 @@ fn tables() -> &'static Tables {
 
 #[inline]
 fn uniform_open0(rng: &mut impl RngCore) -> f64 {
-    ((rng.next_u64() >> 11) + 1) as f64 * INV_2_53
+    (((rng.next_u64() >> 11) + 1) as i64) as f64 * INV_2_53
 }
 
 /// One standard normal draw from `rng`.
@@ -96,7 +98,7 @@ impl StandardNormal {
     pub fn first_try(&self, bits: u64) -> (f64, bool) {
         let t = self.tables;
         let i = (bits & (LAYERS as u64 - 1)) as usize;
-        let u = 2.0 * ((bits >> 11) as f64 * INV_2_53) - 1.0;
+        let u = 2.0 * (((bits >> 11) as i64) as f64 * INV_2_53) - 1.0;
         (u * t.x[i], u.abs() < t.ratio[i])
     }
 }
@@ -107,7 +109,7 @@ fn ziggurat(t: &Tables, rng: &mut impl RngCore) -> f64 {
         let bits = rng.next_u64();
         // Low 7 bits pick the layer, the top 53 give a uniform in (-1, 1): independent bits.
         let i = (bits & (LAYERS as u64 - 1)) as usize;
-        let u = 2.0 * ((bits >> 11) as f64 * INV_2_53) - 1.0;
+        let u = 2.0 * (((bits >> 11) as i64) as f64 * INV_2_53) - 1.0;
         if u.abs() < t.ratio[i] {
             return u * t.x[i];
         }
