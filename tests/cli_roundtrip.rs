@@ -93,3 +93,48 @@ fn errors_are_one_line_with_a_non_zero_exit() {
     let (code, _, _) = run(&["frobnicate"]);
     assert_eq!(code, 2);
 }
+
+/// `pipeline` runs the page's nodes natively on consecutive data seeds: each run's model is
+/// the one `fit` gives on the same data, and every computing node reports its time.
+#[test]
+fn pipeline_runs_the_page_nodes_and_fits_what_fit_fits() {
+    let data = [
+        "--n-samples",
+        "20000",
+        "--centers",
+        "5",
+        "--cluster-std",
+        "2",
+    ];
+    let (code, p, err) = run(&[
+        &["pipeline"][..],
+        &data,
+        &[
+            "--data-seed",
+            "7",
+            "--repeat",
+            "2",
+            "--width",
+            "64",
+            "--height",
+            "48",
+        ],
+    ]
+    .concat());
+    assert_eq!(code, 0, "{err}");
+    let runs = p["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    for (r, seed) in runs.iter().zip(["7", "8"]) {
+        assert_eq!(r["data_seed"].as_u64().unwrap().to_string(), seed);
+        for node in ["generate", "seed", "fit", "metrics", "profile", "render"] {
+            assert!(r["node_ms"][node].as_f64().unwrap() > 0.0, "{node}: {r}");
+        }
+        let (code, f, err) = run(&[&["fit"][..], &data, &["--data-seed", seed]].concat());
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(r["inertia"], f["inertia"], "data seed {seed}");
+        assert_eq!(r["n_iter"], f["n_iter"]);
+    }
+    let (code, _, err) = run(&[&["pipeline"][..], &data, &["--repeat", "0"]].concat());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--repeat = 0"), "{err}");
+}
