@@ -328,3 +328,34 @@ fn scenarios_share_one_store_and_progress_reports_the_last_evaluation() {
     assert!(e.try_jobs(0).is_some());
     assert!(e.try_memory().is_some());
 }
+
+/// The scores, the picture and the profile need the same finished fit and not each other:
+/// they run as parallel jobs, each once, and give what a run of one node at a time gives.
+#[test]
+fn sinks_computed_side_by_side_run_once_each_and_match_one_at_a_time() {
+    let e = engine(1 << 30);
+    let ev = eval(&e, &base());
+    for t in [Fit, Metrics, Render, Profile] {
+        let jobs = e
+            .jobs()
+            .into_iter()
+            .filter(|j| j.task == t && j.evaluation == ev.summary.evaluation)
+            .count();
+        assert_eq!(jobs, 1, "{t:?}");
+        assert_eq!(ev.summary.node(t).state, NodeState::Computed, "{t:?}");
+    }
+    // On one thread the side-by-side jobs run one after the other.
+    let one = engine(1 << 30);
+    let plan = Plan::new(&base()).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let serial = pool
+        .install(|| one.evaluate_detached(&plan, &AtomicBool::new(false)))
+        .unwrap();
+    assert_eq!(serial.pixels, ev.pixels);
+    assert_eq!(serial.summary.metrics, ev.summary.metrics);
+    assert_eq!(serial.summary.profile, ev.summary.profile);
+    assert_eq!(serial.summary.fit, ev.summary.fit);
+}

@@ -161,10 +161,9 @@ impl Engine {
         let start_ms = self.clock.now_ms();
         self.progress.begin(evaluation, step, steps);
         let mut run = Run::new(self, plan, ticket, cancel, evaluation);
-        let values: Result<Vec<NodeValue>, PipelineError> = targets
-            .iter()
-            .map(|&t| run.value(t))
-            .collect::<Result<_, _>>()
+        let values: Result<Vec<NodeValue>, PipelineError> = run
+            .compute_side_by_side(targets)
+            .and_then(|()| targets.iter().map(|&t| run.value(t)).collect())
             .and_then(|v| {
                 // The result may only leave if nothing newer has changed what it shows.
                 targets.iter().try_for_each(|&t| run.check(t))?;

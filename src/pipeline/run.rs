@@ -213,6 +213,73 @@ impl<'e> Run<'e> {
         upstream: Vec<NodeValue>,
         expected: Option<Fingerprint>,
     ) -> Result<NodeValue, PipelineError> {
+        let slot = self.run_job(task, key, upstream, expected)?;
+        let value = slot.value.clone().expect("a computed slot holds its value");
+        self.slots[task.index()] = Some(slot);
+        Ok(value)
+    }
+
+    /// Settles the upstream values of `targets` one node at a time, then computes the
+    /// targets still missing side by side: nodes that need the same finished upstream and
+    /// not each other (the scores, the picture and the dataset profile after a fit) run
+    /// as parallel jobs, as dask runs independent tasks of a graph, instead of one after
+    /// the other, each leaving threads idle in its serial parts. A target found in the
+    /// store, or needing another target, is left to [`Run::value`].
+    pub fn compute_side_by_side(&mut self, targets: &[TaskId]) -> Result<(), PipelineError> {
+        let mut ready = Vec::new();
+        for &t in targets {
+            if self.slots[t.index()].is_some() || tasks::passes_through(t, self.plan) {
+                continue;
+            }
+            // Upstream outputs first, lazily (as `output` does): a target found in the
+            // store must not make its evicted upstream values come back.
+            let mut fingerprints = Vec::new();
+            for &u in t.spec().upstream {
+                fingerprints.push(self.output(u)?);
+            }
+            if self.slots[t.index()].is_some() {
+                // Settled meanwhile as another target's upstream.
+                continue;
+            }
+            let key = memo_key(t, self.plan, &fingerprints);
+            if !matches!(self.engine.lookup(key), Lookup::Miss) {
+                continue;
+            }
+            let upstream = self.upstream_values(t)?;
+            ready.push((t, key, upstream));
+        }
+        // A later target's upstream may have needed an earlier one (Fit, for Render).
+        ready.retain(|(t, _, _)| self.slots[t.index()].is_none());
+        if ready.len() < 2 {
+            return Ok(());
+        }
+        use rayon::prelude::*;
+        let this = &*self;
+        let done: Vec<(TaskId, Result<Slot, PipelineError>)> = ready
+            .into_par_iter()
+            .map(|(t, key, upstream)| (t, this.run_job(t, key, upstream, None)))
+            .collect();
+        // Every finished job keeps its slot; the first error in target order is returned.
+        let mut first_error = None;
+        for (t, r) in done {
+            match r {
+                Ok(slot) => self.slots[t.index()] = Some(slot),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Runs `task` as a job and stores its output in the memo store; returns its slot.
+    fn run_job(
+        &self,
+        task: TaskId,
+        key: Fingerprint,
+        upstream: Vec<NodeValue>,
+        expected: Option<Fingerprint>,
+    ) -> Result<Slot, PipelineError> {
         self.check(task)?;
         let clock = self.engine.clock();
         let start = clock.now_ms();
@@ -270,10 +337,10 @@ impl<'e> Run<'e> {
         }
         let backdated = self.engine.note_output(task, output);
         job.finish(JobStatus::Completed { backdated }, end);
-        self.slots[task.index()] = Some(Slot {
+        Ok(Slot {
             key: Some(key),
             output,
-            value: Some(value.clone()),
+            value: Some(value),
             state: if backdated {
                 NodeState::Backdated
             } else {
@@ -281,7 +348,6 @@ impl<'e> Run<'e> {
             },
             ms: end - start,
             job: Some(job.id()),
-        });
-        Ok(value)
+        })
     }
 }
