@@ -396,7 +396,7 @@ function summarise(w, label, br, native, pipeline, ml, allThreadsMedian) {
     raf_gap_ms: Math.max(...br.runs.map((r) => r.raf_gap_ms)),
     native_ms: nat,
     native_pipeline_ms: natPipe,
-    native_pipeline_stages: Object.fromEntries(TASKS.map((t) => [t, median(pipeWarm.map((r) => r.node_ms[t]))])),
+    native_pipeline_stages: Object.fromEntries([...TASKS, 'profile'].map((t) => [t, median(pipeWarm.map((r) => r.node_ms[t]))])),
     native_stages: { load: median(native.map((r) => r.load_ms)), seeding: median(native.map((r) => r.seeding_ms)), lloyd: median(native.map((r) => r.lloyd_ms)) },
     // Like for like: the page's k-means (seed + fit nodes) is the work ml-kmeans's
     // kmeans() call and the native CLI's seeding + Lloyd do; its generate + seed + fit is
