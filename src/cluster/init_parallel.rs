@@ -254,13 +254,7 @@ fn update_nearest(
                 }
             }
         }
-        let counts = count.then(|| {
-            let mut n = vec![0u64; m];
-            for &(_, o) in st.iter() {
-                n[o as usize] += 1;
-            }
-            n
-        });
+        let counts = count.then(|| count_nearest(st, m));
         let w = weights.map(|w| &w[c.start_row..c.start_row + c.rows()]);
         let phi = match w {
             None => unit_potential(st, scale),
@@ -286,7 +280,15 @@ fn update_nearest(
     Ok(Pass { phi, draws, counts })
 }
 
-/// `φ = Σ w·d²` over rows, as an order-independent sum.
+/// Rows nearest to each of `m` candidates.
+fn count_nearest(state: &[(f32, u32)], m: usize) -> Vec<u64> {
+    let mut count = vec![0u64; m];
+    for &(_, o) in state {
+        count[o as usize] += 1;
+    }
+    count
+}
+
 /// `Σ fix(d)` over the rows' distances, eight per vector add ([`BlockFixSum`]: the same
 /// integer as adding them one by one; distances are never negative).
 fn unit_potential(state: &[(f32, u32)], scale: &FixedScale) -> i128 {
@@ -304,6 +306,7 @@ fn unit_potential(state: &[(f32, u32)], scale: &FixedScale) -> i128 {
     sum.total() + tail
 }
 
+/// `φ = Σ w·d²` over rows, as an order-independent sum.
 fn potential(weights: Option<&[f64]>, state: &[(f32, u32)], scale: &FixedScale) -> f64 {
     use rayon::prelude::*;
     let total: i128 = state
@@ -505,12 +508,11 @@ pub fn kmeans_parallel(
                 monitor,
                 |c, st| match weights {
                     None => {
-                        let mut count = vec![0u64; m];
-                        for &(_, o) in st.iter() {
-                            count[o as usize] += 1;
-                        }
                         let unit = wscale.fix(1.0) as i128;
-                        count.iter().map(|&n| n as i128 * unit).collect()
+                        count_nearest(st, m)
+                            .iter()
+                            .map(|&n| n as i128 * unit)
+                            .collect()
                     }
                     Some(w) => {
                         let mut acc = vec![0i128; m];
