@@ -383,17 +383,12 @@ pub fn kmeans_parallel(
         Rounds::Fixed(r) => Some(r),
         Rounds::LnCost => None,
     };
-    let mut pass = update_nearest(
-        x,
-        weights,
-        &cands,
-        0,
-        &mut state,
-        &scale,
-        seed,
-        extras(1, fixed_rounds),
-        monitor,
-    )?;
+    let update = |cands: &Candidates, from: usize, state: &mut [(f32, u32)], extras: Extras| {
+        update_nearest(
+            x, weights, cands, from, state, &scale, seed, extras, monitor,
+        )
+    };
+    let mut pass = update(&cands, 0, &mut state, extras(1, fixed_rounds))?;
     let rounds = match p.rounds {
         Rounds::Fixed(r) => r,
         // dask-ml: `int(np.round(np.log(cost)))`.
@@ -431,17 +426,7 @@ pub fn kmeans_parallel(
         for i in picked {
             cands.push(x.row(i));
         }
-        pass = update_nearest(
-            x,
-            weights,
-            &cands,
-            from,
-            &mut state,
-            &scale,
-            seed,
-            extras(round + 1, Some(rounds)),
-            monitor,
-        )?;
+        pass = update(&cands, from, &mut state, extras(round + 1, Some(rounds)))?;
         stats.candidates_per_round.push(cands.len() - from);
         stats.cost_per_round.push(pass.phi);
         monitor.progress(round as u64, rounds as u64);
@@ -466,20 +451,11 @@ pub fn kmeans_parallel(
             i += 1;
         }
         stats.padded = cands.len() - from;
-        update_nearest(
-            x,
-            weights,
-            &cands,
-            from,
-            &mut state,
-            &scale,
-            seed,
-            Extras {
-                sample: None,
-                count: false,
-            },
-            monitor,
-        )?;
+        let no_extras = Extras {
+            sample: None,
+            count: false,
+        };
+        update(&cands, from, &mut state, no_extras)?;
         pass.counts = None;
     }
     let m = cands.len();
