@@ -76,7 +76,7 @@ impl ValueScan {
 
     /// Scans whole rows `values` (`d` per row) whose first value has row-major index
     /// `offset`. Blocks of `k` rows (at least sixteen values) are folded lane by lane — lane
-    /// `i` always holds column `i % d` — so the loop vectorises whatever `d` is.
+    /// `i` always holds column `i % d`; for `d` dividing 16 the lanes are one 16-lane vector.
     pub(crate) fn of(values: &[f32], d: usize, offset: usize) -> Self {
         if 16 % d == 0 {
             return Self::of_16_lanes(values, d, offset);

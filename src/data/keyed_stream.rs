@@ -69,12 +69,6 @@ impl StreamFamily {
     pub fn key(&self, index: u64) -> u64 {
         mix64(self.base.wrapping_add(index))
     }
-
-    /// `KeyedStream::new(seed, purpose, index)`.
-    #[inline]
-    pub fn stream(&self, index: u64) -> KeyedStream {
-        KeyedStream::from_key(self.key(index))
-    }
 }
 
 /// A random stream: `next_u64` is `mix64(key + counter · φ)`, so draw `c` of stream
@@ -189,7 +183,7 @@ mod tests {
         for i in [0u64, 1, 77, u64::MAX] {
             assert_eq!(f.key(i), stream_key(9, Purpose::Noise, i));
             assert_eq!(
-                f.stream(i).next_u64(),
+                KeyedStream::from_key(f.key(i)).next_u64(),
                 KeyedStream::new(9, Purpose::Noise, i).next_u64()
             );
         }

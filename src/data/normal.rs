@@ -97,19 +97,23 @@ impl StandardNormal {
     #[inline]
     pub fn first_try(&self, bits: u64) -> (f64, bool) {
         let t = self.tables;
-        let i = (bits & (LAYERS as u64 - 1)) as usize;
-        let u = 2.0 * (((bits >> 11) as i64) as f64 * INV_2_53) - 1.0;
+        let (i, u) = layer_and_uniform(bits);
         (u * t.x[i], u.abs() < t.ratio[i])
     }
+}
+
+/// The layer and the uniform in (−1, 1) of one try: the low 7 bits pick the layer, the top
+/// 53 give the uniform (independent bits).
+#[inline]
+fn layer_and_uniform(bits: u64) -> (usize, f64) {
+    let i = (bits & (LAYERS as u64 - 1)) as usize;
+    (i, 2.0 * (((bits >> 11) as i64) as f64 * INV_2_53) - 1.0)
 }
 
 #[inline]
 fn ziggurat(t: &Tables, rng: &mut impl RngCore) -> f64 {
     loop {
-        let bits = rng.next_u64();
-        // Low 7 bits pick the layer, the top 53 give a uniform in (-1, 1): independent bits.
-        let i = (bits & (LAYERS as u64 - 1)) as usize;
-        let u = 2.0 * (((bits >> 11) as i64) as f64 * INV_2_53) - 1.0;
+        let (i, u) = layer_and_uniform(rng.next_u64());
         if u.abs() < t.ratio[i] {
             return u * t.x[i];
         }

@@ -219,8 +219,9 @@ impl<'e> Run<'e> {
         Ok(value)
     }
 
-    /// Settles the upstream values of `targets` one node at a time, then computes the
-    /// targets still missing side by side: nodes that need the same finished upstream and
+    /// Settles what `targets` need one node at a time (lazily, as [`Run::value`] does),
+    /// then computes the targets still missing side by side: nodes that need the same
+    /// finished upstream and
     /// not each other (the scores, the picture and the dataset profile after a fit) run
     /// as parallel jobs, as dask runs independent tasks of a graph, instead of one after
     /// the other, each leaving threads idle in its serial parts. A target found in the

@@ -31,7 +31,8 @@ impl<'a> Centroids<'a> {
     pub fn of(x: &ChunkedMatrix, labels: &'a [u32]) -> Result<Self, ClusterError> {
         check_labels(x, labels)?;
         let summary = Summary::of(x, None)?;
-        let (dense, n_labels) = encode(labels);
+        let (dense, sizes) = encode(labels);
+        let n_labels = sizes.len();
         check_number_of_labels(n_labels, x.n_rows())?;
         let scales = Scales::new(&summary);
         let d = x.n_cols();
@@ -50,7 +51,6 @@ impl<'a> Centroids<'a> {
             .collect();
         let sums = PartialSums::merge_all(n_labels, d, parts);
         let means = sums.means(&scales, &vec![0.0; n_labels * d]);
-        let sizes = super::cluster_sizes(&dense, n_labels);
         Ok(Self {
             labels: dense,
             n_labels,

@@ -142,18 +142,19 @@ pub(crate) fn check_labels(x: &ChunkedMatrix, labels: &[u32]) -> Result<(), Clus
 }
 
 /// Labels re-encoded as `0..n_labels` in increasing order of the original values
-/// (scikit-learn's `LabelEncoder`), with the number of labels. Labels are usually
+/// (scikit-learn's `LabelEncoder`), with the rows of each (their count is the number of
+/// labels). Labels are usually
 /// `0..k`: a count table indexed by value finds the distinct values in one parallel pass
 /// (no sort of n labels), and labels that are already dense are borrowed, not copied;
 /// sparse large values fall back to sorting the distinct ones.
-pub(crate) fn encode(labels: &[u32]) -> (Cow<'_, [u32]>, usize) {
+pub(crate) fn encode(labels: &[u32]) -> (Cow<'_, [u32]>, Vec<u64>) {
     use rayon::prelude::*;
     let max = max_label(labels) as usize;
     if max <= labels.len().max(1 << 16) {
         let counts = cluster_sizes(labels, max + 1);
         // A fitted model's labels are usually already 0..k with every label used.
         if counts.iter().all(|&c| c > 0) {
-            return (Cow::Borrowed(labels), max + 1);
+            return (Cow::Borrowed(labels), counts);
         }
         let mut next = 0u32;
         let code: Vec<u32> = counts
@@ -165,16 +166,18 @@ pub(crate) fn encode(labels: &[u32]) -> (Cow<'_, [u32]>, usize) {
             })
             .collect();
         let out = labels.par_iter().map(|&l| code[l as usize]).collect();
-        return (Cow::Owned(out), next as usize);
+        return (
+            Cow::Owned(out),
+            counts.into_iter().filter(|&c| c > 0).collect(),
+        );
     }
     let mut values: Vec<u32> = labels.to_vec();
     values.sort_unstable();
     values.dedup();
     let code = |l: u32| values.binary_search(&l).expect("label present") as u32;
-    (
-        Cow::Owned(labels.iter().map(|&l| code(l)).collect()),
-        values.len(),
-    )
+    let out: Vec<u32> = labels.iter().map(|&l| code(l)).collect();
+    let sizes = cluster_sizes(&out, values.len());
+    (Cow::Owned(out), sizes)
 }
 
 /// scikit-learn's `check_number_of_labels`: `2 ≤ n_labels ≤ n_samples − 1`.
@@ -197,20 +200,28 @@ mod tests {
 
     #[test]
     fn encode_is_the_rank_of_each_value_for_dense_and_sparse_labels() {
-        let owned = |(codes, n): (Cow<'_, [u32]>, usize)| (codes.into_owned(), n);
-        assert_eq!(owned(encode(&[5, 2, 5, 9, 2])), (vec![1, 0, 1, 2, 0], 3));
+        let owned = |(codes, sizes): (Cow<'_, [u32]>, Vec<u64>)| (codes.into_owned(), sizes);
+        assert_eq!(
+            owned(encode(&[5, 2, 5, 9, 2])),
+            (vec![1, 0, 1, 2, 0], vec![2, 2, 1])
+        );
         // Values far above n take the sorting path; the codes are the same ranks.
         assert_eq!(
             owned(encode(&[4_000_000_000, 7, 4_000_000_000, 3])),
-            (vec![2, 1, 2, 0], 3)
+            (vec![2, 1, 2, 0], vec![1, 1, 2])
         );
-        assert_eq!(owned(encode(&[])), (vec![], 0));
+        assert_eq!(owned(encode(&[])), (vec![], vec![]));
         // Already dense: borrowed, not copied.
-        assert!(matches!(encode(&[1, 0, 2, 1]), (Cow::Borrowed(_), 3)));
+        let (codes, sizes) = encode(&[1, 0, 2, 1]);
+        assert!(matches!(codes, Cow::Borrowed(_)));
+        assert_eq!(sizes, vec![1, 2, 1]);
         // Long labelings take the parallel paths and give the same codes.
         let long: Vec<u32> = (0..300_000u32).map(|i| (i % 7) * 3 + 5).collect();
-        let (codes, n) = encode(&long);
-        assert_eq!(n, 7);
+        let (codes, sizes) = encode(&long);
+        assert_eq!(
+            sizes,
+            vec![42_858, 42_857, 42_857, 42_857, 42_857, 42_857, 42_857]
+        );
         assert!(codes.iter().zip(&long).all(|(&c, &l)| c == (l - 5) / 3));
     }
 

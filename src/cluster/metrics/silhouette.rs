@@ -38,9 +38,9 @@ pub fn silhouette_score(
         }
     };
     let sub: Vec<u32> = rows.iter().map(|&i| labels[i]).collect();
-    let (lab, k) = encode(&sub);
+    let (lab, sizes) = encode(&sub);
+    let k = sizes.len();
     check_number_of_labels(k, rows.len())?;
-    let sizes = super::cluster_sizes(&lab, k);
     let d = x.n_cols();
     let m = rows.len();
     // The sample grouped by cluster (stable, so each cluster keeps sample order) and stored
