@@ -88,3 +88,36 @@ async fn oversized_scenario_is_refused_before_any_work() {
     .unwrap_err();
     assert!(err.contains("n_samples = 190000000 needs about"), "{err}");
 }
+
+#[wasm_bindgen_test]
+fn prefault_touches_what_it_is_asked_and_stops_when_told() {
+    use blobscale::web::prefault::touch;
+    assert_eq!(touch(3 << 20, &|| false), 3 << 20);
+    assert_eq!(touch(3 << 20, &|| true), 0);
+    // A size no allocator can give is skipped, not an abort.
+    assert_eq!(touch(usize::MAX - 4096, &|| false), 0);
+}
+
+#[wasm_bindgen_test]
+async fn prepared_memory_takes_the_next_evaluation_without_growing() {
+    pool().await;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let at_seed = |data_seed| ScenarioInputs {
+        data_seed,
+        ..scenario(400_000, 5)
+    };
+    let first = compute::plan(&at_seed(101), 2).expect("valid scenario");
+    compute::evaluate(first, 0, cancel.clone())
+        .await
+        .expect("evaluation completes");
+    let touched = compute::prepare_memory(&at_seed(102), 2).await;
+    assert!(touched > 400_000 * 12, "touched only {touched} bytes");
+    // The next evaluation (new data: every node is computed and kept) fits in what was
+    // prepared, so wasm memory does not grow while it runs.
+    let before = compute::wasm_memory_bytes();
+    let next = compute::plan(&at_seed(102), 2).expect("valid scenario");
+    compute::evaluate(next, 0, cancel)
+        .await
+        .expect("evaluation completes");
+    assert_eq!(compute::wasm_memory_bytes(), before);
+}

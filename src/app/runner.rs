@@ -18,6 +18,10 @@ use crate::web::latest::Latest;
 /// progress for every job over 100 ms), then at most this often: ten updates a second.
 const PROGRESS_EVERY_MS: f64 = 100.0;
 
+/// How long after a result the memory for the next evaluation is prepared.
+#[cfg(feature = "threads")]
+const PREPARE_AFTER: Duration = Duration::from_millis(150);
+
 /// How often the page checks whether progress is due.
 const POLL_TICK: Duration = Duration::from_millis(25);
 
@@ -37,6 +41,8 @@ pub fn install(state: AppState) {
         move |(result, inputs, requested_ms, received_ms)| match result {
             Ok(outcome) => {
                 super::speedup::record(&inputs, &outcome.meta.summary);
+                #[cfg(feature = "threads")]
+                prepare_when_idle(state, inputs.clone());
                 state.merge_jobs(outcome.meta.jobs.clone());
                 state.shown.set(Some(Shown {
                     outcome: Arc::new(outcome),
@@ -118,4 +124,23 @@ pub fn install(state: AppState) {
     if let Ok(handle) = set_interval_with_handle(poll, POLL_TICK) {
         on_cleanup(move || handle.clear());
     }
+}
+
+/// After a result has been shown, and if the page is still idle then, has the worker pool
+/// fault in the memory the next evaluation of this size will take
+/// ([`compute::prepare_memory`]): the time it saves in that evaluation would otherwise be
+/// spent in page faults while every thread is busy.
+#[cfg(feature = "threads")]
+fn prepare_when_idle(state: AppState, inputs: ScenarioInputs) {
+    let later = move || {
+        let idle =
+            state.run.get_untracked() != RunState::Running && !state.sweeping.get_untracked();
+        if let (true, Some(threads)) = (idle, state.threads.get_untracked()) {
+            leptos::task::spawn_local(async move {
+                compute::prepare_memory(&inputs, threads).await;
+            });
+        }
+    };
+    // Once the result's frame is drawn: the main thread has its own work until then.
+    set_timeout(later, PREPARE_AFTER);
 }

@@ -9,6 +9,8 @@
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+#[cfg(feature = "threads")]
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +122,7 @@ pub async fn evaluate(
     jobs_from: u64,
     cancel: Arc<AtomicBool>,
 ) -> Result<Outcome, String> {
+    WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
     let ticket = e.submit(plan);
     let (tx, rx) = futures_channel::oneshot::channel();
@@ -142,6 +145,7 @@ pub async fn evaluate(
 /// `cancel` does.
 #[cfg(feature = "threads")]
 pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Outcome, String> {
+    WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
     let (tx, rx) = futures_channel::oneshot::channel();
     rayon::spawn(move || {
@@ -161,12 +165,44 @@ pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Ou
 /// Runs a k sweep on the worker pool (every member shares the cached dataset).
 #[cfg(feature = "threads")]
 pub async fn sweep(spec: SweepSpec, cancel: Arc<AtomicBool>) -> Result<SweepTable, String> {
+    WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
     let (tx, rx) = futures_channel::oneshot::channel();
     rayon::spawn(move || {
         let _ = tx.send(e.sweep(&spec, &cancel).map_err(|err| err.to_string()));
     });
     rx.await.unwrap_or_else(|_| Err("cancelled".into()))
+}
+
+/// Evaluations and sweeps requested so far (threaded build): memory preparation stops as
+/// soon as this moves.
+#[cfg(feature = "threads")]
+static WORK: AtomicU64 = AtomicU64::new(0);
+
+/// Touches, on the worker pool, the memory an evaluation of `inputs` on `threads` threads
+/// would take (a quarter more, for the seeding's and the metrics' own buffers), so that the
+/// next evaluation finds it faulted in ([`super::prefault`]). Call when the page is idle
+/// after a result; it stops when new work is requested. Skipped where it would take wasm
+/// memory past half its ceiling: near the ceiling the room belongs to the work itself.
+/// Returns the bytes touched.
+#[cfg(feature = "threads")]
+pub async fn prepare_memory(inputs: &ScenarioInputs, threads: usize) -> usize {
+    let Ok(plan) = Plan::new(inputs) else {
+        return 0;
+    };
+    let want = plan.estimated_peak_bytes(threads).saturating_mul(5) / 4;
+    let room = (WASM_MEMORY_LIMIT / 2).saturating_sub(wasm_memory_bytes());
+    let bytes = usize::try_from(want.min(room)).unwrap_or(0);
+    if bytes == 0 {
+        return 0;
+    }
+    let asked = WORK.load(Ordering::Relaxed);
+    let (tx, rx) = futures_channel::oneshot::channel();
+    rayon::spawn(move || {
+        let done = super::prefault::touch(bytes, &|| WORK.load(Ordering::Relaxed) != asked);
+        let _ = tx.send(done);
+    });
+    rx.await.unwrap_or(0)
 }
 
 /// The last progress the compute worker posted, with the memo store's use as of the last

@@ -9,6 +9,8 @@ pub mod export_bridge;
 pub mod import_bridge;
 pub mod imported_files;
 pub mod latest;
+#[cfg(feature = "threads")]
+pub mod prefault;
 
 #[cfg(feature = "threads")]
 pub mod pool;
