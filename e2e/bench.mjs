@@ -158,8 +158,18 @@ const PROBE = () => {
     }).observe({ type: 'longtask', buffered: true });
     b.longtaskSupported = true;
   } catch (e) { b.longtaskSupported = false; }
-  const tick = (t) => { b.raf.push(performance.timeOrigin + t); requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
+  // Frames are counted only while a measured run is armed: an endless rAF loop would have
+  // an idle page draw 60 frames a second, on the same two cores as the page being measured.
+  b.armed = false;
+  b.ticking = false;
+  const tick = (t) => {
+    b.raf.push(performance.timeOrigin + t);
+    if (b.armed) requestAnimationFrame(tick); else b.ticking = false;
+  };
+  b.arm = (on) => {
+    b.armed = on;
+    if (on && !b.ticking) { b.ticking = true; requestAnimationFrame(tick); }
+  };
   document.addEventListener('click', (e) => {
     if (e.target instanceof Element && e.target.closest('#run')) b.clicks.push(now());
   }, true);
@@ -211,9 +221,9 @@ function parseStage(text) {
 }
 
 // One workload at one thread count: a fresh browser profile, the page's first result,
-// then the workload set through the UI with auto-run off, and `reps` runs started by the
-// Run button, each on a new data seed.
-async function browserRuns(w, threadsParam, seeds) {
+// then the workload set through the UI with auto-run off. `runSeed` then measures one run
+// started by the Run button on a new data seed.
+async function openPage(w, threadsParam) {
   const b = await launch();
   const url = `${ORIGIN}/${threadsParam ? `?threads=${threadsParam}` : ''}`;
   const timeout = w.n >= 1e7 ? 600_000 : 120_000;
@@ -230,61 +240,78 @@ async function browserRuns(w, threadsParam, seeds) {
     await setRange(b.page, '#cluster-std', Math.round(w.std * 10));
     const shown = await b.page.$$eval(['#samples-value', '#k-value', '#cluster-std-value'].join(','),
       (els) => els.map((e) => e.textContent));
-    const runs = [];
-    for (const seed of seeds) {
-      await b.page.fill('#data-seed', String(seed));
-      await b.page.press('#data-seed', 'Enter');
-      await b.page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'idle',
-        null, { timeout: 10_000 });
-      const before = await b.page.evaluate(() => ({ r: window.__bench.results.length, c: window.__bench.clicks.length }));
-      await b.page.click('#run');
-      await waitResult(b.page, before.r, timeout);
-      await b.page.waitForTimeout(250); // let the frame after the result and its long tasks land
-      const m = await b.page.evaluate(({ r, c, tasks }) => {
-        const bb = window.__bench;
-        const click = bb.clicks[c];
-        const res = bb.results[bb.results.length - 1];
-        const j = JSON.parse(res.text);
-        const frameAfter = bb.raf.find((t) => t >= res.t) ?? res.t;
-        const inside = bb.raf.filter((t) => t > click && t < frameAfter);
-        const seq = [click, ...inside, frameAfter];
-        let gap = 0;
-        for (let i = 1; i < seq.length; i++) gap = Math.max(gap, seq[i] - seq[i - 1]);
-        const lts = bb.longtasks.filter((l) => l.start < frameAfter && l.start + l.duration > click);
-        const stages = {};
-        for (const t of tasks) {
-          const g = document.querySelector(`#node-${t}`);
-          stages[t] = { state: g?.dataset.state, text: g?.querySelector('.node-detail')?.textContent };
-        }
-        return {
-          click, result_t: res.t, json: j, raf_gap_ms: gap, frames: inside.length,
-          longtask_ms: lts.length ? Math.max(...lts.map((l) => l.duration)) : 0,
-          longtasks: lts.length, longtaskSupported: bb.longtaskSupported, stages,
-          n_results_since: bb.results.length - r,
-        };
-      }, { ...before, tasks: TASKS });
-      const j = m.json;
-      if (j.n_samples !== w.n || j.k !== w.k) throw new Error(`page ran ${j.n_samples} × k ${j.k}, not ${w.n} × k ${w.k}`);
-      const stage_ms = Object.fromEntries(TASKS.map((t) => [t, parseStage(m.stages[t].text)]));
-      runs.push({
-        seed,
-        click_to_result_ms: m.result_t - m.click,
-        request_to_result_ms: j.job_ended_ms - j.job_started_ms,
-        click_to_request_ms: j.job_started_ms - m.click,
-        engine_ms: j.engine_ms,
-        stage_ms, stage_text: Object.fromEntries(TASKS.map((t) => [t, m.stages[t].text])),
-        nodes: j.nodes, longtask_ms: m.longtask_ms, longtasks: m.longtasks, raf_gap_ms: m.raf_gap_ms,
-        frames: m.frames, inertia: j.inertia, ari: j.adjusted_rand, n_iter: j.n_iter,
-        threads: j.threads, flavour: j.flavour, tasks_per_thread: j.tasks_per_thread, n_chunks: j.n_chunks,
-      });
-      const last = runs[runs.length - 1];
-      log(`${w.name} threads=${j.threads} seed ${seed}: click→result ${last.click_to_result_ms.toFixed(1)} ms ` +
-        `(request→result ${last.request_to_result_ms.toFixed(1)}), stages ${TASKS.map((t) => `${t} ${m.stages[t].text}`).join(', ')}; ` +
-        `longest task ${m.longtask_ms.toFixed(0)} ms, rAF gap ${m.raf_gap_ms.toFixed(0)} ms, inertia ${j.inertia}, ARI ${j.adjusted_rand}`);
+    return { b, w, url, timeout, first, shown, runs: [] };
+  } catch (e) {
+    await b.close();
+    throw e;
+  }
+}
+
+async function runSeed(session, seed) {
+  const { b, w, timeout } = session;
+  await b.page.fill('#data-seed', String(seed));
+  await b.page.press('#data-seed', 'Enter');
+  await b.page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'idle',
+    null, { timeout: 10_000 });
+  const before = await b.page.evaluate(() => {
+    window.__bench.arm(true);
+    return { r: window.__bench.results.length, c: window.__bench.clicks.length };
+  });
+  await b.page.click('#run');
+  await waitResult(b.page, before.r, timeout);
+  await b.page.waitForTimeout(250); // let the frame after the result and its long tasks land
+  const m = await b.page.evaluate(({ r, c, tasks }) => {
+    const bb = window.__bench;
+    bb.arm(false);
+    const click = bb.clicks[c];
+    const res = bb.results[bb.results.length - 1];
+    const j = JSON.parse(res.text);
+    const frameAfter = bb.raf.find((t) => t >= res.t) ?? res.t;
+    const inside = bb.raf.filter((t) => t > click && t < frameAfter);
+    const seq = [click, ...inside, frameAfter];
+    let gap = 0;
+    for (let i = 1; i < seq.length; i++) gap = Math.max(gap, seq[i] - seq[i - 1]);
+    const lts = bb.longtasks.filter((l) => l.start < frameAfter && l.start + l.duration > click);
+    const stages = {};
+    for (const t of tasks) {
+      const g = document.querySelector(`#node-${t}`);
+      stages[t] = { state: g?.dataset.state, text: g?.querySelector('.node-detail')?.textContent };
     }
-    const away = requestsAway(b.requests);
-    return { url, first_result: first, controls_shown: shown, runs, errors: b.errors, requests_away: away };
-  } finally { await b.close(); }
+    return {
+      click, result_t: res.t, json: j, raf_gap_ms: gap, frames: inside.length,
+      longtask_ms: lts.length ? Math.max(...lts.map((l) => l.duration)) : 0,
+      longtasks: lts.length, longtaskSupported: bb.longtaskSupported, stages,
+      n_results_since: bb.results.length - r,
+    };
+  }, { ...before, tasks: TASKS });
+  const j = m.json;
+  if (j.n_samples !== w.n || j.k !== w.k) throw new Error(`page ran ${j.n_samples} × k ${j.k}, not ${w.n} × k ${w.k}`);
+  const stage_ms = Object.fromEntries(TASKS.map((t) => [t, parseStage(m.stages[t].text)]));
+  session.runs.push({
+    seed,
+    click_to_result_ms: m.result_t - m.click,
+    request_to_result_ms: j.job_ended_ms - j.job_started_ms,
+    click_to_request_ms: j.job_started_ms - m.click,
+    engine_ms: j.engine_ms,
+    stage_ms, stage_text: Object.fromEntries(TASKS.map((t) => [t, m.stages[t].text])),
+    nodes: j.nodes, longtask_ms: m.longtask_ms, longtasks: m.longtasks, raf_gap_ms: m.raf_gap_ms,
+    frames: m.frames, inertia: j.inertia, ari: j.adjusted_rand, n_iter: j.n_iter,
+    threads: j.threads, flavour: j.flavour, tasks_per_thread: j.tasks_per_thread, n_chunks: j.n_chunks,
+  });
+  log(`${w.name} threads=${j.threads} seed ${seed}: click→result ${(m.result_t - m.click).toFixed(1)} ms ` +
+    `(request→result ${(j.job_ended_ms - j.job_started_ms).toFixed(1)}), stages ${TASKS.map((t) => `${t} ${m.stages[t].text}`).join(', ')}; ` +
+    `longest task ${m.longtask_ms.toFixed(0)} ms, rAF gap ${m.raf_gap_ms.toFixed(0)} ms, inertia ${j.inertia}, ARI ${j.adjusted_rand}`);
+  // The page prepares memory for its next run once idle (150 ms after a result): let it
+  // finish before either page's next run, so it never overlaps a measured one.
+  await b.page.waitForTimeout(w.n >= 1e7 ? 1500 : 300);
+}
+
+async function closePage(session) {
+  const { b, url, first, shown, runs } = session;
+  const away = requestsAway(b.requests);
+  const errors = b.errors;
+  await b.close();
+  return { url, first_result: first, controls_shown: shown, runs, errors, requests_away: away };
 }
 
 // ---------------------------------------------------------------- ml-kmeans
@@ -393,9 +420,10 @@ function summarise(w, label, br, native, pipeline, ml, allThreadsMedian) {
   const med = (f) => median(warm.map(f));
   const e2e = med((r) => r.click_to_result_ms);
   const nat = median(native.map((r) => r.total_ms));
-  // The native pipeline's runs share one process: its first run, like the page's cold
-  // run, pays for thread start-up and first-touch memory; warm = the others.
-  const pipeWarm = pipeline.slice(1).length ? pipeline.slice(1) : pipeline;
+  // The native pipeline's runs share one process (one before the browser runs, one
+  // after): its first run, like the page's cold run, pays for thread start-up and
+  // first-touch memory; warm = the others of both processes.
+  const pipeWarm = pipeline.flatMap((runs) => (runs.length > 1 ? runs.slice(1) : runs));
   const natPipe = median(pipeWarm.map((r) => r.total_ms));
   return {
     workload: w.name, label, threads: cold.threads, flavour: cold.flavour,
@@ -478,15 +506,32 @@ async function main() {
     for (const w of WORKLOADS) {
       const seeds = Array.from({ length: w.reps }, (_, i) => i);
       const entry = { workload: w, native: {}, pipeline: {}, browser: {}, ml: null };
+      // This machine's speed drifts by tens of percent within minutes, so what is compared
+      // is measured side by side: the native pipeline before and after the browser runs
+      // (each runs every seed in one process), and the two pages (all threads, one thread)
+      // open together, taking turns seed by seed (who goes first alternates).
+      const pipelineBoth = (when) => {
+        for (const threads of [cores, 1]) {
+          const runs = nativePipeline(bin, w, seeds, threads);
+          log(`${w.name} native pipeline threads=${threads} (${when}): total ms ${runs.map((r) => r.total_ms.toFixed(0)).join(', ')}`);
+          (entry.pipeline[threads] ||= []).push(runs);
+        }
+      };
       for (const threads of [cores, 1]) {
         entry.native[threads] = seeds.map((s) => nativeFit(bin, w, s, threads));
         log(`${w.name} native threads=${threads}: total ms ${entry.native[threads].map((r) => r.total_ms.toFixed(0)).join(', ')}`);
-        entry.pipeline[threads] = nativePipeline(bin, w, seeds, threads);
-        log(`${w.name} native pipeline threads=${threads}: total ms ${entry.pipeline[threads].map((r) => r.total_ms.toFixed(0)).join(', ')}`);
       }
-      for (const threads of [null, 1]) {
-        entry.browser[threads ?? 'all'] = await browserRuns(w, threads, seeds);
+      pipelineBoth('before');
+      const pages = [await openPage(w, null), await openPage(w, 1)];
+      try {
+        for (const [i, seed] of seeds.entries()) {
+          for (const p of i % 2 ? [...pages].reverse() : pages) await runSeed(p, seed);
+        }
+      } finally {
+        entry.browser.all = await closePage(pages[0]);
+        entry.browser[1] = await closePage(pages[1]);
       }
+      pipelineBoth('after');
       if (ML) {
         log(`${w.name}: ml-kmeans ${bundle.version} on data seed ${seeds[0]} (cap ${ML_CAP_S} s)`);
         entry.ml = await mlKmeans(bin, w, seeds[0], bundle);
@@ -519,7 +564,7 @@ async function main() {
   for (const wl of report.workloads) {
     for (const [t, br] of Object.entries(wl.browser)) {
       const threads = t === 'all' ? cores : 1;
-      for (const [what, nat] of [['native fit', wl.native[threads]], ['native pipeline', wl.pipeline[threads]]]) {
+      for (const [what, nat] of [['native fit', wl.native[threads]], ['native pipeline', wl.pipeline[threads].flat()]]) {
         for (const run of br.runs) {
           const n = nat.find((x) => x.seed === run.seed);
           if (n && Math.abs(n.inertia - run.inertia) > 1e-9 * Math.abs(n.inertia)) {
@@ -536,7 +581,8 @@ async function main() {
     '(each on a new data seed, so every node is computed), cold = the first run of the workload in a fresh page. ' +
     'Stages: the times the pipeline graph shows. Longest main-thread task: PerformanceObserver longtask entries (only tasks ≥ 50 ms are reported); ' +
     'rAF gap: the longest time between animation frames from the click to the frame after the result. ' +
-    'Native pipeline: `blobscale pipeline` — the same nodes through the same engine, natively, same data options, seeds and pixel count (warm median, one process). ' +
+    'The two pages (all threads, one thread) are open together and take turns seed by seed. ' +
+    'Native pipeline: `blobscale pipeline` — the same nodes through the same engine, natively, same data options, seeds and pixel count (warm median of two processes, one before and one after the browser runs). ' +
     'Native run: `blobscale fit` with the same data options and seeds, generate + fit (median). ' +
     'ml-kmeans: kmeans++ init, seed 0, maxIterations 300, tolerance 1e-4 × mean feature variance, on the identical blobs (data seed 0), main thread, one run.');
   if (problems.length) {

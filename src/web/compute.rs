@@ -182,16 +182,17 @@ static WORK: AtomicU64 = AtomicU64::new(0);
 /// Touches, on the worker pool, the memory an evaluation of `inputs` on `threads` threads
 /// would take (a quarter more, for the seeding's and the metrics' own buffers), so that the
 /// next evaluation finds it faulted in ([`super::prefault`]). Call when the page is idle
-/// after a result; it stops when new work is requested. Skipped where it would take wasm
-/// memory past half its ceiling: near the ceiling the room belongs to the work itself.
-/// Returns the bytes touched.
+/// after a result; it stops when new work is requested. Only while wasm memory is under the
+/// memo store's budget: beyond that the store evicts and the memory it frees is reused,
+/// and [`plan`]'s room check (which counts all grown memory outside the store as taken)
+/// keeps its room for the work itself. Returns the bytes touched.
 #[cfg(feature = "threads")]
 pub async fn prepare_memory(inputs: &ScenarioInputs, threads: usize) -> usize {
     let Ok(plan) = Plan::new(inputs) else {
         return 0;
     };
     let want = plan.estimated_peak_bytes(threads).saturating_mul(5) / 4;
-    let room = (WASM_MEMORY_LIMIT / 2).saturating_sub(wasm_memory_bytes());
+    let room = (MEMO_BUDGET_BYTES as u64).saturating_sub(wasm_memory_bytes());
     let bytes = usize::try_from(want.min(room)).unwrap_or(0);
     if bytes == 0 {
         return 0;
