@@ -113,6 +113,11 @@ impl Engine {
         self.log.records()
     }
 
+    /// Jobs with id ≥ `from_id`, oldest first (waits for writers; not for the main thread).
+    pub fn jobs_since(&self, from_id: u64) -> Vec<JobRecord> {
+        self.log.records_since(from_id)
+    }
+
     /// Jobs with id ≥ `from_id`, or `None` if a worker holds the log this instant. Never
     /// blocks: for the page's main thread.
     pub fn try_jobs(&self, from_id: u64) -> Option<Vec<JobRecord>> {

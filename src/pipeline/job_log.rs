@@ -43,11 +43,18 @@ impl JobLog {
 
     /// Every job kept, oldest first.
     pub fn records(&self) -> Vec<JobRecord> {
+        self.records_since(0)
+    }
+
+    /// Jobs with id ≥ `from_id`, oldest first: only those are copied with their tasks
+    /// (the log keeps hundreds of jobs; an evaluation hands back its own few).
+    pub fn records_since(&self, from_id: u64) -> Vec<JobRecord> {
         let jobs: Vec<Arc<Job>> = self
             .jobs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
+            .filter(|j| j.id() >= from_id)
             .cloned()
             .collect();
         jobs.iter().map(|j| j.record()).collect()
@@ -104,5 +111,7 @@ mod tests {
         assert_eq!(ids, [3, 4, 5]);
         let from_4: Vec<u64> = log.try_records(4).unwrap().iter().map(|r| r.id).collect();
         assert_eq!(from_4, [4, 5]);
+        let since_4: Vec<u64> = log.records_since(4).iter().map(|r| r.id).collect();
+        assert_eq!(since_4, [4, 5]);
     }
 }

@@ -130,7 +130,7 @@ pub async fn evaluate(
         let result = e.evaluate(&ticket, &cancel).map(|ev| Outcome {
             meta: OutcomeMeta {
                 summary: ev.summary,
-                jobs: e.jobs().into_iter().filter(|j| j.id >= jobs_from).collect(),
+                jobs: e.jobs_since(jobs_from),
                 memory: e.memory(),
             },
             pixels: ev.pixels,
@@ -280,7 +280,7 @@ pub(crate) fn evaluate_here(inputs: &ScenarioInputs, jobs_from: u64) -> Result<O
         Ok(Outcome {
             meta: OutcomeMeta {
                 summary: ev.summary,
-                jobs: e.jobs().into_iter().filter(|j| j.id >= jobs_from).collect(),
+                jobs: e.jobs_since(jobs_from),
                 memory: e.memory(),
             },
             pixels: ev.pixels,
