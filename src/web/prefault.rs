@@ -10,8 +10,8 @@
 //! generation most of all. Allocating one evaluation's worth after a result, writing one
 //! byte per page and freeing it again leaves that much faulted memory at the top of the
 //! heap, so the next evaluation's allocations find it ready — the work moves into time
-//! the page is idle. The allocator keeps freed memory, so nothing is given back and
-//! touched twice.
+//! the page is idle. wasm memory cannot be handed back to the system, so a page faulted in
+//! once stays in.
 
 /// The operating system's page: one write per page faults it in.
 const PAGE: usize = 4096;
