@@ -522,14 +522,16 @@ async function main() {
         log(`${w.name} native threads=${threads}: total ms ${entry.native[threads].map((r) => r.total_ms.toFixed(0)).join(', ')}`);
       }
       pipelineBoth('before');
-      const pages = [await openPage(w, null), await openPage(w, 1)];
+      const pageAll = await openPage(w, null);
+      let pageOne = null;
       try {
+        pageOne = await openPage(w, 1);
         for (const [i, seed] of seeds.entries()) {
-          for (const p of i % 2 ? [...pages].reverse() : pages) await runSeed(p, seed);
+          for (const p of i % 2 ? [pageOne, pageAll] : [pageAll, pageOne]) await runSeed(p, seed);
         }
       } finally {
-        entry.browser.all = await closePage(pages[0]);
-        entry.browser[1] = await closePage(pages[1]);
+        entry.browser.all = await closePage(pageAll);
+        if (pageOne) entry.browser[1] = await closePage(pageOne);
       }
       pipelineBoth('after');
       if (ML) {
