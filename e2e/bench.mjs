@@ -253,6 +253,12 @@ async function runSeed(session, seed) {
   await b.page.press('#data-seed', 'Enter');
   await b.page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'idle',
     null, { timeout: 10_000 });
+  // Run centred in view before the click: Playwright's click otherwise scrolls the button
+  // to the centre itself (filling the seed box scrolled it to the edge), and that scroll
+  // repaints the whole viewport while the job runs — a user's click on a button they can
+  // see moves nothing.
+  await b.page.$eval('#run', (e) => e.scrollIntoView({ block: 'center' }));
+  await b.page.waitForTimeout(150);
   const before = await b.page.evaluate(() => {
     window.__bench.arm(true);
     return { r: window.__bench.results.length, c: window.__bench.clicks.length };
