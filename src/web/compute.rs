@@ -182,10 +182,11 @@ static WORK: AtomicU64 = AtomicU64::new(0);
 /// Touches, on the worker pool, the memory an evaluation of `inputs` on `threads` threads
 /// would take (a quarter more, for the seeding's and the metrics' own buffers), so that the
 /// next evaluation finds it faulted in ([`super::prefault`]). Call when the page is idle
-/// after a result; it stops when new work is requested. Only while wasm memory is under the
-/// memo store's budget: beyond that the store evicts and the memory it frees is reused,
-/// and [`plan`]'s room check (which counts all grown memory outside the store as taken)
-/// keeps its room for the work itself. Returns the bytes touched.
+/// after a result; it stops when new work is requested or an evaluation (such as a
+/// background comparison) is running. Only while wasm memory is under the memo store's
+/// budget: beyond that the store evicts and the memory it frees is reused, and [`plan`]'s
+/// room check (which counts all grown memory outside the store as taken) keeps its room
+/// for the work itself. Returns the bytes touched.
 #[cfg(feature = "threads")]
 pub async fn prepare_memory(inputs: &ScenarioInputs, threads: usize) -> usize {
     let Ok(plan) = Plan::new(inputs) else {
@@ -200,7 +201,12 @@ pub async fn prepare_memory(inputs: &ScenarioInputs, threads: usize) -> usize {
     let asked = WORK.load(Ordering::Relaxed);
     let (tx, rx) = futures_channel::oneshot::channel();
     rayon::spawn(move || {
-        let done = super::prefault::touch(bytes, &|| WORK.load(Ordering::Relaxed) != asked);
+        // Also yields to an evaluation already running: the page's comparison fill starts
+        // background evaluations in the same idle moment.
+        let e = engine();
+        let done = super::prefault::touch(bytes, &|| {
+            WORK.load(Ordering::Relaxed) != asked || e.progress().running
+        });
         let _ = tx.send(done);
     });
     rx.await.unwrap_or(0)
