@@ -105,6 +105,7 @@ async function threadedChecks(b, name) {
   if (name === 'isolated') {
     await viewChecks(page);
     await pageChecks(page, second);
+    await progressChecks(page);
   }
   onlyLocal(b.requests);
   return `threads ${first.threads}, chunks per thread ${JSON.stringify(first.tasks_per_thread)}, ` +
@@ -189,6 +190,25 @@ async function pageChecks(page, last) {
   expect(opened.k === 4, `clicking k = 4 opened k = ${opened.k}`);
 }
 
+// A job that runs for more than 0.1 s shows that it is running, with live progress, in
+// the status line and the graph (a shorter one goes straight to its result).
+async function progressChecks(page) {
+  await page.evaluate(() => {
+    window.__seen = { texts: [], running: false };
+    const s = document.querySelector('#status');
+    new MutationObserver(() => {
+      window.__seen.texts.push([s.dataset.state, s.textContent, s.classList.contains('busy')]);
+      if (document.querySelector('#pipeline .node-running')) window.__seen.running = true;
+    }).observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true, attributes: true });
+  });
+  const before = JSON.parse(await page.$eval('#result', (e) => e.textContent));
+  await setRange(page, '#samples', 11); // 4,641,589 rows: several hundred ms
+  const big = await waitResult(page, (r, n) => r.n_samples > n, before.n_samples);
+  const seen = await page.evaluate(() => window.__seen);
+  const live = seen.texts.filter(([state, text, busy]) => state === 'running' && busy && /Computing [a-z]+… \d+ of \d+/.test(text));
+  expect(live.length > 0, `no live progress during a ${big.engine_ms.toFixed(0)} ms job: ${JSON.stringify(seen.texts.slice(0, 6))}`);
+  expect(seen.running, 'no graph node was shown running');
+}
 
 const setRange = (page, sel, v) => page.$eval(sel, (e, v) => { e.value = String(v); e.dispatchEvent(new Event('input', { bubbles: true })); }, v);
 const scenarioIds = (page) => page.$$eval('#scenario-list li', (l) => l.map((x) => Number(x.dataset.id)));

@@ -164,8 +164,8 @@ pub fn Page() -> impl IntoView {
             <div class="main-column">
                 <section class="figure panel">
                     <PlotCanvas />
-                    <p id="status" data-state=move || state.run.get().key() role="status">
-                        {move || match state.run.get() {
+                    <p id="status" data-state=move || state.run.get().key() class:busy=move || state.shown_run.get() == RunState::Running role="status">
+                        {move || match state.shown_run.get() {
                             RunState::Starting => "Starting threads…".to_string(),
                             RunState::Idle => "Parameters changed: press Run.".to_string(),
                             RunState::Running => match state.live.get().filter(|l| l.progress.running) {

@@ -80,7 +80,7 @@ pub fn PipelineView() -> impl IntoView {
 
     let stale = Memo::new(move |_| stale_tasks(&state));
     let node_state = move |t: TaskId| -> (String, String) {
-        let run = state.run.get();
+        let run = state.shown_run.get();
         if run == RunState::Running
             && let Some(live) = state.live.get()
             && live.progress.running

@@ -418,7 +418,7 @@ pub fn PlotCanvas() -> impl IntoView {
                 .is_some_and(|v| v.zoomed);
             let target = target.or_else(|| home_of(s).filter(|_| zoomed));
             if let Err(e) = draw_at(&c, s, theme, target) {
-                state.run.set(RunState::Failed(e));
+                state.set_run(RunState::Failed(e));
             }
             // Only the main canvas's own unzoomed results define home (the comparison's
             // canvases draw other scenarios).

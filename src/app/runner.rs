@@ -51,9 +51,9 @@ pub fn install(state: AppState) {
                     received_ms,
                 }));
                 state.live.set(compute::live());
-                state.run.set(RunState::Done);
+                state.set_run(RunState::Done);
             }
-            Err(e) => state.run.set(RunState::Failed(e)),
+            Err(e) => state.set_run(RunState::Failed(e)),
         },
     );
     let runner = StoredValue::new_local(runner);
@@ -65,7 +65,7 @@ pub fn install(state: AppState) {
         let started: Result<usize, String> = Ok(1);
         match started {
             Ok(n) => state.threads.set(Some(n)),
-            Err(e) => state.run.set(RunState::Failed(e)),
+            Err(e) => state.set_run(RunState::Failed(e)),
         }
     });
 
@@ -79,10 +79,10 @@ pub fn install(state: AppState) {
         };
         let pressed = previous.is_some_and(|p| p != requests);
         if !(auto || pressed) {
-            state.run.set(RunState::Idle);
+            state.set_run(RunState::Idle);
             return requests;
         }
-        state.run.set(RunState::Running);
+        state.set_run(RunState::Running);
         let jobs_from = state
             .jobs
             .with_untracked(|j| j.last().map_or(0, |j| j.id + 1));
@@ -90,10 +90,11 @@ pub fn install(state: AppState) {
         requests
     });
 
-    // Live progress and running jobs. A read re-renders the status line, the graph and the
-    // task stream, and on a two-core machine that main-thread work (with its style, paint
-    // and compositing) is taken from the compute threads: reading at 20 Hz from a job's
-    // start made a 1M-point job about a fifth slower than not reading at all.
+    // Live progress and running jobs, and the running state itself (`shown_run`). A read
+    // re-renders the status line, the graph and the task stream, and on a two-core machine
+    // that main-thread work (with its style, paint and compositing) is taken from the
+    // compute threads: reading at 20 Hz from a job's start made a 1M-point job about a
+    // fifth slower than not reading at all.
     let busy_since = Rc::new(Cell::new(None::<f64>));
     let last_read = Rc::new(Cell::new(f64::NEG_INFINITY));
     let poll = move || {
@@ -108,6 +109,11 @@ pub fn install(state: AppState) {
             return;
         }
         last_read.set(now);
+        if state.run.get_untracked() == RunState::Running
+            && state.shown_run.get_untracked() != RunState::Running
+        {
+            state.shown_run.set(RunState::Running);
+        }
         let live = compute::live();
         state.live.maybe_update(|l| {
             let changed = *l != live;

@@ -87,8 +87,14 @@ pub struct AppState {
     pub coupled: RwSignal<bool>,
     /// Threads in the compute pool, once started.
     pub threads: RwSignal<Option<usize>>,
-    /// State of the current request.
+    /// State of the current request. Set it with [`AppState::set_run`].
     pub run: RwSignal<RunState>,
+    /// The state the page shows: `run`, except that a new evaluation is shown as running
+    /// only once it has run long enough to report progress (the runner's first progress
+    /// read). Below 0.1 s a response feels instant without a busy indicator (Nielsen,
+    /// *Usability Engineering*, 1993, ch. 5.5), and on a two-core machine the repaint the
+    /// indicator costs is taken from the compute threads of the job it announces.
+    pub shown_run: RwSignal<RunState>,
     /// The last completed evaluation.
     pub shown: RwSignal<Option<Shown>>,
     /// Recent jobs, oldest first.
@@ -128,6 +134,7 @@ impl AppState {
             coupled: RwSignal::new(true),
             threads: RwSignal::new(None),
             run: RwSignal::new(RunState::Starting),
+            shown_run: RwSignal::new(RunState::Starting),
             shown: RwSignal::new(None),
             jobs: RwSignal::new(Vec::new()),
             live: RwSignal::new(None),
@@ -143,6 +150,15 @@ impl AppState {
             fill_errors: RwSignal::new(BTreeMap::new()),
             notice: RwSignal::new(None),
         }
+    }
+
+    /// Sets the state of the current request. Every state but `Running` is shown at once;
+    /// the runner shows `Running` when the evaluation's progress is first due.
+    pub fn set_run(&self, run: RunState) {
+        if run != RunState::Running {
+            self.shown_run.set(run.clone());
+        }
+        self.run.set(run);
     }
 
     /// Adds jobs to the kept log, replacing records of the same id (a running job's record
