@@ -110,50 +110,59 @@ impl Summary {
         FixedScale::for_bound(self.max_weight * self.d as f64 * span * span * (1.0 + 1e-9))
     }
 
-    /// scikit-learn's `_tolerance`: `tol · mean(var(X, axis=0))`, unweighted.
+    /// scikit-learn's `_tolerance`: `tol · mean(var(X, axis=0))`, unweighted. The mean
+    /// variance is kept on `x` ([`ChunkedMatrix::mean_variance_with`]): refitting the same
+    /// data with another k reads it once.
     pub fn absolute_tol(&self, x: &ChunkedMatrix, tol: f64) -> f64 {
         if tol == 0.0 {
             return 0.0;
         }
-        let d = self.d;
-        // Narrow scales: each value and square is rounded to a 45-bit integer held in an
-        // `f64`, 2⁸ rows add exactly in `f64`, then move into `i128` — no integer
-        // conversion per value, and the same sums for any chunking.
-        let s1 = FixedScale::narrow(self.max_abs);
-        let s2 = FixedScale::narrow(self.max_abs * self.max_abs);
-        let parts: Vec<(Vec<i128>, Vec<i128>)> = x
-            .par_chunks()
-            .map(|c| {
-                let (mut a, mut b) = (vec![0i128; d], vec![0i128; d]);
-                let (mut fa, mut fb) = (vec![0.0f64; d], vec![0.0f64; d]);
-                for rows in c.values.chunks(d << 8) {
-                    for row in rows.chunks_exact(d) {
-                        for j in 0..d {
-                            let v = row[j] as f64;
-                            fa[j] += s1.round_f64(v);
-                            fb[j] += s2.round_f64(v * v);
-                        }
-                    }
-                    for j in 0..d {
-                        a[j] += fa[j] as i128;
-                        b[j] += fb[j] as i128;
-                    }
-                    fa.fill(0.0);
-                    fb.fill(0.0);
-                }
-                (a, b)
-            })
-            .collect();
-        let n = self.n as f64;
-        let mut var_sum = 0.0;
-        for j in 0..d {
-            let a: i128 = parts.iter().map(|p| p.0[j]).sum();
-            let b: i128 = parts.iter().map(|p| p.1[j]).sum();
-            let mean = s1.value(a) / n;
-            var_sum += (s2.value(b) / n - mean * mean).max(0.0);
-        }
-        var_sum / d as f64 * tol
+        x.mean_variance_with(|| mean_variance(x)) * tol
     }
+}
+
+/// `mean(var(X, axis=0))` from exact fixed-point sums (the same for any chunking), on
+/// scales set by `x`'s own largest magnitude, so it depends on the values only.
+fn mean_variance(x: &ChunkedMatrix) -> f64 {
+    let d = x.n_cols();
+    let max_abs = x.value_scan().max_abs as f64;
+    // Narrow scales: each value and square is rounded to a 45-bit integer held in an
+    // `f64`, 2⁸ rows add exactly in `f64`, then move into `i128` — no integer
+    // conversion per value, and the same sums for any chunking.
+    let s1 = FixedScale::narrow(max_abs);
+    let s2 = FixedScale::narrow(max_abs * max_abs);
+    let parts: Vec<(Vec<i128>, Vec<i128>)> = x
+        .par_chunks()
+        .map(|c| {
+            let (mut a, mut b) = (vec![0i128; d], vec![0i128; d]);
+            let (mut fa, mut fb) = (vec![0.0f64; d], vec![0.0f64; d]);
+            for rows in c.values.chunks(d << 8) {
+                for row in rows.chunks_exact(d) {
+                    for j in 0..d {
+                        let v = row[j] as f64;
+                        fa[j] += s1.round_f64(v);
+                        fb[j] += s2.round_f64(v * v);
+                    }
+                }
+                for j in 0..d {
+                    a[j] += fa[j] as i128;
+                    b[j] += fb[j] as i128;
+                }
+                fa.fill(0.0);
+                fb.fill(0.0);
+            }
+            (a, b)
+        })
+        .collect();
+    let n = x.n_rows() as f64;
+    let mut var_sum = 0.0;
+    for j in 0..d {
+        let a: i128 = parts.iter().map(|p| p.0[j]).sum();
+        let b: i128 = parts.iter().map(|p| p.1[j]).sum();
+        let mean = s1.value(a) / n;
+        var_sum += (s2.value(b) / n - mean * mean).max(0.0);
+    }
+    var_sum / d as f64
 }
 
 #[cfg(test)]
@@ -182,5 +191,22 @@ mod tests {
         let s = Summary::of(&x, None).unwrap();
         // var = [8/3, 0]; mean = 4/3
         assert!((s.absolute_tol(&x, 1.0) - 4.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn mean_variance_is_kept_on_the_matrix_and_independent_of_the_summary() {
+        let values: Vec<f32> = (0..300).map(|i| ((i * 37) % 101) as f32 * 0.25).collect();
+        let x = ChunkedMatrix::from_vec(values.clone(), 100, 3, 7).unwrap();
+        let s = Summary::of(&x, None).unwrap();
+        let first = s.absolute_tol(&x, 1e-4);
+        // Kept: a second fit with another tol scales the same variance.
+        assert_eq!(s.absolute_tol(&x, 2e-4), first * 2.0);
+        assert_eq!(x.mean_variance_with(|| unreachable!("computed twice")) * 1e-4, first);
+        // Same value from a summary widened by explicit centres, and on a fresh matrix with
+        // other chunks.
+        let wide = Summary::of(&x, None).unwrap().covering(&[1e6]);
+        assert_eq!(wide.absolute_tol(&x, 1e-4), first);
+        let y = ChunkedMatrix::from_vec(values, 100, 3, 64).unwrap();
+        assert_eq!(wide.absolute_tol(&y, 1e-4), first);
     }
 }

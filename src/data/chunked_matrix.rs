@@ -196,6 +196,8 @@ impl ValueScan {
 ///
 /// The values never change after construction, so their [`ValueScan`] is kept once computed:
 /// seeding, fitting and scoring the same dataset each need it, and each pass is a full read.
+/// So is the mean feature variance behind scikit-learn's tolerance, which every fit of the
+/// dataset (each k of a slider or a sweep) would otherwise read the data again for.
 #[derive(Debug, Clone)]
 pub struct ChunkedMatrix {
     values: Vec<f32>,
@@ -203,6 +205,7 @@ pub struct ChunkedMatrix {
     n_cols: usize,
     chunk_rows: usize,
     scan: OnceLock<ValueScan>,
+    mean_variance: OnceLock<f64>,
 }
 
 impl PartialEq for ChunkedMatrix {
@@ -244,6 +247,7 @@ impl ChunkedMatrix {
             n_cols,
             chunk_rows,
             scan: OnceLock::new(),
+            mean_variance: OnceLock::new(),
         })
     }
 
@@ -363,6 +367,17 @@ impl ChunkedMatrix {
             .iter()
             .fold(ValueScan::empty(d), ValueScan::then);
         self.scan.get_or_init(|| scan)
+    }
+
+    /// The mean feature variance kept for these values, computed by `compute` (a full pass)
+    /// the first time. `compute` must depend on the values only.
+    pub fn mean_variance_with(&self, compute: impl FnOnce() -> f64) -> f64 {
+        // As in `value_scan`: no `get_or_init` around a pass that runs on the rayon pool.
+        if let Some(v) = self.mean_variance.get() {
+            return *v;
+        }
+        let v = compute();
+        *self.mean_variance.get_or_init(|| v)
     }
 
     /// The matrix with its scan given by whoever wrote the values (it must be
