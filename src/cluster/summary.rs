@@ -201,7 +201,10 @@ mod tests {
         let first = s.absolute_tol(&x, 1e-4);
         // Kept: a second fit with another tol scales the same variance.
         assert_eq!(s.absolute_tol(&x, 2e-4), first * 2.0);
-        assert_eq!(x.mean_variance_with(|| unreachable!("computed twice")) * 1e-4, first);
+        assert_eq!(
+            x.mean_variance_with(|| unreachable!("computed twice")) * 1e-4,
+            first
+        );
         // Same value from a summary widened by explicit centres, and on a fresh matrix with
         // other chunks.
         let wide = Summary::of(&x, None).unwrap().covering(&[1e6]);
