@@ -91,9 +91,10 @@ pub struct AppState {
     pub run: RwSignal<RunState>,
     /// The state the page shows: `run`, except that a new evaluation is shown as running
     /// only once it has run long enough to report progress (the runner's first progress
-    /// read). Below 0.1 s a response feels instant without a busy indicator (Nielsen,
-    /// *Usability Engineering*, 1993, ch. 5.5), and on a two-core machine the repaint the
-    /// indicator costs is taken from the compute threads of the job it announces.
+    /// read). Below 0.1 s a response feels instant without a busy indicator (Card,
+    /// Robertson and Mackinlay, "The information visualizer", CHI 1991; Nielsen,
+    /// *Usability Engineering*, 1993), and on a two-core machine the repaint the indicator
+    /// costs is taken from the compute threads of the job it announces.
     pub shown_run: RwSignal<RunState>,
     /// The last completed evaluation.
     pub shown: RwSignal<Option<Shown>>,
