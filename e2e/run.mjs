@@ -102,14 +102,17 @@ async function threadedChecks(b, name) {
   const ink2 = await canvasInk(page);
   expect(ink2.hash !== ink.hash, 'canvas did not change when k changed');
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  let rastered = null;
   if (name === 'isolated') {
     await viewChecks(page);
     await pageChecks(page, second);
     await progressChecks(page);
+    rastered = await focusRasterCheck(b);
   }
   onlyLocal(b.requests);
   return `threads ${first.threads}, chunks per thread ${JSON.stringify(first.tasks_per_thread)}, ` +
-    `job ${job_ms.toFixed(0)} ms with ${ticks} frames, longest frame gap ${gap.toFixed(0)} ms`;
+    `job ${job_ms.toFixed(0)} ms with ${ticks} frames, longest frame gap ${gap.toFixed(0)} ms` +
+    (rastered === null ? '' : `, a text box's focus change rastered ${rastered} tile(s)`);
 }
 
 // What a user does on the page beyond the slider: the task stream, decks, reuse of the
@@ -208,6 +211,37 @@ async function progressChecks(page) {
   const live = seen.texts.filter(([state, text, busy]) => state === 'running' && busy && /Computing [a-z]+… \d+ of \d+/.test(text));
   expect(live.length > 0, `no live progress during a ${big.engine_ms.toFixed(0)} ms job: ${JSON.stringify(seen.texts.slice(0, 6))}`);
   expect(seen.running, 'no graph node was shown running');
+}
+
+// Focusing and leaving a text box repaints the box, not the page: without paint
+// containment Chromium re-rastered about 30 tiles each time (25–31 raster tasks against
+// 1–5 with it), and pressing Run after typing a seed took that from the job.
+async function focusRasterCheck(b) {
+  const { page } = b;
+  const cdp = await b.context.newCDPSession(page);
+  await page.waitForTimeout(1000); // the last result's frames are drawn
+  // The fewest tiles of three focus-and-leave cycles: a frame of something else can land
+  // in one of them.
+  let fewest = Infinity;
+  for (let cycle = 0; cycle < 3; cycle++) {
+    const events = [];
+    const collect = (e) => events.push(...e.value);
+    cdp.on('Tracing.dataCollected', collect);
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-devtools.timeline', 'cc'] }, transferMode: 'ReportEvents' });
+    await page.waitForTimeout(100);
+    await page.focus('#data-seed');
+    await page.waitForTimeout(200);
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.waitForTimeout(300);
+    await cdp.send('Tracing.end');
+    await done;
+    cdp.off('Tracing.dataCollected', collect);
+    fewest = Math.min(fewest, events.filter((e) => e.name === 'RasterTask').length);
+  }
+  await cdp.detach();
+  expect(fewest < 12, `focusing and leaving the seed box rastered ${fewest} tiles`);
+  return fewest;
 }
 
 const setRange = (page, sel, v) => page.$eval(sel, (e, v) => { e.value = String(v); e.dispatchEvent(new Event('input', { bubbles: true })); }, v);
