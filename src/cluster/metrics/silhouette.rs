@@ -58,37 +58,98 @@ pub fn silhouette_score(
             cols[t * m + p] = v as f64;
         }
     }
-    let sil: Vec<f64> = (0..m)
-        .into_par_iter()
-        .map_init(
-            || vec![0.0f64; m],
-            |dist, i| {
-                let own = lab[i] as usize;
-                if sizes[own] <= 1 {
-                    return 0.0;
-                }
-                dist.fill(0.0);
-                for (t, &v) in x.row(rows[i]).iter().enumerate() {
-                    let xt = v as f64;
-                    for (s, &c) in dist.iter_mut().zip(&cols[t * m..(t + 1) * m]) {
-                        let u = xt - c;
-                        *s += u * u;
-                    }
-                }
-                let sums: Vec<f64> = (0..k)
-                    .map(|l| sum_sqrt(&dist[starts[l]..starts[l + 1]]))
-                    .collect();
-                let a = sums[own] / (sizes[own] - 1) as f64;
-                let b = (0..k)
-                    .filter(|&l| l != own)
-                    .map(|l| sums[l] / sizes[l] as f64)
-                    .fold(f64::INFINITY, f64::min);
-                let mx = a.max(b);
-                if mx > 0.0 { (b - a) / mx } else { 0.0 }
-            },
-        )
+    // Each pair of clusters (a ≤ b) is one job: one block of distances gives the sums from
+    // a's rows to b (row sums) and, for a < b, from b's rows to a (column sums), so every
+    // distance between two clusters is taken once instead of twice (about 44 % less work
+    // for k = 8). Both sums add in the order `sum_sqrt` uses (eight lanes by position in
+    // the summed cluster, ascending within a lane), so the score has the same bits as a
+    // row-by-row pass, for any thread count.
+    let pairs: Vec<(usize, usize)> = (0..k).flat_map(|a| (a..k).map(move |b| (a, b))).collect();
+    let blocks: Vec<(Vec<f64>, Vec<f64>)> = pairs
+        .par_iter()
+        .map(|&(a, b)| {
+            pair_sums(
+                &cols,
+                m,
+                d,
+                starts[a]..starts[a + 1],
+                starts[b]..starts[b + 1],
+            )
+        })
         .collect();
+    // sums[p * k + l]: the distances from the row at sorted position p to cluster l's rows.
+    let mut sums = vec![0.0f64; m * k];
+    for (&(a, b), (rows_to_b, rows_of_b_to_a)) in pairs.iter().zip(&blocks) {
+        for (p, &v) in (starts[a]..).zip(rows_to_b) {
+            sums[p * k + b] = v;
+        }
+        for (q, &v) in (starts[b]..).zip(rows_of_b_to_a) {
+            sums[q * k + a] = v;
+        }
+    }
+    let mut sil = vec![0.0f64; m];
+    for (p, &i) in order.iter().enumerate() {
+        let own = lab[i] as usize;
+        if sizes[own] <= 1 {
+            continue;
+        }
+        let row = &sums[p * k..(p + 1) * k];
+        let a = row[own] / (sizes[own] - 1) as f64;
+        let b = (0..k)
+            .filter(|&l| l != own)
+            .map(|l| row[l] / sizes[l] as f64)
+            .fold(f64::INFINITY, f64::min);
+        let mx = a.max(b);
+        sil[i] = if mx > 0.0 { (b - a) / mx } else { 0.0 };
+    }
     Ok(sil.iter().sum::<f64>() / sil.len() as f64)
+}
+
+/// For clusters at sorted positions `ra` and `rb` of the column-major sample `cols` (m rows,
+/// d columns): the summed distances from each row of `ra` to `rb`, and, unless they are the
+/// same cluster, from each row of `rb` to `ra`.
+fn pair_sums(
+    cols: &[f64],
+    m: usize,
+    d: usize,
+    ra: std::ops::Range<usize>,
+    rb: std::ops::Range<usize>,
+) -> (Vec<f64>, Vec<f64>) {
+    let nb = rb.len();
+    let both = ra != rb;
+    let mut dist = vec![0.0f64; nb];
+    let mut to_b = Vec::with_capacity(ra.len());
+    // Lane l of row q of `rb`: its distances to the rows of `ra` whose position in `ra` is
+    // l modulo 8, added in order.
+    let mut lanes = vec![0.0f64; if both { 8 * nb } else { 0 }];
+    for (at, p) in ra.clone().enumerate() {
+        dist.fill(0.0);
+        for t in 0..d {
+            let xt = cols[t * m + p];
+            for (s, &c) in dist.iter_mut().zip(&cols[t * m + rb.start..t * m + rb.end]) {
+                let u = xt - c;
+                *s += u * u;
+            }
+        }
+        to_b.push(sum_sqrt(&dist));
+        if both {
+            let lane = &mut lanes[(at % 8) * nb..(at % 8 + 1) * nb];
+            for (acc, &s) in lane.iter_mut().zip(&dist) {
+                *acc += s.sqrt();
+            }
+        }
+    }
+    let to_a = if both {
+        (0..nb)
+            .map(|q| {
+                let l = |i: usize| lanes[i * nb + q];
+                ((l(0) + l(1)) + (l(2) + l(3))) + ((l(4) + l(5)) + (l(6) + l(7)))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (to_b, to_a)
 }
 
 /// `Σ √v` with eight interleaved partial sums (a fixed order, so it vectorises and gives
@@ -105,4 +166,78 @@ fn sum_sqrt(v: &[f64]) -> f64 {
         acc[l] += r.sqrt();
     }
     ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The row-by-row pass the pair blocks replace: every distance taken from both ends.
+    fn row_by_row(x: &ChunkedMatrix, labels: &[u32]) -> f64 {
+        let (lab, sizes) = encode(labels);
+        let (m, k, d) = (x.n_rows(), sizes.len(), x.n_cols());
+        let mut order: Vec<usize> = (0..m).collect();
+        order.sort_by_key(|&j| lab[j]);
+        let mut starts = vec![0usize; k + 1];
+        for l in 0..k {
+            starts[l + 1] = starts[l] + sizes[l] as usize;
+        }
+        let mut cols = vec![0.0f64; d * m];
+        for (p, &j) in order.iter().enumerate() {
+            for (t, &v) in x.row(j).iter().enumerate() {
+                cols[t * m + p] = v as f64;
+            }
+        }
+        let sil: Vec<f64> = (0..m)
+            .map(|i| {
+                let own = lab[i] as usize;
+                if sizes[own] <= 1 {
+                    return 0.0;
+                }
+                let mut dist = vec![0.0f64; m];
+                for (t, &v) in x.row(i).iter().enumerate() {
+                    for (s, &c) in dist.iter_mut().zip(&cols[t * m..(t + 1) * m]) {
+                        let u = v as f64 - c;
+                        *s += u * u;
+                    }
+                }
+                let sums: Vec<f64> = (0..k)
+                    .map(|l| sum_sqrt(&dist[starts[l]..starts[l + 1]]))
+                    .collect();
+                let a = sums[own] / (sizes[own] - 1) as f64;
+                let b = (0..k)
+                    .filter(|&l| l != own)
+                    .map(|l| sums[l] / sizes[l] as f64)
+                    .fold(f64::INFINITY, f64::min);
+                let mx = a.max(b);
+                if mx > 0.0 { (b - a) / mx } else { 0.0 }
+            })
+            .collect();
+        sil.iter().sum::<f64>() / sil.len() as f64
+    }
+
+    proptest! {
+        #[test]
+        fn pair_blocks_give_the_bits_of_the_row_by_row_pass(
+            rows in prop::collection::vec((-50i32..50, -50i32..50, -50i32..50, 0u32..6), 2..90),
+            d in 1usize..4,
+            chunk in 1usize..40,
+        ) {
+            let labels: Vec<u32> = rows.iter().map(|r| r.3).collect();
+            let distinct = labels.iter().collect::<std::collections::BTreeSet<_>>().len();
+            prop_assume!(distinct >= 2 && distinct < labels.len());
+            let values: Vec<f32> = rows
+                .iter()
+                .flat_map(|r| [r.0 as f32 * 0.37, r.1 as f32 * 1.9, r.2 as f32 * 0.05])
+                .enumerate()
+                .filter(|(i, _)| i % 3 < d)
+                .map(|(_, v)| v)
+                .collect();
+            let x = ChunkedMatrix::from_vec(values, rows.len(), d, chunk).unwrap();
+            let got = silhouette_score(&x, &labels, None, 0).unwrap();
+            prop_assert_eq!(got.to_bits(), row_by_row(&x, &labels).to_bits());
+        }
+    }
 }
