@@ -63,27 +63,40 @@ pub fn silhouette_score(
     // distance (and its square root) between two clusters is taken once instead of twice
     // (about 44 % less work for k = 8). Both sums add in the order of [`sum8`] (eight lanes
     // by position in the summed cluster, ascending within a lane), so the score has the
-    // same bits as a row-by-row pass, for any thread count. A cluster's distances to itself
-    // have only row sums, so its rows are split into jobs of `DIAGONAL_ROWS`: one large
-    // cluster does not leave one thread with most of the work.
-    const DIAGONAL_ROWS: usize = 128;
-    let jobs: Vec<(usize, usize, std::ops::Range<usize>)> = (0..k)
-        .flat_map(|a| {
-            let (lo, hi) = (starts[a], starts[a + 1]);
-            let own = (lo..hi)
-                .step_by(DIAGONAL_ROWS)
-                .map(move |r| (a, a, r..(r + DIAGONAL_ROWS).min(hi)));
-            let others = (a + 1..k).map(move |b| (a, b, lo..hi));
-            own.chain(others)
-        })
-        .collect();
+    // same bits as a row-by-row pass, for any thread count. Row sums alone can be split
+    // by rows, so a cluster's distances to itself are jobs of `SPLIT_ROWS` rows, and so is a
+    // pair too large for one job (one large cluster, or k = 2 on many threads): it is
+    // then taken from both ends, by rows, as the row-by-row pass did.
+    const SPLIT_ROWS: usize = 128;
+    let threads = rayon::current_num_threads();
+    let size = |l: usize| starts[l + 1] - starts[l];
+    let by_rows = |a: usize, b: usize| {
+        let end = starts[a + 1];
+        (starts[a]..end)
+            .step_by(SPLIT_ROWS)
+            .map(move |r| (a, b, r..(r + SPLIT_ROWS).min(end), false))
+    };
+    let mut jobs: Vec<(usize, usize, std::ops::Range<usize>, bool)> = Vec::new();
+    for a in 0..k {
+        jobs.extend(by_rows(a, a));
+        for b in a + 1..k {
+            if size(a) * size(b) * threads > m * m / 2 {
+                jobs.extend(by_rows(a, b).chain(by_rows(b, a)));
+            } else {
+                jobs.push((a, b, starts[a]..starts[a + 1], true));
+            }
+        }
+    }
     let blocks: Vec<(Vec<f64>, Vec<f64>)> = jobs
         .par_iter()
-        .map(|(a, b, rows)| pair_sums(&cols, m, d, rows.clone(), starts[*b]..starts[b + 1], a != b))
+        .map(|(_, b, rows, both)| {
+            let cluster = starts[*b]..starts[b + 1];
+            pair_sums(&cols, m, d, rows.clone(), cluster, *both)
+        })
         .collect();
     // sums[p * k + l]: the distances from the row at sorted position p to cluster l's rows.
     let mut sums = vec![0.0f64; m * k];
-    for ((a, b, rows), (rows_to_b, rows_of_b_to_a)) in jobs.iter().zip(&blocks) {
+    for ((a, b, rows, _), (rows_to_b, rows_of_b_to_a)) in jobs.iter().zip(&blocks) {
         for (p, &v) in rows.clone().zip(rows_to_b) {
             sums[p * k + b] = v;
         }
@@ -249,7 +262,8 @@ mod tests {
             chunk in 1usize..40,
             clusters in 2u32..7,
         ) {
-            // Few clusters make some larger than a diagonal job (`DIAGONAL_ROWS`).
+            // Few clusters make some larger than a job of `SPLIT_ROWS`, and pairs large
+            // enough to be taken by rows.
             let labels: Vec<u32> = rows.iter().map(|r| r.3 % clusters).collect();
             let distinct = labels.iter().collect::<std::collections::BTreeSet<_>>().len();
             prop_assume!(distinct >= 2 && distinct < labels.len());
@@ -261,8 +275,13 @@ mod tests {
                 .map(|(_, v)| v)
                 .collect();
             let x = ChunkedMatrix::from_vec(values, rows.len(), d, chunk).unwrap();
-            let got = silhouette_score(&x, &labels, None, 0).unwrap();
-            prop_assert_eq!(got.to_bits(), row_by_row(&x, &labels).to_bits());
+            let want = row_by_row(&x, &labels).to_bits();
+            // Eight threads take large pairs by rows (two never do): both give the bits.
+            for threads in [2, 8] {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                let got = pool.install(|| silhouette_score(&x, &labels, None, 0).unwrap());
+                prop_assert_eq!(got.to_bits(), want);
+            }
         }
     }
 }
