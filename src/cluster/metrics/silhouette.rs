@@ -68,8 +68,9 @@ pub fn silhouette_score(
     // pair too large for one job (one large cluster, or k = 2 on many threads): it is
     // then taken from both ends, by rows, as the row-by-row pass did.
     const SPLIT_ROWS: usize = 128;
-    let threads = rayon::current_num_threads();
-    let size = |l: usize| starts[l + 1] - starts[l];
+    // In u64: m² overflows a 32-bit usize (wasm) for samples above 65,536 rows.
+    let threads = rayon::current_num_threads() as u64;
+    let size = |l: usize| (starts[l + 1] - starts[l]) as u64;
     let by_rows = |a: usize, b: usize| {
         let end = starts[a + 1];
         (starts[a]..end)
@@ -80,7 +81,7 @@ pub fn silhouette_score(
     for a in 0..k {
         jobs.extend(by_rows(a, a));
         for b in a + 1..k {
-            if size(a) * size(b) * threads > m * m / 2 {
+            if size(a) * size(b) * threads > (m as u64) * (m as u64) / 2 {
                 jobs.extend(by_rows(a, b).chain(by_rows(b, a)));
             } else {
                 jobs.push((a, b, starts[a]..starts[a + 1], true));
