@@ -43,21 +43,7 @@ pub fn silhouette_score(
     check_number_of_labels(k, rows.len())?;
     let d = x.n_cols();
     let m = rows.len();
-    // The sample grouped by cluster (stable, so each cluster keeps sample order) and stored
-    // by column: the distances from one row to all others are then d vector passes, and
-    // each cluster's sum is over a contiguous range.
-    let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by_key(|&j| lab[j]);
-    let mut starts = vec![0usize; k + 1];
-    for l in 0..k {
-        starts[l + 1] = starts[l] + sizes[l] as usize;
-    }
-    let mut cols = vec![0.0f64; d * m];
-    for (p, &j) in order.iter().enumerate() {
-        for (t, &v) in x.row(rows[j]).iter().enumerate() {
-            cols[t * m + p] = v as f64;
-        }
-    }
+    let (order, starts, cols) = grouped(x, &rows, &lab, &sizes);
     // Each pair of different clusters (a < b) is one job: one block of distances gives the
     // sums from a's rows to b (row sums) and from b's rows to a (column sums), so every
     // distance (and its square root) between two clusters is taken once instead of twice
@@ -121,6 +107,32 @@ pub fn silhouette_score(
         sil[i] = if mx > 0.0 { (b - a) / mx } else { 0.0 };
     }
     Ok(sil.iter().sum::<f64>() / sil.len() as f64)
+}
+
+/// The sample (`rows` of `x`, labelled `lab` with cluster `sizes`) grouped by cluster
+/// (stable, so each cluster keeps sample order) and stored by column: the sorted order, each
+/// cluster's first sorted position (and the end), and the d × m coordinates. The distances
+/// from one row to a cluster are then d vector passes over a contiguous range.
+fn grouped(
+    x: &ChunkedMatrix,
+    rows: &[usize],
+    lab: &[u32],
+    sizes: &[u64],
+) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
+    let (m, k, d) = (rows.len(), sizes.len(), x.n_cols());
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by_key(|&j| lab[j]);
+    let mut starts = vec![0usize; k + 1];
+    for l in 0..k {
+        starts[l + 1] = starts[l] + sizes[l] as usize;
+    }
+    let mut cols = vec![0.0f64; d * m];
+    for (p, &j) in order.iter().enumerate() {
+        for (t, &v) in x.row(rows[j]).iter().enumerate() {
+            cols[t * m + p] = v as f64;
+        }
+    }
+    (order, starts, cols)
 }
 
 /// For rows at sorted positions `ra` and a cluster at `rb` of the column-major sample
@@ -214,19 +226,9 @@ mod tests {
     /// The row-by-row pass the pair blocks replace: every distance taken from both ends.
     fn row_by_row(x: &ChunkedMatrix, labels: &[u32]) -> f64 {
         let (lab, sizes) = encode(labels);
-        let (m, k, d) = (x.n_rows(), sizes.len(), x.n_cols());
-        let mut order: Vec<usize> = (0..m).collect();
-        order.sort_by_key(|&j| lab[j]);
-        let mut starts = vec![0usize; k + 1];
-        for l in 0..k {
-            starts[l + 1] = starts[l] + sizes[l] as usize;
-        }
-        let mut cols = vec![0.0f64; d * m];
-        for (p, &j) in order.iter().enumerate() {
-            for (t, &v) in x.row(j).iter().enumerate() {
-                cols[t * m + p] = v as f64;
-            }
-        }
+        let (m, k) = (x.n_rows(), sizes.len());
+        let all: Vec<usize> = (0..m).collect();
+        let (_, starts, cols) = grouped(x, &all, &lab, &sizes);
         let sil: Vec<f64> = (0..m)
             .map(|i| {
                 let own = lab[i] as usize;
