@@ -5,7 +5,7 @@
 //! the chunk, a scan inside it finds the row (numpy's `searchsorted` on `stable_cumsum`).
 
 use super::fixed_sum::FixedScale;
-use crate::data::ChunkedMatrix;
+use crate::data::{CHUNK_JOBS, ChunkedMatrix};
 
 /// Total of `fix(w·v)` over each chunk's rows.
 pub fn chunk_totals(
@@ -17,6 +17,7 @@ pub fn chunk_totals(
     use rayon::prelude::*;
     values
         .par_chunks(x.chunk_rows())
+        .with_max_len(CHUNK_JOBS)
         .enumerate()
         .map(|(c, v)| {
             let start = c * x.chunk_rows();

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::assign_pass::Pass;
 use super::kernel::{CentreSet, LANES, Nearest, sq_dist};
 use super::partial_sums::{PartialSums, Scales};
-use crate::data::ChunkedMatrix;
+use crate::data::{CHUNK_JOBS, ChunkedMatrix};
 use crate::monitor::{Cancelled, Monitor, TaskKind, run_chunk};
 
 /// Relative safety margin of a skip test (≫ `f64` rounding of a distance, ≪ any gap that matters).
@@ -110,6 +110,7 @@ pub fn hamerly_pass(
         .par_chunks_mut(rows)
         .zip(lower.par_chunks_mut(rows))
         .zip(x.par_chunks())
+        .with_max_len(CHUNK_JOBS)
         .map(|((lab, low), chunk)| {
             if monitor.is_cancelled() {
                 return None;

@@ -26,7 +26,7 @@ use super::params::{
 use super::seeding::{Seeding, SeedingStats};
 use super::summary::Summary;
 use crate::data::keyed_stream::stream_key;
-use crate::data::{ChunkedMatrix, KeyedStream, Purpose};
+use crate::data::{CHUNK_JOBS, ChunkedMatrix, KeyedStream, Purpose};
 use crate::monitor::{Monitor, TaskKind, Unmonitored};
 
 /// Stream index of the first-centre draw; rounds use indices `1..`.
@@ -311,6 +311,7 @@ fn potential(weights: Option<&[f64]>, state: &[(f32, u32)], scale: &FixedScale) 
     use rayon::prelude::*;
     let total: i128 = state
         .par_chunks(1 << 14)
+        .with_max_len(CHUNK_JOBS)
         .enumerate()
         .map(|(c, st)| {
             if weights.is_none() {

@@ -20,6 +20,15 @@ pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 /// Largest chunk size accepted.
 pub const MAX_CHUNK_ROWS: usize = 1 << 24;
 
+/// Chunks per rayon job in chunk loops (`with_max_len`): one, so that any chunk can be
+/// stolen. Left to itself rayon splits a loop into about four pieces per thread, and a
+/// piece a thread has started is never split again: when the threads run at unequal speed
+/// (in the browser they share two cores with the page, the compositor and V8's compiler),
+/// the faster one ran out of work with a quarter of the loop left on the other. Results do
+/// not change: every chunk loop combines per-chunk results in chunk order or with
+/// order-independent sums.
+pub const CHUNK_JOBS: usize = 1;
+
 /// One chunk: a block of consecutive rows.
 #[derive(Debug, Clone, Copy)]
 pub struct Chunk<'a> {
@@ -269,6 +278,7 @@ impl ChunkedMatrix {
         m.n_rows = n_rows;
         m.values
             .par_chunks_mut(chunk_rows * n_cols)
+            .with_max_len(CHUNK_JOBS)
             .enumerate()
             .for_each(|(i, out)| fill(i, i * chunk_rows, out));
         Ok(m)
@@ -344,9 +354,12 @@ impl ChunkedMatrix {
     }
 
     /// Chunks as a rayon parallel iterator; `collect` keeps chunk order.
+    ///
+    /// Every chunk is its own stealable job ([`CHUNK_JOBS`]).
     pub fn par_chunks(&self) -> impl IndexedParallelIterator<Item = Chunk<'_>> + '_ {
         (0..self.n_chunks())
             .into_par_iter()
+            .with_max_len(CHUNK_JOBS)
             .map(move |i| self.chunk(i))
     }
 
