@@ -6,6 +6,8 @@
 //! "eq_hist"-free log shading. Both merges (sum, min) are associative and commutative, so
 //! the image is identical for any chunking and thread count.
 
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -193,28 +195,37 @@ where
     let sx = w as f64 / (viewport.x.1 - viewport.x.0);
     let sy = h as f64 / (viewport.y.1 - viewport.y.0);
     let empty = || (vec![0u32; w * h], vec![u32::MAX; w * h]);
-    // One pair of pixel buffers per thread, not per rayon split: each is w·h·8 bytes to
-    // zero and to merge (sums and minima, so any grouping gives the same picture).
-    let per_thread = x.n_chunks().div_ceil(rayon::current_num_threads()).max(1);
-    let (counts, first) = x
-        .par_chunks()
-        .with_min_len(per_thread)
-        .fold(empty, |(mut counts, mut first), c| {
-            run_chunk(monitor, TaskKind::Render, c.index, || {
-                for r in 0..c.rows() {
-                    let (u, v) = point(c.row(r));
-                    let px = ((u - viewport.x.0) * sx).floor();
-                    let py = ((viewport.y.1 - v) * sy).floor();
-                    if px >= 0.0 && py >= 0.0 && (px as usize) < w && (py as usize) < h {
-                        let p = py as usize * w + px as usize;
-                        counts[p] += 1;
-                        first[p] = first[p].min((c.start_row + r) as u32);
-                    }
+    // One pair of pixel buffers per thread, not per chunk or rayon split: each is w·h·8
+    // bytes to zero and to merge. Chunks stay single stealable jobs, so a thread slowed by
+    // a side-by-side job (the scores) leaves its share to the other; any grouping gives
+    // the same picture (sums and minima).
+    let slots: Vec<Mutex<Option<(Vec<u32>, Vec<u32>)>>> = (0..=rayon::current_num_threads())
+        .map(|_| Mutex::new(None))
+        .collect();
+    x.par_chunks().for_each(|c| {
+        // Outside a pool (never in practice: the loop runs on the pool) the last slot.
+        let slot =
+            rayon::current_thread_index().map_or(slots.len() - 1, |i| i.min(slots.len() - 1));
+        // Uncontended: a thread holds only its own slot, and nothing inside can steal.
+        let mut guard = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
+        let (counts, first) = guard.get_or_insert_with(empty);
+        run_chunk(monitor, TaskKind::Render, c.index, || {
+            for r in 0..c.rows() {
+                let (u, v) = point(c.row(r));
+                let px = ((u - viewport.x.0) * sx).floor();
+                let py = ((viewport.y.1 - v) * sy).floor();
+                if px >= 0.0 && py >= 0.0 && (px as usize) < w && (py as usize) < h {
+                    let p = py as usize * w + px as usize;
+                    counts[p] += 1;
+                    first[p] = first[p].min((c.start_row + r) as u32);
                 }
-            });
-            (counts, first)
-        })
-        .reduce_with(|(mut ca, mut fa), (cb, fb)| {
+            }
+        });
+    });
+    let (counts, first) = slots
+        .into_iter()
+        .filter_map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .reduce(|(mut ca, mut fa), (cb, fb)| {
             for (a, b) in ca.iter_mut().zip(&cb) {
                 *a += b;
             }
