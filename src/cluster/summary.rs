@@ -127,31 +127,18 @@ fn mean_variance(x: &ChunkedMatrix) -> f64 {
     let d = x.n_cols();
     let max_abs = x.value_scan().max_abs as f64;
     // Narrow scales: each value and square is rounded to a 45-bit integer held in an
-    // `f64`, 2⁸ rows add exactly in `f64`, then move into `i128` — no integer
-    // conversion per value, and the same sums for any chunking.
+    // `f64`, 2⁸ of them add exactly in `f64`, then move into `i128` — no integer
+    // conversion per value, and the same sums for any chunking or grouping.
     let s1 = FixedScale::narrow(max_abs);
     let s2 = FixedScale::narrow(max_abs * max_abs);
     let parts: Vec<(Vec<i128>, Vec<i128>)> = x
         .par_chunks()
-        .map(|c| {
-            let (mut a, mut b) = (vec![0i128; d], vec![0i128; d]);
-            let (mut fa, mut fb) = (vec![0.0f64; d], vec![0.0f64; d]);
-            for rows in c.values.chunks(d << 8) {
-                for row in rows.chunks_exact(d) {
-                    for j in 0..d {
-                        let v = row[j] as f64;
-                        fa[j] += s1.round_f64(v);
-                        fb[j] += s2.round_f64(v * v);
-                    }
-                }
-                for j in 0..d {
-                    a[j] += fa[j] as i128;
-                    b[j] += fb[j] as i128;
-                }
-                fa.fill(0.0);
-                fb.fill(0.0);
-            }
-            (a, b)
+        .map(|c| match d {
+            1 | 2 | 4 | 8 => column_sums::<8>(c.values, d, &s1, &s2),
+            3 | 6 => column_sums::<24>(c.values, d, &s1, &s2),
+            5 => column_sums::<40>(c.values, d, &s1, &s2),
+            7 => column_sums::<56>(c.values, d, &s1, &s2),
+            _ => column_sums_by_row(c.values, d, &s1, &s2),
         })
         .collect();
     let n = x.n_rows() as f64;
@@ -165,8 +152,78 @@ fn mean_variance(x: &ChunkedMatrix) -> f64 {
     var_sum / d as f64
 }
 
+/// Per column, `Σ round(v)` and `Σ round(v²)` over whole rows `values`, with `W` running
+/// sums over the flat values (`W` a multiple of `d`, so sum `l` only ever holds column
+/// `l mod d`): registers instead of a `d`-long accumulator per step, which the processor
+/// (and wasm SIMD) can add several at a time. Each sum takes at most 2⁸ terms before it
+/// moves into `i128`, so every addition is exact and the totals equal
+/// [`column_sums_by_row`]'s.
+fn column_sums<const W: usize>(
+    values: &[f32],
+    d: usize,
+    s1: &FixedScale,
+    s2: &FixedScale,
+) -> (Vec<i128>, Vec<i128>) {
+    debug_assert!(W % d == 0 && values.len() % d == 0);
+    let (mut a, mut b) = (vec![0i128; d], vec![0i128; d]);
+    let mut flush = |fa: &[f64; W], fb: &[f64; W]| {
+        for l in 0..W {
+            a[l % d] += fa[l] as i128;
+            b[l % d] += fb[l] as i128;
+        }
+    };
+    for block in values.chunks(W << 8) {
+        let (mut fa, mut fb) = ([0.0f64; W], [0.0f64; W]);
+        let mut steps = block.chunks_exact(W);
+        for step in &mut steps {
+            for l in 0..W {
+                let v = step[l] as f64;
+                fa[l] += s1.round_f64(v);
+                fb[l] += s2.round_f64(v * v);
+            }
+        }
+        // The tail is whole rows: its value `l` is in column `l mod d` too.
+        for (l, &v) in steps.remainder().iter().enumerate() {
+            let v = v as f64;
+            fa[l] += s1.round_f64(v);
+            fb[l] += s2.round_f64(v * v);
+        }
+        flush(&fa, &fb);
+    }
+    (a, b)
+}
+
+/// [`column_sums`] for any `d`, a row at a time.
+fn column_sums_by_row(
+    values: &[f32],
+    d: usize,
+    s1: &FixedScale,
+    s2: &FixedScale,
+) -> (Vec<i128>, Vec<i128>) {
+    let (mut a, mut b) = (vec![0i128; d], vec![0i128; d]);
+    let (mut fa, mut fb) = (vec![0.0f64; d], vec![0.0f64; d]);
+    for rows in values.chunks(d << 8) {
+        for row in rows.chunks_exact(d) {
+            for j in 0..d {
+                let v = row[j] as f64;
+                fa[j] += s1.round_f64(v);
+                fb[j] += s2.round_f64(v * v);
+            }
+        }
+        for j in 0..d {
+            a[j] += fa[j] as i128;
+            b[j] += fb[j] as i128;
+        }
+        fa.fill(0.0);
+        fb.fill(0.0);
+    }
+    (a, b)
+}
+
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -211,5 +268,38 @@ mod tests {
         assert_eq!(wide.absolute_tol(&x, 1e-4), first);
         let y = ChunkedMatrix::from_vec(values, 100, 3, 64).unwrap();
         assert_eq!(wide.absolute_tol(&y, 1e-4), first);
+    }
+
+    /// Every `d` with a register path, against the row-by-row sums.
+    fn register_sums(values: &[f32], d: usize, s1: &FixedScale, s2: &FixedScale) -> Sums {
+        match d {
+            1 | 2 | 4 | 8 => column_sums::<8>(values, d, s1, s2),
+            3 | 6 => column_sums::<24>(values, d, s1, s2),
+            5 => column_sums::<40>(values, d, s1, s2),
+            7 => column_sums::<56>(values, d, s1, s2),
+            _ => unreachable!("d ≤ 8"),
+        }
+    }
+    type Sums = (Vec<i128>, Vec<i128>);
+
+    proptest! {
+        /// The register sums are the row-by-row sums to the last unit, for every width,
+        /// for lengths around the 2⁸-step blocks and with values of mixed magnitude.
+        #[test]
+        fn register_column_sums_equal_row_by_row_sums(
+            d in 1usize..=8,
+            rows in 0usize..700,
+            seed in any::<u64>(),
+            spread in 0i32..20,
+        ) {
+            let mut s = crate::data::KeyedStream::new(seed, crate::data::Purpose::Noise, 0);
+            let values: Vec<f32> = (0..rows * d)
+                .map(|_| ((s.uniform() - 0.5) * 2f64.powi(s.uniform().mul_add(spread as f64, -4.0) as i32)) as f32)
+                .collect();
+            let max_abs = values.iter().fold(0.0f64, |m, v| m.max(v.abs() as f64)).max(1e-30);
+            let s1 = FixedScale::narrow(max_abs);
+            let s2 = FixedScale::narrow(max_abs * max_abs);
+            prop_assert_eq!(register_sums(&values, d, &s1, &s2), column_sums_by_row(&values, d, &s1, &s2));
+        }
     }
 }
