@@ -164,7 +164,7 @@ fn column_sums<const W: usize>(
     s1: &FixedScale,
     s2: &FixedScale,
 ) -> (Vec<i128>, Vec<i128>) {
-    debug_assert!(W % d == 0 && values.len() % d == 0);
+    debug_assert!(W.is_multiple_of(d) && values.len().is_multiple_of(d));
     let (mut a, mut b) = (vec![0i128; d], vec![0i128; d]);
     let mut flush = |fa: &[f64; W], fb: &[f64; W]| {
         for l in 0..W {

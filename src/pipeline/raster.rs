@@ -159,6 +159,9 @@ fn padded(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
+/// Per pixel: how many points fall in it, and the smallest row index among them.
+type PixelSums = (Vec<u32>, Vec<u32>);
+
 /// Rasterises columns `fx`, `fy` of `x` into `viewport`, coloured by `labels` (one per row;
 /// `None` draws every point in the first palette colour). Returns `width × height × 4`
 /// RGBA bytes, transparent where no point falls.
@@ -199,7 +202,7 @@ where
     // bytes to zero and to merge. Chunks stay single stealable jobs, so a thread slowed by
     // a side-by-side job (the scores) leaves its share to the other; any grouping gives
     // the same picture (sums and minima).
-    let slots: Vec<Mutex<Option<(Vec<u32>, Vec<u32>)>>> = (0..=rayon::current_num_threads())
+    let slots: Vec<Mutex<Option<PixelSums>>> = (0..=rayon::current_num_threads())
         .map(|_| Mutex::new(None))
         .collect();
     x.par_chunks().for_each(|c| {
