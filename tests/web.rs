@@ -121,3 +121,22 @@ async fn prepared_memory_takes_the_next_evaluation_without_growing() {
         .expect("evaluation completes");
     assert_eq!(compute::wasm_memory_bytes(), before);
 }
+
+#[wasm_bindgen_test]
+async fn warm_up_runs_on_a_scratch_engine_once_per_page() {
+    pool().await;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let inputs = scenario(60_000, 4);
+    let plan = compute::plan(&inputs, 2).expect("valid scenario");
+    compute::evaluate(plan, 0, cancel)
+        .await
+        .expect("evaluation completes");
+    let jobs = compute::jobs_since(0).expect("log free").len();
+    let memory = compute::live().expect("store free").memory;
+    assert_eq!(compute::warm_up(&inputs).await, compute::WARM_UP_RUNS);
+    // Nothing of the warm-up reaches the page's engine: no job, no stored output.
+    assert_eq!(compute::jobs_since(0).expect("log free").len(), jobs);
+    assert_eq!(compute::live().expect("store free").memory, memory);
+    // Once done, never again in this page.
+    assert_eq!(compute::warm_up(&inputs).await, 0);
+}

@@ -135,7 +135,9 @@ pub fn install(state: AppState) {
 /// After a result has been shown, and if the page is still idle then, has the worker pool
 /// fault in the memory the next evaluation of this size will take
 /// ([`compute::prepare_memory`]): the time it saves in that evaluation would otherwise be
-/// spent in page faults while every thread is busy.
+/// spent in page faults while every thread is busy. Then, once per page, small evaluations
+/// get V8 to optimise the pipeline's code before the user's next run
+/// ([`compute::warm_up`]).
 #[cfg(feature = "threads")]
 fn prepare_when_idle(state: AppState, inputs: ScenarioInputs) {
     let later = move || {
@@ -144,6 +146,7 @@ fn prepare_when_idle(state: AppState, inputs: ScenarioInputs) {
         if let (true, Some(threads)) = (idle, state.threads.get_untracked()) {
             leptos::task::spawn_local(async move {
                 compute::prepare_memory(&inputs, threads).await;
+                compute::warm_up(&inputs).await;
             });
         }
     };

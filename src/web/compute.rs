@@ -212,6 +212,79 @@ pub async fn prepare_memory(inputs: &ScenarioInputs, threads: usize) -> usize {
     rx.await.unwrap_or(0)
 }
 
+/// Small evaluations [`warm_up`] runs: enough for V8 to have optimised the pipeline's
+/// per-evaluation code (the job runner, seeding, the Lloyd driver, the scores), which it
+/// does only after a function has run for a while.
+#[cfg(feature = "threads")]
+pub const WARM_UP_RUNS: u64 = 16;
+/// Values (rows × features) of a warm-up dataset.
+#[cfg(feature = "threads")]
+const WARM_UP_VALUES: usize = 1 << 13;
+
+/// Whether a warm-up has run to the end in this page.
+#[cfg(feature = "threads")]
+static WARMED: AtomicBool = AtomicBool::new(false);
+
+/// Runs up to [`WARM_UP_RUNS`] small evaluations shaped like `inputs` (its features,
+/// clusters, seeding, algorithm and picture, on a few thousand generated rows) on a scratch
+/// engine, on the worker pool, while the page is idle; returns how many ran.
+///
+/// wasm code starts in V8's baseline tier and is optimised once it has run enough, on a
+/// background thread: a function that runs once per evaluation (the job runner, the Lloyd
+/// driver) was optimised only around the page's tenth run, and each of those compiles took
+/// 10–90 ms of a core in the middle of a job — on two cores, from the job's own threads.
+/// Small runs get there in a fraction of a second, before the user's next run. The scratch
+/// engine keeps nothing of them (its store, job log and progress are its own). It stops
+/// between runs when new work is requested or an evaluation is running, and is done for
+/// good once a warm-up has run to the end.
+#[cfg(feature = "threads")]
+pub async fn warm_up(inputs: &ScenarioInputs) -> u64 {
+    if WARMED.load(Ordering::Relaxed) {
+        return 0;
+    }
+    let d = inputs.n_features.max(1);
+    let rows = (WARM_UP_VALUES / d).max(4 * inputs.k).max(64);
+    if rows.saturating_mul(d) > 8 * WARM_UP_VALUES {
+        return 0;
+    }
+    let small = ScenarioInputs {
+        n_samples: rows,
+        chunk_rows: rows.div_ceil(8),
+        fit_sample: inputs.fit_sample.map(|m| m.min(rows / 2).max(inputs.k)),
+        silhouette_sample: inputs.silhouette_sample.min(rows),
+        view: None,
+        source: crate::pipeline::imported::DataSource::Blobs,
+        ..inputs.clone()
+    };
+    let asked = WORK.load(Ordering::Relaxed);
+    let (tx, rx) = futures_channel::oneshot::channel();
+    rayon::spawn(move || {
+        use super::environment::PerformanceClock;
+        let scratch = Engine::new(Arc::new(PerformanceClock), 64 << 20).with_job_capacity(16);
+        let cancel = AtomicBool::new(false);
+        let mut ran = 0;
+        for i in 0..WARM_UP_RUNS {
+            if WORK.load(Ordering::Relaxed) != asked || engine().progress().running {
+                break;
+            }
+            let inputs = ScenarioInputs {
+                data_seed: small.data_seed.wrapping_add(1 + i),
+                ..small.clone()
+            };
+            let Ok(plan) = Plan::new(&inputs) else { break };
+            if scratch.evaluate_detached(&plan, &cancel).is_err() {
+                break;
+            }
+            ran += 1;
+        }
+        if ran == WARM_UP_RUNS {
+            WARMED.store(true, Ordering::Relaxed);
+        }
+        let _ = tx.send(ran);
+    });
+    rx.await.unwrap_or(0)
+}
+
 /// The last progress the compute worker posted, with the memo store's use as of the last
 /// outcome.
 #[cfg(not(feature = "threads"))]
