@@ -206,7 +206,7 @@ where
         .map(|_| Mutex::new(None))
         .collect();
     x.par_chunks().for_each(|c| {
-        // Outside a pool (never in practice: the loop runs on the pool) the last slot.
+        // The last slot where rayon runs the loop on a thread outside any pool.
         let slot =
             rayon::current_thread_index().map_or(slots.len() - 1, |i| i.min(slots.len() - 1));
         // Uncontended: a thread holds only its own slot, and nothing inside can steal.

@@ -97,16 +97,22 @@ pub fn silhouette_score(
         if sizes[own] <= 1 {
             continue;
         }
-        let row = &sums[p * k..(p + 1) * k];
-        let a = row[own] / (sizes[own] - 1) as f64;
-        let b = (0..k)
-            .filter(|&l| l != own)
-            .map(|l| row[l] / sizes[l] as f64)
-            .fold(f64::INFINITY, f64::min);
-        let mx = a.max(b);
-        sil[i] = if mx > 0.0 { (b - a) / mx } else { 0.0 };
+        sil[i] = row_silhouette(&sums[p * k..(p + 1) * k], &sizes, own);
     }
     Ok(sil.iter().sum::<f64>() / sil.len() as f64)
+}
+
+/// One row's silhouette `(b − a) / max(a, b)` from its distance sums to each cluster:
+/// `a` is the mean distance to the rest of its own cluster `own` (of more than one row),
+/// `b` the smallest mean distance to another cluster (scikit-learn's `silhouette_samples`).
+fn row_silhouette(sums: &[f64], sizes: &[u64], own: usize) -> f64 {
+    let a = sums[own] / (sizes[own] - 1) as f64;
+    let b = (0..sums.len())
+        .filter(|&l| l != own)
+        .map(|l| sums[l] / sizes[l] as f64)
+        .fold(f64::INFINITY, f64::min);
+    let mx = a.max(b);
+    if mx > 0.0 { (b - a) / mx } else { 0.0 }
 }
 
 /// The sample (`rows` of `x`, labelled `lab` with cluster `sizes`) grouped by cluster
@@ -245,13 +251,7 @@ mod tests {
                 let sums: Vec<f64> = (0..k)
                     .map(|l| sum_sqrt(&dist[starts[l]..starts[l + 1]]))
                     .collect();
-                let a = sums[own] / (sizes[own] - 1) as f64;
-                let b = (0..k)
-                    .filter(|&l| l != own)
-                    .map(|l| sums[l] / sizes[l] as f64)
-                    .fold(f64::INFINITY, f64::min);
-                let mx = a.max(b);
-                if mx > 0.0 { (b - a) / mx } else { 0.0 }
+                row_silhouette(&sums, &sizes, own)
             })
             .collect();
         sil.iter().sum::<f64>() / sil.len() as f64
