@@ -365,11 +365,13 @@ async function scenarioCase() {
     expect(r.scenario === 'seven-ish', `opened scenario ${r.scenario}`);
     expect(JSON.stringify(r.centres) === JSON.stringify(shared.result.centres), `centres differ:\n${JSON.stringify(r.centres)}\n${JSON.stringify(shared.result.centres)}`);
     expect(!page.url().includes('#s='), 'the link stayed in the address bar');
-    // A session saved by a newer version is refused with its version and kept aside.
-    await labelled('step 33', page.evaluate(() => localStorage.setItem('blobscale.session', JSON.stringify({ format: 'blobscale-session', version: 99, session: {} }))));
-    // (A fragment-only change does not reload the page: navigate, then reload.)
-    await labelled('step 34', page.goto(`http://127.0.0.1:${ISOLATED_PORT}/#s=9.e30`));
-    await labelled('step 35', page.reload());
+    // A session saved by a newer version is refused with its version and kept aside. It is
+    // written from a same-origin page without the app (the server's 404): the app saves its
+    // session on every change, and background work after a result may save again, which
+    // would overwrite the planted one before the reload.
+    await labelled('step 33', page.goto(`http://127.0.0.1:${ISOLATED_PORT}/no-app-here`));
+    await labelled('step 34', page.evaluate(() => localStorage.setItem('blobscale.session', JSON.stringify({ format: 'blobscale-session', version: 99, session: {} }))));
+    await labelled('step 35', page.goto(`http://127.0.0.1:${ISOLATED_PORT}/#s=9.e30`));
     await labelled('step 36', waitDone(page));
     const notice = await page.$eval('#scenario-notice', (e) => e.textContent);
     expect(notice.includes('format version 99') && notice.includes('shared link could not be opened: unsupported scenario format version 9:'), `notice: ${notice}`);
