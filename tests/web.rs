@@ -140,3 +140,58 @@ async fn warm_up_runs_on_a_scratch_engine_once_per_page() {
     // Once done, never again in this page.
     assert_eq!(compute::warm_up(&inputs).await, 0);
 }
+
+/// The plot's backend measures labels with the canvas: the sizes plotters' own estimate
+/// gets from a `<span>` in the page (to a pixel), without adding anything to the page —
+/// each of those spans forced a layout of the whole document.
+#[wasm_bindgen_test]
+fn plot_labels_are_measured_by_the_canvas_not_the_page() {
+    use blobscale::app::measured_canvas::MeasuredCanvas;
+    use plotters::prelude::{DrawingBackend, IntoFont, TextStyle};
+    use plotters_canvas::CanvasBackend;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let body = document.body().unwrap();
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    body.append_child(&canvas).unwrap();
+    let style = TextStyle::from(("sans-serif", 12).into_font());
+    let texts = ["0", "-1234.5", "fitted centroids", "feature 0"];
+
+    let noop = Closure::<dyn FnMut()>::new(|| {});
+    let observer = web_sys::MutationObserver::new(noop.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    observer.observe_with_options(&body, &options).unwrap();
+    let measured = MeasuredCanvas::new(&canvas).unwrap();
+    let sizes: Vec<(u32, u32)> = texts
+        .iter()
+        .map(|t| measured.estimate_text_size(t, &style).unwrap())
+        .collect();
+    assert_eq!(observer.take_records().length(), 0, "the page was changed");
+    let stock = CanvasBackend::with_canvas_object(canvas.clone()).unwrap();
+    let spans: Vec<(u32, u32)> = texts
+        .iter()
+        .map(|t| stock.estimate_text_size(t, &style).unwrap())
+        .collect();
+    assert!(
+        observer.take_records().length() > 0,
+        "plotters' own estimate went unseen: the check above proves nothing"
+    );
+    observer.disconnect();
+    canvas.remove();
+    for ((t, m), s) in texts.iter().zip(&sizes).zip(&spans) {
+        assert!(
+            m.0.abs_diff(s.0) <= 1 && m.1.abs_diff(s.1) <= 1,
+            "{t:?}: canvas {m:?}, span {s:?}"
+        );
+    }
+    assert!(sizes[1].0 > 3 * sizes[0].0, "widths {sizes:?}");
+    assert!((12..=20).contains(&sizes[0].1), "heights {sizes:?}");
+}

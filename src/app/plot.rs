@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
+use super::measured_canvas::MeasuredCanvas;
 use super::state::{AppState, RunState, Shown, Theme};
 use crate::pipeline::raster::{ViewWindow, colour};
 use crate::web::environment::now_ms;
@@ -205,7 +205,7 @@ pub fn draw_at(
             RGBColor(28, 31, 38).mix(0.85),
         ),
     };
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
+    let backend = MeasuredCanvas::new(canvas).ok_or("no canvas backend")?;
     let root = backend.into_drawing_area();
     let err = |e: DrawingAreaErrorKind<_>| format!("drawing failed: {e}");
     let mut chart = ChartBuilder::on(&root)
