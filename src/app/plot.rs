@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use plotters::prelude::*;
+use plotters_backend::BackendCoord;
 use wasm_bindgen::JsCast;
 
 use super::measured_canvas::MeasuredCanvas;
@@ -231,9 +232,7 @@ pub fn draw_at(
                 .filter(inside)
                 .map(|c| Cross::new((c[0], c[1]), 6, ShapeStyle::from(&mark).stroke_width(2))),
         )
-        .map_err(err)?
-        .label("true centres")
-        .legend(move |(x, y)| Cross::new((x, y), 5, ShapeStyle::from(&mark).stroke_width(2)));
+        .map_err(err)?;
     chart
         .draw_series(
             view.initial_centres
@@ -241,9 +240,7 @@ pub fn draw_at(
                 .filter(inside)
                 .map(|c| Circle::new((c[0], c[1]), 4, ShapeStyle::from(&mark).stroke_width(1))),
         )
-        .map_err(err)?
-        .label("seeded centres")
-        .legend(move |(x, y)| Circle::new((x, y), 4, ShapeStyle::from(&mark).stroke_width(1)));
+        .map_err(err)?;
     chart
         .draw_series(
             view.fitted_centres
@@ -262,18 +259,85 @@ pub fn draw_at(
                     ]
                 }),
         )
-        .map_err(err)?
-        .label("fitted centroids")
-        .legend(move |(x, y)| Circle::new((x, y), 5, ShapeStyle::from(&mark).stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .background_style(legend_bg)
-        .border_style(fg)
-        .label_font(("sans-serif", 12).into_font().color(&fg))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
         .map_err(err)?;
+    let area = chart.plotting_area().strip_coord_spec();
+    let font = ("sans-serif", 12).into_font().color(&fg);
+    let entries: [LegendEntry; 3] = [
+        ("true centres", &|(x, y)| {
+            area.draw(&Cross::new(
+                (x, y),
+                5,
+                ShapeStyle::from(&mark).stroke_width(2),
+            ))
+        }),
+        ("seeded centres", &|(x, y)| {
+            area.draw(&Circle::new(
+                (x, y),
+                4,
+                ShapeStyle::from(&mark).stroke_width(1),
+            ))
+        }),
+        ("fitted centroids", &|(x, y)| {
+            area.draw(&Circle::new(
+                (x, y),
+                5,
+                ShapeStyle::from(&mark).stroke_width(2),
+            ))
+        }),
+    ];
+    draw_legend(&area, &entries, &font, legend_bg, fg).map_err(err)?;
     root.present().map_err(err)?;
+    Ok(())
+}
+
+/// What drawing on the plot's canvas can fail with.
+type Failed = DrawingAreaErrorKind<<MeasuredCanvas as DrawingBackend>::ErrorType>;
+
+/// A legend line: its label, and what draws its marker centred on a point.
+type LegendEntry<'a> = (&'a str, &'a dyn Fn(BackendCoord) -> Result<(), Failed>);
+
+/// The legend box in the plot area's upper right corner: one line per entry, its marker
+/// drawn by the entry's function at the line's left end. The layout is plotters' series
+/// labels' (`configure_series_labels` at `UpperRight`: lines 1.25 font sizes apart, a
+/// 10 px margin, 30 px for the markers, 5 px from the corner) — same pixels — but the
+/// labels are measured through the backend: plotters measures series labels with its web
+/// font module, which forces a layout of the page per label.
+fn draw_legend(
+    area: &DrawingArea<MeasuredCanvas, plotters::coord::Shift>,
+    entries: &[LegendEntry],
+    font: &TextStyle,
+    background: RGBAColor,
+    border: RGBColor,
+) -> Result<(), Failed> {
+    const MARGIN: i32 = 10;
+    const MARKERS: i32 = 30;
+    const CORNER: i32 = 5;
+    const LINE_HEIGHT: f64 = 1.25;
+    let lines: Vec<(BackendCoord, (u32, u32))> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| {
+            let y = (i as f64 * font.font.get_size() * LINE_HEIGHT).round() as i32;
+            Ok(((0, y), area.estimate_text_size(label, font)?))
+        })
+        .collect::<Result<_, Failed>>()?;
+    let text_w = lines.iter().map(|(_, (w, _))| *w as i32).max().unwrap_or(0);
+    let text_h = lines
+        .iter()
+        .map(|((_, y), (_, h))| y + *h as i32)
+        .max()
+        .unwrap_or(0);
+    let (w, h) = (text_w + MARKERS + 2 * MARGIN, text_h + 2 * MARGIN);
+    let (area_w, _) = area.dim_in_pixel();
+    let (x0, y0) = (area_w as i32 - w - CORNER, CORNER);
+    let frame = [(x0, y0), (x0 + w, y0 + h)];
+    area.draw(&Rectangle::new(frame, background.filled()))?;
+    area.draw(&Rectangle::new(frame, border))?;
+    for ((label, marker), ((_, y), (_, line_h))) in entries.iter().zip(&lines) {
+        let top = y0 + MARGIN + y;
+        area.draw_text(label, font, (x0 + MARKERS + MARGIN, top))?;
+        marker((x0 + MARGIN, (2 * top + *line_h as i32) / 2))?;
+    }
     Ok(())
 }
 
