@@ -22,9 +22,8 @@
 // between ~6 and ~11 ms per pass every second or two, as other tenants fill the shared
 // cache), but a page that stays slow would decide its thread count's median on its own.
 // A page's first run is cold; the warm figure is the median of every other run of every
-// page. Prints a markdown table at the end
-// and writes target/bench/browser-bench.json. Exits 0 unless something broke: no timing
-// is asserted.
+// page. Prints a markdown table at the end and writes target/bench/browser-bench.json.
+// Exits 0 unless something broke: no timing is asserted.
 //
 // BENCH_DIST=dir serves another build of the page.
 // Usage: node e2e/bench.mjs [--reps N] [--reps-10m N] [--pages N] [--only w1|10m]
@@ -232,7 +231,7 @@ function parseStage(text) {
 
 // One workload at one thread count: a fresh browser profile, the page's first result,
 // then the workload set through the UI with auto-run off. `runSeed` then measures one run
-// started by the Run button on a new data seed.
+// started by the Run button on a new data seed; `order` numbers the runs of all pages.
 async function openPage(w, threadsParam, index) {
   const b = await launch();
   const url = `${ORIGIN}/${threadsParam ? `?threads=${threadsParam}` : ''}`;
@@ -257,7 +256,7 @@ async function openPage(w, threadsParam, index) {
   }
 }
 
-async function runSeed(session, seed) {
+async function runSeed(session, seed, order) {
   const { b, w, timeout, index } = session;
   await b.page.fill('#data-seed', String(seed));
   await b.page.press('#data-seed', 'Enter');
@@ -304,7 +303,7 @@ async function runSeed(session, seed) {
   if (j.n_samples !== w.n || j.k !== w.k) throw new Error(`page ran ${j.n_samples} × k ${j.k}, not ${w.n} × k ${w.k}`);
   const stage_ms = Object.fromEntries(TASKS.map((t) => [t, parseStage(m.stages[t].text)]));
   session.runs.push({
-    seed, page: index, first_in_page: session.runs.length === 0,
+    seed, order, page: index, first_in_page: session.runs.length === 0,
     click_to_result_ms: m.result_t - m.click,
     request_to_result_ms: j.job_ended_ms - j.job_started_ms,
     click_to_request_ms: j.job_started_ms - m.click,
@@ -569,10 +568,7 @@ async function main() {
           // Seed i goes to page pair i mod P; who goes first alternates on each pair.
           const q = i % PAGES;
           const pair = Math.floor(i / PAGES) % 2 ? [pagesOne[q], pagesAll[q]] : [pagesAll[q], pagesOne[q]];
-          for (const p of pair) {
-            await runSeed(p, seed);
-            p.runs[p.runs.length - 1].order = order++;
-          }
+          for (const p of pair) await runSeed(p, seed, order++);
         }
       } finally {
         const closed = { all: [], one: [] };
