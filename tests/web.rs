@@ -195,3 +195,113 @@ fn plot_labels_are_measured_by_the_canvas_not_the_page() {
     assert!(sizes[1].0 > 3 * sizes[0].0, "widths {sizes:?}");
     assert!((12..=20).contains(&sizes[0].1), "heights {sizes:?}");
 }
+
+/// The legend box sits in the area's upper right corner, 5 px in, framed in the border
+/// colour over its background; each entry's marker is drawn once, at the box's left margin,
+/// line below line; its labels are drawn inside the box; and nothing lands outside it.
+#[wasm_bindgen_test]
+fn plot_legend_draws_its_box_labels_and_markers() {
+    use std::cell::RefCell;
+
+    use blobscale::app::legend::{Failed, LegendEntry, draw_legend};
+    use blobscale::app::measured_canvas::MeasuredCanvas;
+    use plotters::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let (cw, ch) = (400u32, 200u32);
+    canvas.set_width(cw);
+    canvas.set_height(ch);
+    document.body().unwrap().append_child(&canvas).unwrap();
+    let area = MeasuredCanvas::new(&canvas).unwrap().into_drawing_area();
+    area.fill(&WHITE).unwrap();
+
+    let calls = RefCell::new(Vec::new());
+    let marker = |p: (i32, i32)| -> Result<(), Failed> {
+        calls.borrow_mut().push(p);
+        area.draw(&Rectangle::new(
+            [(p.0 - 2, p.1 - 2), (p.0 + 2, p.1 + 2)],
+            RED.filled(),
+        ))
+    };
+    let entries: [LegendEntry; 3] = [
+        ("true centres", &marker),
+        ("seeded centres", &marker),
+        ("fitted centroids", &marker),
+    ];
+    let font = ("sans-serif", 12).into_font().color(&BLACK);
+    let background = RGBColor(0, 0, 255).to_rgba();
+    draw_legend(&area, &entries, &font, background, BLACK).unwrap();
+    area.present().unwrap();
+
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let data = ctx
+        .get_image_data(0.0, 0.0, cw as f64, ch as f64)
+        .unwrap()
+        .data()
+        .0;
+    canvas.remove();
+    let px = |x: i32, y: i32| {
+        let i = 4 * (y as usize * cw as usize + x as usize);
+        (data[i], data[i + 1], data[i + 2])
+    };
+
+    let calls = calls.into_inner();
+    assert_eq!(calls.len(), 3, "markers drawn: {calls:?}");
+    let x0 = calls[0].0 - 10;
+    assert!(calls.iter().all(|c| c.0 == calls[0].0), "{calls:?}");
+    assert!(calls.windows(2).all(|w| w[1].1 > w[0].1 + 10), "{calls:?}");
+    // The box: from x0 to 5 px before the right edge, from y = 5 to a 10 px margin below
+    // the last line (whose marker is at its middle).
+    let (right, top, bottom) = (cw as i32 - 5, 5, calls[2].1 + 10);
+    assert!(x0 > 0 && x0 < right - 100, "box left edge at {x0}");
+    let blue = |p: (u8, u8, u8)| p.2 > 200 && p.0 < 60 && p.1 < 60;
+    let dark = |p: (u8, u8, u8)| p.0 < 140 && p.1 < 140 && p.2 < 140;
+    assert!(
+        blue(px(x0 + 4, top + 4)),
+        "background {:?}",
+        px(x0 + 4, top + 4)
+    );
+    assert!(
+        blue(px(right - 4, bottom - 4)),
+        "background {:?}",
+        px(right - 4, bottom - 4)
+    );
+    for (x, y) in [(x0, 40), (right, 40), ((x0 + right) / 2, top)] {
+        assert!(
+            [(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)]
+                .iter()
+                .any(|(dx, dy)| dark(px(x + dx, y + dy))),
+            "border at ({x}, {y}): {:?}",
+            px(x, y)
+        );
+    }
+    // The markers, and some dark label pixels right of them on every line.
+    for &(mx, my) in &calls {
+        assert_eq!(px(mx, my), (255, 0, 0), "marker at ({mx}, {my})");
+        let ink = (x0 + 40..right - 2)
+            .flat_map(|x| (my - 5..=my + 5).map(move |y| (x, y)))
+            .filter(|&(x, y)| dark(px(x, y)))
+            .count();
+        assert!(ink > 20, "label on line {my}: {ink} dark pixels");
+    }
+    // Outside the box the canvas is untouched.
+    for (x, y) in [
+        (x0 - 3, 20),
+        (right + 3, 20),
+        (x0 + 20, bottom + 15),
+        (2, 2),
+    ] {
+        assert_eq!(px(x, y), (255, 255, 255), "outside at ({x}, {y})");
+    }
+}

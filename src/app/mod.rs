@@ -8,6 +8,7 @@ mod export_panel;
 mod fields;
 mod format;
 mod import_panel;
+pub mod legend;
 pub mod measured_canvas;
 mod page;
 mod pipeline_view;
