@@ -1,4 +1,4 @@
-// Browser benchmark of the built dist/ (issue 5, item 7). Serves dist/ with COOP/COEP on
+// Browser benchmark of the built dist/. Serves dist/ with COOP/COEP on
 // 127.0.0.1, drives the page in Debian's headless Chromium through the real UI (sliders,
 // the data-seed box, the Run button) and reports, for W1 (1M × 2, 8 centres, k = 8) and
 // 10M × 2 (k = 8), with all threads and with one:

@@ -1,4 +1,4 @@
-// Browser tests of the export panel (issue 6 §5): a user clicks each export button and gets
+// Browser tests of the export panel: a user clicks each export button and gets
 // a real file — a PNG (magic bytes), labels.csv (n_samples rows + header), centroids.csv
 // (k rows), scenario.json (a readable scenario document), jobs.json (jobs with per-chunk task
 // records) — and the downloaded dask-ml script, run with dask-ml on a LocalCluster in the

@@ -1,4 +1,4 @@
-// Browser tests of the import panel (issue 6 §4): a user drops their own CSV — header, three
+// Browser tests of the import panel: a user drops their own CSV — header, three
 // numeric columns and a text one, a few bad rows — sees the preview with the detected
 // delimiter and header, keeps two columns, imports, and gets a report naming each bad row
 // by line and column with a count of the rest; the canvas draws the imported points, and a

@@ -1,4 +1,4 @@
-//! Leptos components: they read and write signals and never compute (DESIGN §1, §6).
+//! Leptos components: they read and write signals and never compute (ARCHITECTURE.md §1, §3).
 
 mod charts;
 mod compare_view;

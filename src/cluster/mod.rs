@@ -1,5 +1,5 @@
 //! k-means: parameters, seeding (random, k-means++, k-means||), Lloyd and Hamerly
-//! iterations, predict and metrics (DESIGN §3).
+//! iterations, predict and metrics (ARCHITECTURE.md §10).
 //!
 //! Plain Rust + rayon + ndarray; no web dependency, no clock, no `std::thread`, so the same
 //! code runs natively and in wasm32. Every random draw is keyed by `(seed, purpose,

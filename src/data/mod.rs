@@ -1,6 +1,6 @@
 //! The data layer: chunked matrices, the blobs generator and keyed random streams.
 //!
-//! Plain Rust + rayon + ndarray; no web dependency (DESIGN §1–2).
+//! Plain Rust + rayon + ndarray; no web dependency (ARCHITECTURE.md §1, §9).
 
 pub mod blobs;
 pub mod chunked_matrix;

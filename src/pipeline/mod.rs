@@ -1,4 +1,4 @@
-//! The scenario engine: data nodes, task nodes, memo store, jobs (DESIGN §4), and the
+//! The scenario engine: data nodes, task nodes, memo store, jobs (ARCHITECTURE.md §4–§7), and the
 //! computations the page renders from.
 //!
 //! Taipy's model — input data nodes ([`inputs`]), task nodes ([`graph`], [`tasks`]),

@@ -1,5 +1,5 @@
 //! Points rasterised into an RGBA pixel buffer, chunk-parallel, at a cost independent of the
-//! canvas: the page blits the buffer and draws axes and overlays on top (DESIGN §6).
+//! canvas: the page blits the buffer and draws axes and overlays on top (ARCHITECTURE.md §3).
 //!
 //! Each pixel keeps how many points fall in it and the smallest row index among them; the
 //! colour is that row's cluster, the brightness grows with log(count) as in datashader's

@@ -1,4 +1,4 @@
-//! Importing a user's file without blocking the page (DESIGN §5), in two steps: [`sniff_file`]
+//! Importing a user's file without blocking the page (ARCHITECTURE.md §12), in two steps: [`sniff_file`]
 //! previews the first 64 KiB (format, delimiter, header, numeric columns, first rows) so
 //! the user can adjust the options and pick columns; [`import_file`] refuses a file that
 //! cannot fit *before* reading it (from the preview's estimate), reads it as an

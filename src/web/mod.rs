@@ -1,5 +1,5 @@
 //! The browser bridge: which build runs, the worker thread pool, jobs off the main thread
-//! (DESIGN §1, §5). Nothing here computes; it moves plain Rust values between the page and
+//! (ARCHITECTURE.md §1, §8). Nothing here computes; it moves plain Rust values between the page and
 //! the core.
 
 pub mod browser_storage;

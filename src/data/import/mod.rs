@@ -1,4 +1,4 @@
-//! Your own data: CSV and `.npy` files into a [`ChunkedMatrix`] (DESIGN §2).
+//! Your own data: CSV and `.npy` files into a [`ChunkedMatrix`] (ARCHITECTURE.md §12).
 //!
 //! Two steps, as in Orange's File widget: [`sniff`] previews the first bytes (format,
 //! delimiter, header, column names, numeric columns, first rows, estimated size) so the

@@ -1,5 +1,5 @@
 //! `blobscale_dask.py`: a Python script that reproduces a scenario with dask-ml on a Dask
-//! cluster — the scale-out path for users who outgrow one browser (DESIGN §7).
+//! cluster — the scale-out path for users who outgrow one browser (ARCHITECTURE.md §12).
 //!
 //! The script generates the data with `dask_ml.datasets.make_blobs` from the scenario's
 //! parameters and its *true centres* (passed explicitly: blobscale's keyed generator is not

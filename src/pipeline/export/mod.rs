@@ -1,6 +1,6 @@
-//! Results out (issue 6 §5): labels and centroids as CSV, the scenario and the job log as
+//! Results out: labels and centroids as CSV, the scenario and the job log as
 //! JSON, and a Python script that reproduces the scenario with dask-ml on a Dask cluster —
-//! the scale-out path for users who outgrow one browser (DESIGN §7).
+//! the scale-out path for users who outgrow one browser (ARCHITECTURE.md §12).
 //!
 //! Everything here is plain Rust and returns bytes; the browser bridge
 //! (`web::export_bridge`) turns them into downloads and the CLI prints the script. Large

@@ -1,4 +1,4 @@
-//! `generate`: the blobs dataset (DESIGN §2).
+//! `generate`: the blobs dataset (ARCHITECTURE.md §9).
 
 use std::sync::Arc;
 

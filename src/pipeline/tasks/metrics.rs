@@ -1,4 +1,4 @@
-//! `metrics`: scikit-learn's clustering scores of the labelled dataset (DESIGN §3).
+//! `metrics`: scikit-learn's clustering scores of the labelled dataset (ARCHITECTURE.md §10).
 //!
 //! Scores that are undefined for the labelling (one cluster, or every row its own) are
 //! `None`, not errors: a k = 1 scenario still has an inertia worth showing in a sweep.
