@@ -1,5 +1,8 @@
-//! The page's signals, shared through Leptos context. Components read and write these;
-//! only [`super::runner`] talks to the compute bridge.
+//! The page's signals, shared through Leptos context. Components read and write these.
+//! The view's own evaluations and the progress poll go through [`super::runner`], which
+//! keeps them latest-wins; work outside the view lane calls `crate::web` itself — the idle
+//! scenario filler (`scenarios.rs`), k sweeps (`sweep_panel.rs`), and the import and export
+//! panels through `import_bridge` and `export_bridge`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -4,13 +4,14 @@
 //! "Exact" means: the argmin (lowest index on ties) of [`sq_dist`], the direct
 //! `Σ (x − c)²` in `f64`. Computing that for every centre is slow, so the kernel first
 //! ranks centres with the expanded form `‖c‖² − 2 x·c` in `f32` — the form scikit-learn
-//! and every BLAS-based k-means use — eight rows at a time with the dot products tiled in
-//! registers (written as fixed-size array loops that LLVM vectorises: AVX2 + FMA when the
-//! CPU has it, SSE2 otherwise, `simd128` in wasm). A rigorous bound on the `f32` rounding
-//! (Higham, *Accuracy and Stability of Numerical Algorithms*, §3.1: a length-d dot
-//! product errs by at most γ_d Σ|xᵢcᵢ|) then certifies the winner: when the gap to the
-//! runner-up exceeds twice the bound, the exact argmin is the same centre; otherwise the
-//! row falls back to exact distances to every centre. Labels therefore never depend on
+//! and every BLAS-based k-means use — a block of [`LANES`] (16) rows at a time with the dot
+//! products tiled in registers (written as fixed-size array loops that LLVM vectorises:
+//! AVX2 + FMA when the CPU has it, SSE2 otherwise, `simd128` in wasm). A rigorous bound on
+//! the `f32` rounding (Higham, *Accuracy and Stability of Numerical Algorithms*, §3.1: a
+//! length-d dot product errs by at most γ_d Σ|xᵢcᵢ|) then certifies the winner, eight rows
+//! per `std::simd` vector (`Ranking::certify`): when the gap to the runner-up exceeds
+//! twice the bound, the exact argmin is the same centre; otherwise the row falls back to
+//! exact distances to every centre. Labels therefore never depend on
 //! the CPU, the instruction set, the chunking or the thread count.
 
 use std::simd::Select;

@@ -5,8 +5,9 @@
 //! the arithmetic. Here the feature count is a compile-time constant, so a block of
 //! [`LANES`] rows is read as stored (row-major) and transposed in registers, and each
 //! centre is a broadcast of `d` constants: per row and centre, `d` multiply-adds and five
-//! compare/select operations on full vectors (AVX2 + FMA natively, `simd128` in wasm — the code is plain
-//! fixed-size array loops, no intrinsics). The ranking value is the same expanded form
+//! compare/select operations on full vectors (AVX2 + FMA natively, `simd128` in wasm — the
+//! code is `std::simd` portable vectors of eight `f32`, no `core::arch` intrinsics, so one
+//! source serves every target). The ranking value is the same expanded form
 //! `‖c‖² − 2 x·c` with the same rounding bound, so [`Ranking::certify`] applies unchanged.
 
 use std::simd::cmp::{SimdPartialEq, SimdPartialOrd};

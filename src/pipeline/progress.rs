@@ -1,7 +1,8 @@
 //! Progress of the running evaluation, written by worker threads and read by the page's
-//! main thread on every animation frame. Only atomics: the reader never blocks the writer
-//! and never waits itself. Fields are read one by one, so a snapshot taken while a job
-//! switches nodes may mix the two; the next frame corrects it.
+//! main thread on a timer (`app/runner.rs`: checked every 25 ms, first read once a run has
+//! lasted 100 ms, then at most every 100 ms). Only atomics: the reader never blocks the
+//! writer and never waits itself. Fields are read one by one, so a snapshot taken while a
+//! job switches nodes may mix the two; the next read corrects it.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};

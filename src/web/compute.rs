@@ -2,10 +2,10 @@
 //!
 //! Threaded build: one [`Engine`] lives in shared memory; an evaluation is `rayon::spawn`ed
 //! onto the worker pool and the page awaits a oneshot (wasm-bindgen's raytrace-parallel
-//! pattern), while it reads progress and running jobs with atomics and `try_lock`s on every
-//! animation frame. Single-threaded build: the engine lives in the dedicated worker
-//! ([`super::st_worker`]) and each request comes back with its jobs. The page never
-//! computes either way.
+//! pattern), while it reads progress and running jobs with atomics and `try_lock`s from the
+//! runner's timer poll (`app/runner.rs`). Single-threaded build: the engine lives in the
+//! dedicated worker ([`super::st_worker`]) and each request comes back with its jobs. The
+//! page never computes either way.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -78,7 +78,7 @@ fn memo_used() -> u64 {
     live().map_or(0, |l| l.memory.used_bytes as u64)
 }
 
-/// Live state for the page's animation frames.
+/// Live state for the page's progress poll (`app/runner.rs`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Live {
     /// Progress of the running evaluation.
@@ -309,8 +309,10 @@ pub async fn evaluate(
     super::st_worker::evaluate(plan.inputs(), jobs_from).await
 }
 
-/// Evaluates another scenario in the compute worker (queued behind the page's own
-/// requests; the worker runs one at a time).
+/// Evaluates another scenario in the compute worker. The worker runs its messages one at
+/// a time to the end, in the order posted, and has no way to see `cancel`: a background
+/// evaluation is not stopped by the page's next request, which waits behind it instead
+/// (unlike the threaded build, where setting `cancel` stops it).
 #[cfg(not(feature = "threads"))]
 pub async fn evaluate_detached(plan: Plan, _cancel: Arc<AtomicBool>) -> Result<Outcome, String> {
     super::st_worker::evaluate(plan.inputs(), u64::MAX).await

@@ -140,7 +140,9 @@ thread_local! {
     static LAST_POST_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
 }
 
-/// Milliseconds between progress messages: the page polls every 50 ms.
+/// Least milliseconds between progress messages: under the 100 ms the page leaves between
+/// progress reads (`app/runner.rs`, checking every 25 ms), so each read finds a recent
+/// snapshot without the worker posting on every change.
 const PROGRESS_EVERY_MS: f64 = 40.0;
 
 /// Worker side: posts `p` to the page, at most every [`PROGRESS_EVERY_MS`] (always the

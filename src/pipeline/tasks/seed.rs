@@ -1,5 +1,7 @@
-//! `seed`: the initial centres, a node of its own so that changing only `max_iter`, `tol`
-//! or the Lloyd variant reuses the (for k-means||, costly) seeding.
+//! `seed`: the initial centres, a node of its own so that changing only `max_iter` or the
+//! Lloyd variant reuses the (for k-means||, costly) seeding. `tol` is one of its inputs,
+//! because k-means|| reclusters its candidates with Lloyd runs that stop on it, so a new
+//! `tol` reseeds (the other methods ignore it and give the same centres again).
 
 use std::sync::Arc;
 
