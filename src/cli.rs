@@ -1,6 +1,6 @@
 //! The native command-line tool: generate or read data (CSV, `.npy`), fit, predict, score
 //! and export, printing one JSON object per run so scripts can compare blobscale with
-//! scikit-learn and dask-ml (DESIGN §7). Errors are one line on stderr and a non-zero
+//! scikit-learn and dask-ml (ARCHITECTURE.md §12). Errors are one line on stderr and a non-zero
 //! exit code: 2 for a bad command line, 1 for anything that fails while running.
 
 mod args;
@@ -14,7 +14,9 @@ mod predict_command;
 mod score_command;
 mod stage_clock;
 
-use args::Args;
+use clap::Parser;
+
+use args::{Cli, Command};
 
 /// What went wrong, as the one line the user sees, and whether it was the command line.
 #[derive(Debug)]
@@ -52,95 +54,42 @@ impl From<crate::data::DataError> for CliError {
     }
 }
 
-const USAGE: &str = "\
-blobscale — how k-means scales (native CLI)
-
-USAGE:
-  blobscale generate --out FILE [--labels-out FILE] [DATA OPTIONS]
-  blobscale fit      [--input FILE | DATA OPTIONS] [--k K] [FIT OPTIONS] [--truth FILE]
-                     [--labels-out FILE] [--centres-out FILE]
-  blobscale predict  --input FILE --centres FILE [--labels-out FILE]
-  blobscale score    --input FILE --labels FILE [--truth FILE] [--silhouette-sample M] [--seed S]
-  blobscale pipeline [DATA OPTIONS] [--k K] [FIT OPTIONS] [--width W] [--height H] [--repeat N]
-                     (the page's whole evaluation, natively, with each node's time; runs use
-                      data seeds S, S+1, …)
-  blobscale dask-script [--scenario FILE [--name NAME] | DATA OPTIONS FIT OPTIONS --fit-sample M
-                     | --input FILE [--delimiter D] [--header yes|no] [--columns 1,3]
-                       [--standardise yes|no] FIT OPTIONS]
-                     [--scheduler ADDRESS] [--evaluate]   (prints the page's dask-ml script)
-
-DATA OPTIONS (blobs, scikit-learn's make_blobs):
-  --n-samples N (100)  --n-features D (2)  --centers C (3)  --cluster-std S (1.0)
-  --center-box LO,HI (-10,10)  --no-shuffle  --data-seed S (0)  --chunk-rows R (16384)
-
-FIT OPTIONS:
-  --k K (default: the number of centres)  --init random|k-means++|k-means|||dask-ml|FILE
-  --oversampling F (× k, 2)  --rounds R (2)  --recluster-n-init N (8)
-  --max-iter N (300)  --tol T (1e-4)  --algorithm lloyd|hamerly  --seed S (0)
-  --threads N (all cores)
-
-FILES: .npy (float32/float64 matrices, integer labels) or .csv (no header, or a header
-line that is skipped; labels one per line). Output is one JSON object on stdout.
-";
-
 /// Runs the CLI with `args` (program name excluded) and returns the process exit code.
 pub fn run(args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
-    match run_inner(args) {
-        Ok(json) => {
-            println!("{json}");
+    let cli = match Cli::try_parse_from(std::iter::once("blobscale".into()).chain(args)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with 0; a bad command line to stderr with 2.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match run_command(cli) {
+        Ok(text) => {
+            println!("{text}");
             0
         }
         Err(e) => {
             eprintln!("blobscale: error: {}", e.message);
-            if e.usage {
-                eprintln!("run `blobscale help` for usage");
-                2
-            } else {
-                1
-            }
+            if e.usage { 2 } else { 1 }
         }
     }
 }
 
-fn run_inner(args: impl Iterator<Item = std::ffi::OsString>) -> Result<String, CliError> {
-    let mut args = Args::parse(args)?;
-    let Some(command) = args.command.clone() else {
-        return Err(CliError::usage(
-            "missing command (generate, fit, predict, score, pipeline)",
-        ));
-    };
-    if command == "help" || args.flag("help") {
-        print!("{USAGE}");
-        std::process::exit(0);
-    }
-    if let Some(t) = args.opt::<usize>("threads")? {
-        if t == 0 {
-            return Err(CliError::usage(
-                "--threads = 0 is out of range: allowed 1 ..= 1024",
-            ));
-        }
+fn run_command(cli: Cli) -> Result<String, CliError> {
+    if let Some(t) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(t)
             .build_global()
             .map_err(CliError::run)?;
     }
-    let out = match command.as_str() {
-        "generate" => generate_command::run(&mut args)?,
-        "fit" => fit_command::run(&mut args)?,
-        "predict" => predict_command::run(&mut args)?,
-        "score" => score_command::run(&mut args)?,
-        "pipeline" => pipeline_command::run(&mut args)?,
-        "dask-script" => {
-            let script = dask_script_command::run(&mut args)?;
-            args.finish()?;
-            return Ok(script);
-        }
-        other => {
-            return Err(CliError::usage(format!(
-                "unknown command `{other}` (expected generate, fit, predict, score or pipeline)"
-            )));
-        }
+    let out = match cli.command {
+        Command::Generate(a) => generate_command::run(a)?,
+        Command::Fit(a) => fit_command::run(a)?,
+        Command::Predict(a) => predict_command::run(a)?,
+        Command::Score(a) => score_command::run(a)?,
+        Command::Pipeline(a) => pipeline_command::run(a)?,
+        Command::DaskScript(a) => return dask_script_command::run(a),
     };
-    args.finish()?;
     Ok(serde_json::to_string_pretty(&out).expect("JSON values serialise"))
 }

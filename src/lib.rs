@@ -1,8 +1,9 @@
 //! blobscale: how k-means scales, in the browser and natively.
 //!
-//! The core — [`data`], [`cluster`], [`pipeline`] and [`monitor`] — is plain Rust with rayon
+//! The core — [`data`], [`cluster`], [`pipeline`], [`monitor`] and the table of parameter
+//! [`limits`] they all validate against — is plain Rust with rayon
 //! and ndarray, built and tested natively. The browser layers, `web` (threads, workers,
-//! storage, files) and `app` (Leptos views), exist only on wasm32. See `DESIGN.md` §1.
+//! storage, files) and `app` (Leptos views), exist only on wasm32. See `docs/ARCHITECTURE.md` §1.
 
 #![warn(missing_docs)]
 // The small-d distance kernel (cluster::kernel_small_d) is written with std::simd: the same
@@ -11,6 +12,7 @@
 
 pub mod cluster;
 pub mod data;
+pub mod limits;
 pub mod monitor;
 pub mod pipeline;
 

@@ -76,15 +76,23 @@ fn generate_fit_predict_score_through_files() {
 }
 
 #[test]
-fn errors_are_one_line_with_a_non_zero_exit() {
+fn errors_name_the_value_with_a_non_zero_exit() {
+    // A bad command line is clap's error (with usage), exit code 2.
     let (code, _, err) = run(&["fit", "--k", "0"]);
-    assert_eq!(code, 1);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("k = 0 is out of range"), "{err}");
-    let (code, _, err) = run(&["fit", "--bogus", "1"]);
     assert_eq!(code, 2);
     assert!(
-        err.starts_with("blobscale: error: unknown option --bogus"),
+        err.contains("k = 0 is out of range: allowed 1 ..= 100000"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["fit", "--bogus", "1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unexpected argument '--bogus'"), "{err}");
+    // A value that only the data can refuse is a failure while running: one line, exit 1.
+    let (code, _, err) = run(&["fit", "--n-samples", "3", "--k", "4"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("blobscale: error: k = 4 is out of range"),
         "{err}"
     );
     let (code, _, err) = run(&["fit", "--input", "/nonexistent.npy", "--k", "2"]);
@@ -136,5 +144,5 @@ fn pipeline_runs_the_page_nodes_and_fits_what_fit_fits() {
     }
     let (code, _, err) = run(&[&["pipeline"][..], &data, &["--repeat", "0"]].concat());
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("--repeat = 0"), "{err}");
+    assert!(err.contains("repeat = 0 is out of range"), "{err}");
 }

@@ -99,10 +99,12 @@ fn sweep_parameters_are_checked_before_any_work() {
     assert!(err.to_string().starts_with("k = 0"), "{err}");
     assert!(e.jobs().is_empty());
     spec.ks.clear();
-    assert!(matches!(
-        e.sweep(&spec, &AtomicBool::new(false)),
-        Err(PipelineError::OutOfRange { .. })
-    ));
+    assert_eq!(
+        e.sweep(&spec, &AtomicBool::new(false))
+            .unwrap_err()
+            .to_string(),
+        "sweep size (ks × seeds) = 0 is out of range: allowed 1 ..= 1024"
+    );
     let cancelled = e.sweep(
         &SweepSpec::k_range(four_blobs(), 2..=4),
         &AtomicBool::new(true),

@@ -7,8 +7,9 @@ use super::fields::{NumberField, Slider};
 use super::state::AppState;
 use crate::cluster::{Algorithm, Init, Oversampling, ParallelInit, Rounds};
 use crate::data::{Centers, ClusterStd};
+use crate::limits;
 use crate::pipeline::ScenarioInputs;
-use crate::pipeline::projection::Projection;
+use crate::pipeline::projection::{MAX_PCA_FEATURES, Projection};
 use crate::web::browser_storage;
 use crate::web::environment::{Flavour, hardware_concurrency};
 
@@ -20,16 +21,6 @@ pub const SAMPLE_STEPS: [usize; 15] = [
 /// Largest k and number of true centres offered.
 pub const MAX_CLUSTERS: i64 = 30;
 const CHUNK_CHOICES: [usize; 6] = [1_024, 4_096, 16_384, 65_536, 262_144, 1_048_576];
-
-fn init_kind(init: &Init) -> &'static str {
-    match init {
-        Init::Random => "random",
-        Init::KMeansPlusPlus { .. } => "k-means++",
-        Init::KMeansParallel(p) if *p == ParallelInit::dask_ml() => "dask-ml",
-        Init::KMeansParallel(_) => "k-means||",
-        Init::Centers(_) => "explicit",
-    }
-}
 
 fn parallel(inputs: &ScenarioInputs) -> Option<ParallelInit> {
     match &inputs.init {
@@ -122,10 +113,8 @@ pub fn Controls() -> impl IntoView {
             <NumberField
                 id="n-features"
                 label="Features"
-                min=1.0
-                max=Signal::derive(|| 256.0)
+                limit=limits::N_FEATURES
                 step="1"
-                integer=true
                 value=Signal::derive(move || inputs.with(|i| i.n_features) as f64)
                 set=Callback::new(move |v: f64| edit(&|i| {
                     i.n_features = v as usize;
@@ -133,7 +122,7 @@ pub fn Controls() -> impl IntoView {
                     i.feature_y = i.feature_y.min(i.n_features - 1);
                     // New axes: the zoom window no longer applies, and PCA needs two features.
                     i.view = None;
-                    if i.n_features < 2 {
+                    if !(2..=MAX_PCA_FEATURES).contains(&i.n_features) {
                         i.projection = Projection::Features;
                     }
                 }))
@@ -162,10 +151,8 @@ pub fn Controls() -> impl IntoView {
                 <NumberField
                     id="data-seed"
                     label="Data seed"
-                    min=0.0
-                    max=Signal::derive(|| 9_007_199_254_740_991.0)
+                    limit=limits::DATA_SEED
                     step="1"
-                    integer=true
                     value=Signal::derive(move || inputs.with(|i| i.data_seed) as f64)
                     set=Callback::new(move |v: f64| edit(&|i| i.data_seed = v as u64))
                 />
@@ -211,17 +198,13 @@ pub fn Controls() -> impl IntoView {
             <div class="field">
                 <label for="init">"Seeding"</label>
                 <select id="init" on:change=move |ev| {
-                    let init = match event_target_value(&ev).as_str() {
-                        "random" => Init::Random,
-                        "k-means++" => Init::KMeansPlusPlus { n_local_trials: None },
-                        "dask-ml" => Init::KMeansParallel(ParallelInit::dask_ml()),
-                        _ => Init::KMeansParallel(ParallelInit::default()),
-                    };
-                    edit(&|i| i.init = init.clone())
+                    if let Some(init) = Init::from_name(&event_target_value(&ev), ParallelInit::default()) {
+                        edit(&|i| i.init = init.clone())
+                    }
                 }>
-                    {[("k-means||", "k-means|| (Spark, ℓ = 2k)"), ("dask-ml", "k-means|| as dask-ml (ℓ = 2)"), ("k-means++", "k-means++ (scikit-learn)"), ("random", "random rows")]
+                    {Init::NAMED
                         .into_iter()
-                        .map(|(v, text)| view! { <option value=v selected=move || inputs.with(|i| init_kind(&i.init) == v)>{text}</option> })
+                        .map(|(v, text)| view! { <option value=v selected=move || inputs.with(|i| i.init.name() == v)>{text}</option> })
                         .collect_view()}
                 </select>
             </div>
@@ -230,20 +213,16 @@ pub fn Controls() -> impl IntoView {
                     <NumberField
                         id="oversampling"
                         label="ℓ / k"
-                        min=0.1
-                        max=Signal::derive(|| 100.0)
+                        limit=limits::OVERSAMPLING
                         step="0.5"
-                        integer=false
                         value=Signal::derive(move || inputs.with(|i| match parallel(i).map(|p| p.oversampling) { Some(Oversampling::PerCluster(f)) => f, _ => 2.0 }))
                         set=Callback::new(move |v: f64| edit(&|i| if let Some(mut p) = parallel(i) { p.oversampling = Oversampling::PerCluster(v); i.init = Init::KMeansParallel(p) }))
                     />
                     <NumberField
                         id="rounds"
                         label="Rounds"
-                        min=1.0
-                        max=Signal::derive(|| 50.0)
+                        limit=limits::ROUNDS
                         step="1"
-                        integer=true
                         value=Signal::derive(move || inputs.with(|i| match parallel(i).map(|p| p.rounds) { Some(Rounds::Fixed(r)) => r as f64, _ => 5.0 }))
                         set=Callback::new(move |v: f64| edit(&|i| if let Some(mut p) = parallel(i) { p.rounds = Rounds::Fixed(v as usize); i.init = Init::KMeansParallel(p) }))
                     />
@@ -252,31 +231,28 @@ pub fn Controls() -> impl IntoView {
             <div class="field">
                 <label for="algorithm">"Algorithm"</label>
                 <select id="algorithm" on:change=move |ev| {
-                    let a = if event_target_value(&ev) == "hamerly" { Algorithm::Hamerly } else { Algorithm::Lloyd };
-                    edit(&|i| i.algorithm = a)
+                    if let Some(a) = Algorithm::from_name(&event_target_value(&ev)) {
+                        edit(&|i| i.algorithm = a)
+                    }
                 }>
-                    <option value="lloyd" selected=move || inputs.with(|i| i.algorithm == Algorithm::Lloyd)>"Lloyd"</option>
-                    <option value="hamerly" selected=move || inputs.with(|i| i.algorithm == Algorithm::Hamerly)>"Hamerly (same labels, fewer distances)"</option>
+                    <option value=Algorithm::Lloyd.name() selected=move || inputs.with(|i| i.algorithm == Algorithm::Lloyd)>"Lloyd"</option>
+                    <option value=Algorithm::Hamerly.name() selected=move || inputs.with(|i| i.algorithm == Algorithm::Hamerly)>"Hamerly (same labels, fewer distances)"</option>
                 </select>
             </div>
             <div class="row">
                 <NumberField
                     id="max-iter"
                     label="max_iter"
-                    min=1.0
-                    max=Signal::derive(|| 10_000.0)
+                    limit=limits::MAX_ITER
                     step="1"
-                    integer=true
                     value=Signal::derive(move || inputs.with(|i| i.max_iter) as f64)
                     set=Callback::new(move |v: f64| edit(&|i| i.max_iter = v as usize))
                 />
                 <NumberField
                     id="tol"
                     label="tol"
-                    min=0.0
-                    max=Signal::derive(|| 1.0)
+                    limit=limits::TOL
                     step="any"
-                    integer=false
                     value=Signal::derive(move || inputs.with(|i| i.tol))
                     set=Callback::new(move |v: f64| edit(&|i| i.tol = v))
                 />
@@ -284,10 +260,8 @@ pub fn Controls() -> impl IntoView {
             <NumberField
                 id="kmeans-seed"
                 label="k-means seed"
-                min=0.0
-                max=Signal::derive(|| 9_007_199_254_740_991.0)
+                limit=limits::KMEANS_SEED
                 step="1"
-                integer=true
                 value=Signal::derive(move || inputs.with(|i| i.kmeans_seed) as f64)
                 set=Callback::new(move |v: f64| edit(&|i| i.kmeans_seed = v as u64))
             />
@@ -303,10 +277,9 @@ pub fn Controls() -> impl IntoView {
                 <NumberField
                     id="fit-sample"
                     label="Sample rows"
-                    min=1.0
+                    limit=limits::FIT_SAMPLE
                     max=Signal::derive(move || inputs.with(|i| i.n_samples) as f64)
                     step="1"
-                    integer=true
                     value=Signal::derive(move || inputs.with(|i| i.fit_sample.unwrap_or(0)) as f64)
                     set=Callback::new(move |v: f64| edit(&|i| i.fit_sample = Some(v as usize)))
                 />
@@ -320,7 +293,7 @@ pub fn Controls() -> impl IntoView {
                     edit(&|i| { i.projection = p; i.view = None; })
                 }>
                     <option value="features" selected=move || inputs.with(|i| i.projection == Projection::Features)>"Two features"</option>
-                    <option value="pca" disabled=move || inputs.with(|i| i.n_features < 2)
+                    <option value="pca" disabled=move || inputs.with(|i| !(2..=MAX_PCA_FEATURES).contains(&i.n_features))
                         selected=move || inputs.with(|i| i.projection == Projection::Pca)>"PCA (first two components)"</option>
                 </select>
             </div>

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::limits::Limit;
+
 fn show(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
@@ -10,56 +12,38 @@ fn show(v: f64) -> String {
     }
 }
 
-/// Checks `raw` against `min ..= max` (whole numbers when `integer`); the error names the
-/// field, the value and the allowed range.
-pub fn parse_in_range(
-    label: &str,
-    raw: &str,
-    min: f64,
-    max: f64,
-    integer: bool,
-) -> Result<f64, String> {
-    let whole = if integer { ", whole numbers" } else { "" };
-    let range = format!("allowed {} ..= {}{whole}", show(min), show(max));
-    match raw.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= min && v <= max && (!integer || v.fract() == 0.0) => Ok(v),
-        Ok(_) => Err(format!("{label} = {} is out of range: {range}", raw.trim())),
-        Err(_) => Err(format!(
-            "{label} = \"{}\" is not a number: {range}",
-            raw.trim()
-        )),
-    }
-}
-
-/// A number box. Accepted values go to `set`; others show why and change nothing.
+/// A number box for one row of the limits table (`crate::limits`): its range and its
+/// refusals are the core's and the CLI's. Accepted values go to `set`; others show why and
+/// change nothing.
 #[component]
 pub fn NumberField(
     /// Element id.
     id: &'static str,
     /// What people read.
     label: &'static str,
-    /// Smallest value.
-    min: f64,
-    /// Largest value.
-    max: Signal<f64>,
+    /// The parameter's row of the limits table.
+    limit: Limit,
+    /// A tighter upper bound that depends on the data (fit-sample rows ≤ samples).
+    #[prop(optional, into)]
+    max: Option<Signal<f64>>,
     /// Step of the browser's spinner.
     step: &'static str,
-    /// Whole numbers only.
-    integer: bool,
     /// The current value.
     value: Signal<f64>,
     /// Receives accepted values.
     set: Callback<f64>,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
+    let limit_now = move || max.map_or(limit, |m| limit.up_to(m.get()));
     let on_change = move |ev| {
         let raw = event_target_value(&ev);
-        match parse_in_range(label, &raw, min, max.get_untracked(), integer) {
+        let limit = max.map_or(limit, |m| limit.up_to(m.get_untracked()));
+        match limit.parse(&raw) {
             Ok(v) => {
                 error.set(None);
                 set.run(v);
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => error.set(Some(e.to_string())),
         }
     };
     view! {
@@ -68,8 +52,8 @@ pub fn NumberField(
             <input
                 id=id
                 type="number"
-                min=show(min)
-                max=move || show(max.get())
+                min=show(limit.min())
+                max=move || show(limit_now().max())
                 step=step
                 prop:value=move || show(value.get())
                 on:change=on_change

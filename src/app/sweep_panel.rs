@@ -12,6 +12,7 @@ use super::fields::NumberField;
 use super::format;
 use super::scenarios;
 use super::state::AppState;
+use crate::limits;
 use crate::pipeline::ScenarioInputs;
 use crate::pipeline::sweep::{SweepRow, SweepSpec, SweepTable};
 use crate::web::compute;
@@ -140,11 +141,11 @@ pub fn SweepPanel() -> impl IntoView {
         <section class="panel sweep" aria-label="k sweep">
             <h2>"k sweep"</h2>
             <div class="row">
-                <NumberField id="sweep-from" label="k from" min=1.0 max=Signal::derive(|| 30.0) step="1" integer=true
+                <NumberField id="sweep-from" label="k from" limit=limits::K.named("k from") step="1"
                     value=Signal::derive(move || k_from.get()) set=Callback::new(move |v| k_from.set(v)) />
-                <NumberField id="sweep-to" label="k to" min=1.0 max=Signal::derive(|| 30.0) step="1" integer=true
+                <NumberField id="sweep-to" label="k to" limit=limits::K.named("k to") step="1"
                     value=Signal::derive(move || k_to.get()) set=Callback::new(move |v| k_to.set(v)) />
-                <NumberField id="sweep-seeds" label="seeds per k" min=1.0 max=Signal::derive(|| 5.0) step="1" integer=true
+                <NumberField id="sweep-seeds" label="seeds per k" limit=limits::SWEEP_SEEDS step="1"
                     value=Signal::derive(move || seeds.get()) set=Callback::new(move |v| seeds.set(v)) />
                 <button id="run-sweep" type="button" class="primary" disabled=move || state.sweeping.get() on:click=run>"Run sweep"</button>
             </div>

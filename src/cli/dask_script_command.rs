@@ -10,11 +10,11 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::CliError;
-use super::args::Args;
+use super::args::DaskScriptArgs;
 use super::data_source::{blobs_params, import_options};
-use crate::cluster::{Algorithm, Init};
+use super::fit_command::params;
+use crate::data::Centers;
 use crate::data::import::{FileFormat, import};
-use crate::data::{Centers, DEFAULT_CHUNK_ROWS};
 use crate::monitor::Unmonitored;
 use crate::pipeline::clock::NoClock;
 use crate::pipeline::export::{DaskScriptOptions, DataFile, dask_script};
@@ -25,29 +25,28 @@ use crate::pipeline::{Engine, Plan, ScenarioInputs};
 const EVALUATE_BUDGET_BYTES: usize = 64 << 20;
 
 /// Runs the command; returns the script.
-pub fn run(args: &mut Args) -> Result<String, CliError> {
-    let evaluate = args.flag("evaluate");
-    let scheduler = args.string("scheduler");
-    let (name, inputs, file) = match (args.string("scenario"), args.string("input")) {
-        (Some(_), Some(_)) => {
-            return Err(CliError::usage("give --scenario or --input, not both"));
-        }
-        (Some(path), None) => {
-            let (name, inputs) = read_scenario(&path, args.string("name"))?;
+pub fn run(args: DaskScriptArgs) -> Result<String, CliError> {
+    let (name, inputs, file) = match (&args.scenario, &args.source.input) {
+        (Some(path), _) => {
+            let (name, inputs) = read_scenario(path, args.name.clone())?;
             (name, inputs, None)
         }
         (None, Some(path)) => {
-            let (inputs, file) = read_file(args, &path)?;
-            (args.string("name").unwrap_or(path), inputs, Some(file))
+            let (inputs, file) = read_file(&args, path)?;
+            (
+                args.name.clone().unwrap_or(path.clone()),
+                inputs,
+                Some(file),
+            )
         }
         (None, None) => (
-            args.string("name").unwrap_or_else(|| "command line".into()),
-            inputs_from_options(args)?,
+            args.name.clone().unwrap_or_else(|| "command line".into()),
+            inputs_from_options(&args)?,
             None,
         ),
     };
     let (expected_inertia, data_file) = match file {
-        None if evaluate => {
+        None if args.evaluate => {
             let plan = Plan::new(&inputs).map_err(CliError::run)?;
             let engine = Engine::new(Arc::new(NoClock), EVALUATE_BUDGET_BYTES);
             let ev = engine
@@ -57,7 +56,7 @@ pub fn run(args: &mut Args) -> Result<String, CliError> {
         }
         None => (None, None),
         Some((x, data_file)) => {
-            let inertia = if evaluate {
+            let inertia = if args.evaluate {
                 let fit = inputs.kmeans_params().check()?.fit(&x, None)?;
                 Some(fit.inertia)
             } else {
@@ -68,7 +67,7 @@ pub fn run(args: &mut Args) -> Result<String, CliError> {
     };
     let options = DaskScriptOptions {
         name: Some(name),
-        scheduler,
+        scheduler: args.scheduler,
         expected_inertia,
         data_file,
     };
@@ -78,16 +77,15 @@ pub fn run(args: &mut Args) -> Result<String, CliError> {
 /// A data file read with the page's importer (`--delimiter`, `--header`, `--columns`,
 /// `--standardise`, as `fit --input` reads them), and the fit options.
 fn read_file(
-    args: &mut Args,
+    args: &DaskScriptArgs,
     path: &str,
 ) -> Result<(ScenarioInputs, (crate::data::ChunkedMatrix, DataFile)), CliError> {
-    let chunk_rows = args.get("chunk-rows", DEFAULT_CHUNK_ROWS)?;
-    let options = import_options(args, chunk_rows)?;
+    let chunk_rows = args.source.chunk.chunk_rows;
+    let options = import_options(&args.source.import, chunk_rows);
     let bytes = std::fs::read(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
     let out = import(&bytes, &options, None, &Unmonitored)
         .map_err(|e| CliError::run(format!("{path}: {e}")))?;
-    let fit = fit_options(args, None)?;
-    if fit.fit_sample.is_some() {
+    if args.fit_sample.is_some() {
         return Err(CliError::usage(
             "--fit-sample with --input: export the scenario from the page instead",
         ));
@@ -97,7 +95,7 @@ fn read_file(
         n_samples: rows,
         n_features: out.matrix.n_cols(),
         chunk_rows,
-        ..fit.into_inputs()
+        ..fit_inputs(args, None)?
     };
     let name = std::path::Path::new(path)
         .file_name()
@@ -132,56 +130,30 @@ fn read_scenario(path: &str, name: Option<String>) -> Result<(String, ScenarioIn
     Ok((scenario.name.clone(), scenario.inputs.clone()))
 }
 
-/// The k-means options of the command line.
-struct FitOptions {
-    k: usize,
-    init: Init,
-    max_iter: usize,
-    tol: f64,
-    algorithm: Algorithm,
-    seed: u64,
-    fit_sample: Option<usize>,
-}
-
-impl FitOptions {
-    fn into_inputs(self) -> ScenarioInputs {
-        ScenarioInputs {
-            k: self.k,
-            init: self.init,
-            max_iter: self.max_iter,
-            tol: self.tol,
-            algorithm: self.algorithm,
-            kmeans_seed: self.seed,
-            fit_sample: self.fit_sample,
-            ..ScenarioInputs::default()
-        }
-    }
-}
-
 /// The fit options exactly as `blobscale fit` reads them (`--k`, `--init` including a
 /// centres file, `--oversampling`, `--rounds`, `--max-iter`, `--tol`, `--algorithm`,
-/// `--seed`), plus `--fit-sample`.
-fn fit_options(args: &mut Args, default_k: Option<usize>) -> Result<FitOptions, CliError> {
-    let p = super::fit_command::params(args, default_k)?;
-    Ok(FitOptions {
+/// `--seed`), plus `--fit-sample`, over the default inputs.
+fn fit_inputs(args: &DaskScriptArgs, default_k: Option<usize>) -> Result<ScenarioInputs, CliError> {
+    let p = params(&args.fit, default_k)?;
+    Ok(ScenarioInputs {
         k: p.k,
         init: p.init,
         max_iter: p.max_iter,
         tol: p.tol,
         algorithm: p.algorithm,
-        seed: p.seed,
-        fit_sample: args.opt("fit-sample")?,
+        kmeans_seed: p.seed,
+        fit_sample: args.fit_sample,
+        ..ScenarioInputs::default()
     })
 }
 
 /// Inputs from the data options (as `fit` and `generate` read them) and the fit options.
-fn inputs_from_options(args: &mut Args) -> Result<ScenarioInputs, CliError> {
-    let blobs = blobs_params(args)?;
+fn inputs_from_options(args: &DaskScriptArgs) -> Result<ScenarioInputs, CliError> {
+    let blobs = blobs_params(&args.source.data, args.source.chunk.chunk_rows);
     let n_centers = match &blobs.centers {
         Centers::Count(c) => *c,
         Centers::Points(p) => p.len(),
     };
-    let fit = fit_options(args, Some(n_centers))?;
     Ok(ScenarioInputs {
         n_samples: blobs.n_samples,
         n_features: blobs.n_features,
@@ -191,27 +163,32 @@ fn inputs_from_options(args: &mut Args) -> Result<ScenarioInputs, CliError> {
         shuffle: blobs.shuffle,
         data_seed: blobs.seed,
         chunk_rows: blobs.chunk_rows,
-        ..fit.into_inputs()
+        ..fit_inputs(args, Some(n_centers))?
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use std::ffi::OsString;
+    use clap::Parser;
 
+    use super::super::args::{Cli, Command};
     use super::*;
 
-    fn parse(s: &str) -> Args {
-        Args::parse(s.split_whitespace().map(OsString::from)).unwrap()
+    fn parse(s: &str) -> DaskScriptArgs {
+        let cli = Cli::try_parse_from(std::iter::once("blobscale").chain(s.split_whitespace()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        match cli.command {
+            Command::DaskScript(a) => a,
+            other => panic!("not dask-script: {other:?}"),
+        }
     }
 
     #[test]
     fn options_become_the_script_parameters() {
-        let mut a = parse(
+        let a = parse(
             "dask-script --n-samples 5000 --centers 4 --data-seed 9 --k 3 --init k-means++ --fit-sample 900 --scheduler tcp://h:1",
         );
-        let s = run(&mut a).unwrap();
-        a.finish().unwrap();
+        let s = run(a).unwrap();
         for line in [
             "N_SAMPLES = 5000\n",
             "DATA_SEED = 9\n",
@@ -227,15 +204,31 @@ mod tests {
 
     #[test]
     fn evaluate_writes_the_engines_inertia_into_the_header() {
-        let mut a = parse("dask-script --n-samples 3000 --centers 3 --evaluate");
-        let s = run(&mut a).unwrap();
-        a.finish().unwrap();
+        let a = parse("dask-script --n-samples 3000 --centers 3 --data-seed 4 --evaluate");
+        let s = run(a).unwrap();
         let line = s
             .lines()
             .find(|l| l.starts_with("# blobscale's inertia"))
             .expect("inertia line");
-        let v: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
-        assert!(v > 0.0 && v.is_finite(), "{line}");
+        let written: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+        // The same scenario fitted directly by the core, not through the engine: the header
+        // must carry this fit's inertia, to the digits the script prints.
+        let data = crate::data::BlobsParams::new(3000)
+            .seed(4)
+            .check()
+            .unwrap()
+            .generate();
+        let fit = ScenarioInputs::default()
+            .kmeans_params()
+            .check()
+            .unwrap()
+            .fit(&data.x, None)
+            .unwrap();
+        assert!(
+            (written - fit.inertia).abs() <= 1e-9 * fit.inertia,
+            "header {written}, fit {}",
+            fit.inertia
+        );
     }
 
     #[test]
@@ -254,12 +247,11 @@ mod tests {
         }
         text.push_str("400;oops;1\n");
         std::fs::write(&path, text).unwrap();
-        let mut a = parse(&format!(
+        let a = parse(&format!(
             "dask-script --input {} --delimiter semicolon --columns 3,2 --k 2 --evaluate",
             path.display()
         ));
-        let s = run(&mut a).unwrap();
-        a.finish().unwrap();
+        let s = run(a).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         for line in [
             "DATA_FILE = \"pts.csv\"\n",
@@ -271,18 +263,21 @@ mod tests {
             assert!(s.contains(line), "{line:?} missing in\n{s}");
         }
         assert!(s.contains("# blobscale's inertia for this scenario (every row): "));
-        let e = run(&mut parse("dask-script --input x.csv")).unwrap_err();
+        let e = run(parse("dask-script --input x.csv")).unwrap_err();
         assert!(e.message.starts_with("x.csv"), "{}", e.message);
     }
 
     #[test]
     fn bad_options_are_named() {
         // As in `fit`, an --init that names no method is a file of initial centres.
-        let e = run(&mut parse("dask-script --init bogus")).unwrap_err();
+        let e = run(parse("dask-script --init bogus")).unwrap_err();
         assert!(e.message.starts_with("bogus: "), "{}", e.message);
-        let e = run(&mut parse("dask-script --max-iter 0")).unwrap_err();
-        assert!(e.message.starts_with("max_iter = 0"), "{}", e.message);
-        let e = run(&mut parse("dask-script --scenario /nonexistent.json")).unwrap_err();
+        let e = Cli::try_parse_from(["blobscale", "dask-script", "--max-iter", "0"]).unwrap_err();
+        assert!(
+            e.to_string().contains("max_iter = 0 is out of range"),
+            "{e}"
+        );
+        let e = run(parse("dask-script --scenario /nonexistent.json")).unwrap_err();
         assert!(e.message.starts_with("/nonexistent.json"), "{}", e.message);
     }
 }

@@ -32,6 +32,9 @@ fn type_code(npy: &npyz::NpyFile<BufReader<File>>) -> String {
     }
 }
 
+/// Rows per chunk of a small matrix read whole (centres): one chunk holds any of them.
+pub const MATRIX_FILE_CHUNK_ROWS: usize = 1 << 20;
+
 /// Reads a matrix every row of which must be valid (centres): as [`read_data`] with the
 /// detected layout, but the first bad row is an error naming its line and column.
 pub fn read_matrix(path: &str, chunk_rows: usize) -> Result<ChunkedMatrix, CliError> {

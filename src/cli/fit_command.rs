@@ -6,41 +6,38 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::CliError;
-use super::args::Args;
+use super::args::{FitArgs, FitOptions};
 use super::data_source::load;
-use super::files::{read_matrix, write_labels, write_matrix_f64};
+use super::files::{MATRIX_FILE_CHUNK_ROWS, read_matrix, write_labels, write_matrix_f64};
 use super::stage_clock::{StageClock, peak_rss_mib};
 use crate::cluster::metrics::adjusted_rand_index;
-use crate::cluster::{
-    Algorithm, Init, KMeansParams, Oversampling, ParallelInit, Recluster, Rounds,
-};
+use crate::cluster::{Init, KMeansParams, Oversampling, ParallelInit, Recluster, Rounds};
 use crate::monitor::TaskKind;
 
-/// The fit parameters given on the command line.
-pub(super) fn params(args: &mut Args, default_k: Option<usize>) -> Result<KMeansParams, CliError> {
-    let k = match (args.opt::<usize>("k")?, default_k) {
-        (Some(k), _) | (None, Some(k)) => k,
-        (None, None) => return Err(CliError::usage("missing --k (required with --input)")),
+/// The fit parameters given on the command line; `default_k` is the number of generated
+/// centres, when the data were generated.
+pub(super) fn params(
+    args: &FitOptions,
+    default_k: Option<usize>,
+) -> Result<KMeansParams, CliError> {
+    let Some(k) = args.k.or(default_k) else {
+        return Err(CliError::usage("missing --k (required with --input)"));
     };
     let mut parallel = ParallelInit::default();
-    if let Some(f) = args.opt::<f64>("oversampling")? {
+    if let Some(f) = args.oversampling {
         parallel.oversampling = Oversampling::PerCluster(f);
     }
-    if let Some(r) = args.opt::<usize>("rounds")? {
+    if let Some(r) = args.rounds {
         parallel.rounds = Rounds::Fixed(r);
     }
-    if let Some(n) = args.opt::<usize>("recluster-n-init")? {
+    if let Some(n) = args.recluster_n_init {
         parallel.recluster = Recluster::Weighted { n_init: n };
     }
-    let init = match args.string("init").as_deref() {
-        None | Some("k-means||") => Init::KMeansParallel(parallel),
-        Some("dask-ml") => Init::KMeansParallel(ParallelInit::dask_ml()),
-        Some("k-means++") => Init::KMeansPlusPlus {
-            n_local_trials: None,
-        },
-        Some("random") => Init::Random,
-        Some(path) => {
-            let c = read_matrix(path, 1 << 20)?;
+    let init = match Init::from_name(&args.init, parallel) {
+        Some(init) => init,
+        // Anything that names no method is a file of initial centres, one per row.
+        None => {
+            let c = read_matrix(&args.init, MATRIX_FILE_CHUNK_ROWS)?;
             Init::Centers(
                 c.as_slice()
                     .chunks(c.n_cols())
@@ -49,29 +46,24 @@ pub(super) fn params(args: &mut Args, default_k: Option<usize>) -> Result<KMeans
             )
         }
     };
-    let algorithm = match args.string("algorithm").as_deref() {
-        None | Some("lloyd") => Algorithm::Lloyd,
-        Some("hamerly") => Algorithm::Hamerly,
-        Some(other) => {
-            return Err(CliError::usage(format!(
-                "--algorithm = {other}: expected lloyd or hamerly"
-            )));
-        }
-    };
     Ok(KMeansParams::new(k)
         .init(init)
-        .max_iter(args.get("max-iter", crate::cluster::params::DEFAULT_MAX_ITER)?)
-        .tol(args.get("tol", crate::cluster::params::DEFAULT_TOL)?)
-        .algorithm(algorithm)
-        .seed(args.get("seed", 0)?))
+        .max_iter(args.max_iter)
+        .tol(args.tol)
+        .algorithm(args.algorithm)
+        .seed(args.seed))
 }
 
 /// Runs the command.
-pub fn run(args: &mut Args) -> Result<Value, CliError> {
-    let labels_out = args.string("labels-out");
-    let centres_out = args.string("centres-out");
-    let src = load(args)?;
-    let params = params(args, src.n_centers)?;
+pub fn run(args: FitArgs) -> Result<Value, CliError> {
+    let FitArgs {
+        source,
+        fit,
+        labels_out,
+        centres_out,
+    } = args;
+    let src = load(&source)?;
+    let params = params(&fit, src.n_centers)?;
     let valid = params.check()?;
     let clock = StageClock::start();
     let fit = valid.fit_monitored(&src.x, None, &clock)?;

@@ -5,15 +5,19 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::CliError;
-use super::args::Args;
+use super::args::GenerateArgs;
 use super::data_source::blobs_params;
 use super::files::{write_labels, write_matrix_f32};
 
 /// Runs the command.
-pub fn run(args: &mut Args) -> Result<Value, CliError> {
-    let out = args.required("out")?;
-    let labels_out = args.string("labels-out");
-    let p = blobs_params(args)?;
+pub fn run(args: GenerateArgs) -> Result<Value, CliError> {
+    let GenerateArgs {
+        out,
+        labels_out,
+        data,
+        chunk,
+    } = args;
+    let p = blobs_params(&data, chunk.chunk_rows);
     let t0 = Instant::now();
     let b = p.check()?.generate();
     let generate = t0.elapsed().as_secs_f64();

@@ -11,31 +11,18 @@ use std::time::Instant;
 use serde_json::{Map, Value, json};
 
 use super::CliError;
-use super::args::Args;
+use super::args::PipelineArgs;
 use super::data_source::blobs_params;
 use super::fit_command::params;
-use crate::data::Centers;
 use crate::pipeline::clock::MonotonicClock;
-use crate::pipeline::inputs::{DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::pipeline::{Engine, Plan, ScenarioInputs};
 
 /// Runs the command: `--repeat N` evaluates N times on data seeds `S, S+1, …` (each a new
 /// dataset, as the benchmark's runs are) and reports every evaluation.
-pub fn run(args: &mut Args) -> Result<Value, CliError> {
-    let blobs = blobs_params(args)?;
-    let n_centers = match &blobs.centers {
-        Centers::Count(c) => *c,
-        Centers::Points(v) => v.len(),
-    };
-    let km = params(args, Some(n_centers))?;
-    let width = args.get("width", DEFAULT_WIDTH)?;
-    let height = args.get("height", DEFAULT_HEIGHT)?;
-    let repeat = args.get("repeat", 1usize)?;
-    if repeat == 0 {
-        return Err(CliError::usage(
-            "--repeat = 0 is out of range: allowed 1 ..= 1000",
-        ));
-    }
+pub fn run(args: PipelineArgs) -> Result<Value, CliError> {
+    let blobs = blobs_params(&args.data, args.chunk.chunk_rows);
+    let km = params(&args.fit, Some(args.data.centers))?;
+    let (width, height, repeat) = (args.width as u32, args.height as u32, args.repeat);
     let engine = Engine::new(Arc::new(MonotonicClock::default()), 4 << 30);
     let mut runs = Vec::new();
     for r in 0..repeat as u64 {

@@ -6,18 +6,21 @@ use ndarray::ArrayView2;
 use serde_json::{Value, json};
 
 use super::CliError;
-use super::args::Args;
+use super::args::PredictArgs;
 use super::data_source::load;
-use super::files::{read_matrix, write_labels};
+use super::files::{MATRIX_FILE_CHUNK_ROWS, read_matrix, write_labels};
 use crate::cluster::metrics::{adjusted_rand_index, cluster_sizes};
 use crate::cluster::predict;
 
 /// Runs the command.
-pub fn run(args: &mut Args) -> Result<Value, CliError> {
-    let centres_path = args.required("centres")?;
-    let labels_out = args.string("labels-out");
-    let src = load(args)?;
-    let c = read_matrix(&centres_path, 1 << 20)?;
+pub fn run(args: PredictArgs) -> Result<Value, CliError> {
+    let PredictArgs {
+        source,
+        centres,
+        labels_out,
+    } = args;
+    let src = load(&source)?;
+    let c = read_matrix(&centres, MATRIX_FILE_CHUNK_ROWS)?;
     let centres: Vec<f64> = c.as_slice().iter().map(|&v| v as f64).collect();
     let view = ArrayView2::from_shape((c.n_rows(), c.n_cols()), &centres).expect("n × d values");
     let t0 = Instant::now();

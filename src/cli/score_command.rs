@@ -5,7 +5,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::CliError;
-use super::args::Args;
+use super::args::ScoreArgs;
 use super::data_source::load;
 use super::files::read_labels;
 use crate::cluster::metrics::{
@@ -16,11 +16,14 @@ use crate::cluster::metrics::{
 const DEFAULT_SILHOUETTE_SAMPLE: usize = 5000;
 
 /// Runs the command.
-pub fn run(args: &mut Args) -> Result<Value, CliError> {
-    let labels_path = args.required("labels")?;
-    let sample: Option<usize> = args.opt("silhouette-sample")?;
-    let seed: u64 = args.get("seed", 0)?;
-    let src = load(args)?;
+pub fn run(args: ScoreArgs) -> Result<Value, CliError> {
+    let ScoreArgs {
+        source,
+        labels: labels_path,
+        silhouette_sample: sample,
+        seed,
+    } = args;
+    let src = load(&source)?;
     let labels = read_labels(&labels_path)?;
     let n = src.x.n_rows();
     let sample = match sample {

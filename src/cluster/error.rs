@@ -19,6 +19,9 @@ pub enum ClusterError {
         /// The allowed range, formatted.
         allowed: String,
     },
+    /// A parameter is outside its row of the limits table.
+    #[error(transparent)]
+    Limit(crate::limits::LimitError),
     /// Two inputs disagree in size (data and weights, data and centres, labels and data).
     #[error("{what}: expected {expected}, got {got}")]
     Inconsistent {
@@ -37,44 +40,14 @@ pub enum ClusterError {
     Cancelled,
 }
 
+impl From<crate::limits::LimitError> for ClusterError {
+    fn from(e: crate::limits::LimitError) -> Self {
+        ClusterError::Limit(e)
+    }
+}
+
 impl From<Cancelled> for ClusterError {
     fn from(_: Cancelled) -> Self {
         ClusterError::Cancelled
-    }
-}
-
-/// Checks `lo <= value <= hi` and names the range otherwise.
-pub(crate) fn check_range<T: PartialOrd + std::fmt::Display>(
-    name: &'static str,
-    value: T,
-    lo: T,
-    hi: T,
-) -> Result<T, ClusterError> {
-    if value >= lo && value <= hi {
-        Ok(value)
-    } else {
-        Err(ClusterError::OutOfRange {
-            name,
-            value: value.to_string(),
-            allowed: format!("{lo} ..= {hi}"),
-        })
-    }
-}
-
-/// Checks that a float is finite and within `lo ..= hi`.
-pub(crate) fn check_float(
-    name: &'static str,
-    value: f64,
-    lo: f64,
-    hi: f64,
-) -> Result<f64, ClusterError> {
-    if value.is_finite() && value >= lo && value <= hi {
-        Ok(value)
-    } else {
-        Err(ClusterError::OutOfRange {
-            name,
-            value: value.to_string(),
-            allowed: format!("finite, {lo} ..= {hi}"),
-        })
     }
 }

@@ -6,12 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{ClusterError, check_float, check_range};
+use super::error::ClusterError;
+use crate::limits;
 
-/// Largest number of clusters accepted.
-pub const MAX_K: usize = 100_000;
-/// Largest `max_iter` accepted.
-pub const MAX_ITER_LIMIT: usize = 1_000_000;
+/// Largest number of clusters accepted ([`limits::K`]).
+pub const MAX_K: usize = limits::K.whole_max() as usize;
+/// Largest `max_iter` accepted ([`limits::MAX_ITER`]).
+pub const MAX_ITER_LIMIT: usize = limits::MAX_ITER.whole_max() as usize;
 /// scikit-learn's default `max_iter`.
 pub const DEFAULT_MAX_ITER: usize = 300;
 /// scikit-learn's default `tol`.
@@ -39,6 +40,28 @@ pub enum Algorithm {
     /// to its second-closest centre exceeds its distance to its own skips the comparison.
     /// Gives exactly the labels, centres and iteration count of [`Algorithm::Lloyd`].
     Hamerly,
+}
+
+impl Algorithm {
+    /// Every variant's name, as the page's menu and the CLI's `--algorithm` spell it.
+    pub const NAMES: [&'static str; 2] = ["lloyd", "hamerly"];
+
+    /// The variant's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Lloyd => "lloyd",
+            Algorithm::Hamerly => "hamerly",
+        }
+    }
+
+    /// The variant called `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "lloyd" => Some(Algorithm::Lloyd),
+            "hamerly" => Some(Algorithm::Hamerly),
+            _ => None,
+        }
+    }
 }
 
 /// How many candidates k-means|| samples per round (ℓ).
@@ -152,6 +175,42 @@ impl Default for Init {
     }
 }
 
+impl Init {
+    /// The seeding methods offered by name (the page's menu, the CLI's `--init`), each
+    /// with what people read: explicit centres come from a file or a paste instead.
+    pub const NAMED: [(&'static str, &'static str); 4] = [
+        ("k-means||", "k-means|| (Spark, ℓ = 2k)"),
+        ("dask-ml", "k-means|| as dask-ml (ℓ = 2)"),
+        ("k-means++", "k-means++ (scikit-learn)"),
+        ("random", "random rows"),
+    ];
+
+    /// The method's name: one of [`Init::NAMED`], or `explicit` for given centres.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Init::Random => "random",
+            Init::KMeansPlusPlus { .. } => "k-means++",
+            Init::KMeansParallel(p) if *p == ParallelInit::dask_ml() => "dask-ml",
+            Init::KMeansParallel(_) => "k-means||",
+            Init::Centers(_) => "explicit",
+        }
+    }
+
+    /// The method called `name`, with its defaults; `parallel` is the k-means|| set-up
+    /// used for `k-means||`.
+    pub fn from_name(name: &str, parallel: ParallelInit) -> Option<Self> {
+        match name {
+            "k-means||" => Some(Init::KMeansParallel(parallel)),
+            "dask-ml" => Some(Init::KMeansParallel(ParallelInit::dask_ml())),
+            "k-means++" => Some(Init::KMeansPlusPlus {
+                n_local_trials: None,
+            }),
+            "random" => Some(Init::Random),
+            _ => None,
+        }
+    }
+}
+
 /// Unchecked k-means parameters (the builder).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KMeansParams {
@@ -210,30 +269,31 @@ impl KMeansParams {
 
     /// Validates every parameter that does not depend on the data.
     pub fn check(&self) -> Result<ValidKMeansParams, ClusterError> {
-        check_range("k", self.k, 1, MAX_K)?;
-        check_range("max_iter", self.max_iter, 1, MAX_ITER_LIMIT)?;
-        check_float("tol", self.tol, 0.0, f64::MAX)?;
+        limits::K.check_usize(self.k)?;
+        limits::MAX_ITER.check_usize(self.max_iter)?;
+        limits::TOL.check_f64(self.tol)?;
+        limits::KMEANS_SEED.check_whole(self.seed)?;
         match &self.init {
             Init::Random => {}
             Init::KMeansPlusPlus { n_local_trials } => {
                 if let Some(t) = n_local_trials {
-                    check_range("n_local_trials", *t, 1, 10_000)?;
+                    limits::N_LOCAL_TRIALS.check_usize(*t)?;
                 }
             }
             Init::KMeansParallel(p) => {
                 match p.oversampling {
                     Oversampling::PerCluster(f) => {
-                        check_float("oversampling (× k)", f, 1e-6, 1e6)?;
+                        limits::OVERSAMPLING.check_f64(f)?;
                     }
                     Oversampling::Absolute(l) => {
-                        check_float("oversampling", l, 1e-6, 1e9)?;
+                        limits::OVERSAMPLING_ABSOLUTE.check_f64(l)?;
                     }
                 }
                 if let Rounds::Fixed(r) = p.rounds {
-                    check_range("rounds", r, 1, 1000)?;
+                    limits::ROUNDS.check_usize(r)?;
                 }
                 if let Recluster::Weighted { n_init } = p.recluster {
-                    check_range("recluster n_init", n_init, 1, 1000)?;
+                    limits::RECLUSTER_N_INIT.check_usize(n_init)?;
                 }
             }
             Init::Centers(rows) => {
@@ -245,7 +305,13 @@ impl KMeansParams {
                     });
                 }
                 let d = rows[0].len();
-                check_range("n_features of centres", d, 1, usize::MAX)?;
+                if d == 0 {
+                    return Err(ClusterError::Inconsistent {
+                        what: "explicit centres need at least one feature",
+                        expected: 1,
+                        got: 0,
+                    });
+                }
                 for (row, c) in rows.iter().enumerate() {
                     if c.len() != d {
                         return Err(ClusterError::Inconsistent {
@@ -300,6 +366,18 @@ mod tests {
             .check()
             .unwrap_err();
         assert!(e.to_string().contains("column 1"), "{e}");
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for (name, _) in Init::NAMED {
+            let init = Init::from_name(name, ParallelInit::default()).unwrap();
+            assert_eq!(init.name(), name);
+        }
+        assert_eq!(Init::from_name("bogus", ParallelInit::default()), None);
+        for name in Algorithm::NAMES {
+            assert_eq!(Algorithm::from_name(name).unwrap().name(), name);
+        }
     }
 
     #[test]

@@ -15,21 +15,21 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chunked_matrix::{
-    CHUNK_JOBS, ChunkedMatrix, DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, ValueScan,
-};
+use super::chunked_matrix::{CHUNK_JOBS, ChunkedMatrix, DEFAULT_CHUNK_ROWS, ValueScan};
 use super::error::{DataError, check_range};
 use super::keyed_stream::{KeyedStream, Purpose, StreamFamily, stream_key};
 use super::normal::StandardNormal;
 use super::permutation::Permutation;
+use crate::limits;
 use crate::monitor::{Cancelled, Monitor, TaskKind, Unmonitored, run_chunk};
 
-/// Largest `n_samples` accepted (the browser's 4 GiB wasm memory is checked separately).
-pub const MAX_SAMPLES: usize = 200_000_000;
-/// Largest `n_features` accepted.
-pub const MAX_FEATURES: usize = 4096;
-/// Largest number of centres accepted.
-pub const MAX_CENTERS: usize = 100_000;
+/// Largest `n_samples` accepted ([`limits::N_SAMPLES`]; the browser's 4 GiB wasm memory
+/// is checked separately).
+pub const MAX_SAMPLES: usize = limits::N_SAMPLES.whole_max() as usize;
+/// Largest `n_features` accepted ([`limits::N_FEATURES`]).
+pub const MAX_FEATURES: usize = limits::N_FEATURES.whole_max() as usize;
+/// Largest number of centres accepted ([`limits::CENTERS`]).
+pub const MAX_CENTERS: usize = limits::CENTERS.whole_max() as usize;
 
 /// Where the blob centres come from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,8 +134,9 @@ impl BlobsParams {
 
     /// Validates every parameter; the error names the value and the allowed range.
     pub fn check(&self) -> Result<ValidBlobsParams, DataError> {
-        check_range("n_samples", self.n_samples, 1, MAX_SAMPLES)?;
-        check_range("chunk_rows", self.chunk_rows, 1, MAX_CHUNK_ROWS)?;
+        limits::N_SAMPLES.check_usize(self.n_samples)?;
+        limits::CHUNK_ROWS.check_usize(self.chunk_rows)?;
+        limits::DATA_SEED.check_whole(self.seed)?;
         let (lo, hi) = self.center_box;
         if !(lo.is_finite() && hi.is_finite() && lo < hi) {
             return Err(DataError::OutOfRange {
@@ -146,14 +147,16 @@ impl BlobsParams {
         }
         let (n_features, n_centers) = match &self.centers {
             Centers::Count(c) => {
-                check_range("n_features", self.n_features, 1, MAX_FEATURES)?;
-                check_range("centers", *c, 1, MAX_CENTERS)?;
+                limits::N_FEATURES.check_usize(self.n_features)?;
+                limits::CENTERS.check_usize(*c)?;
                 (self.n_features, *c)
             }
             Centers::Points(points) => {
-                check_range("number of centres", points.len(), 1, MAX_CENTERS)?;
+                limits::CENTERS.check_usize(points.len())?;
                 let d = points[0].len();
-                check_range("n_features of centres", d, 1, MAX_FEATURES)?;
+                limits::N_FEATURES
+                    .named("n_features of centres")
+                    .check_usize(d)?;
                 for (row, p) in points.iter().enumerate() {
                     if p.len() != d {
                         return Err(DataError::Inconsistent {
@@ -193,14 +196,8 @@ impl BlobsParams {
                 v.clone()
             }
         };
-        for s in &stds {
-            if !(s.is_finite() && *s >= 0.0) {
-                return Err(DataError::OutOfRange {
-                    name: "cluster_std",
-                    value: s.to_string(),
-                    allowed: "finite and ≥ 0".into(),
-                });
-            }
+        for &s in &stds {
+            limits::CLUSTER_STD.check_f64(s)?;
         }
         let centers = match &self.centers {
             Centers::Points(points) => {

@@ -18,7 +18,7 @@ use super::error::{DataError, check_range};
 pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 
 /// Largest chunk size accepted.
-pub const MAX_CHUNK_ROWS: usize = 1 << 24;
+pub const MAX_CHUNK_ROWS: usize = crate::limits::CHUNK_ROWS.whole_max() as usize;
 
 /// Chunks per rayon job in chunk loops (`with_max_len`): one, so that any chunk can be
 /// stolen. Left to itself rayon splits a loop into about four pieces per thread, and a
@@ -236,7 +236,7 @@ impl ChunkedMatrix {
         chunk_rows: usize,
     ) -> Result<Self, DataError> {
         check_range("n_cols", n_cols, 1, usize::MAX)?;
-        check_range("chunk_rows", chunk_rows, 1, MAX_CHUNK_ROWS)?;
+        crate::limits::CHUNK_ROWS.check_usize(chunk_rows)?;
         let expected = n_rows.checked_mul(n_cols).ok_or(DataError::OutOfRange {
             name: "n_rows × n_cols",
             value: format!("{n_rows} × {n_cols}"),
@@ -286,7 +286,7 @@ impl ChunkedMatrix {
 
     /// The same values with another chunk size (no copy).
     pub fn with_chunk_rows(mut self, chunk_rows: usize) -> Result<Self, DataError> {
-        self.chunk_rows = check_range("chunk_rows", chunk_rows, 1, MAX_CHUNK_ROWS)?;
+        self.chunk_rows = crate::limits::CHUNK_ROWS.check_usize(chunk_rows)?;
         Ok(self)
     }
 

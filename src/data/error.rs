@@ -15,6 +15,9 @@ pub enum DataError {
         /// The allowed range, formatted.
         allowed: String,
     },
+    /// A parameter is outside its row of the limits table.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
     /// A value buffer does not hold `n_rows × n_cols` values.
     #[error(
         "matrix buffer holds {len} values, but {n_rows} rows × {n_cols} columns need {expected}"

@@ -22,6 +22,9 @@ pub enum PipelineError {
         /// The allowed range.
         allowed: String,
     },
+    /// A parameter is outside its row of the limits table.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
     /// The caller's cancel flag was set.
     #[error("cancelled")]
     Cancelled,

@@ -13,11 +13,11 @@ use super::fingerprint::{Fingerprint, FingerprintHasher};
 use super::graph::{TASKS, TaskId};
 use super::inputs::{InputId, ScenarioInputs};
 use crate::cluster::Init;
-use crate::cluster::params::MAX_K;
 use crate::data::ValidBlobsParams;
+use crate::limits;
 
-/// Largest canvas side accepted, in pixels.
-pub const MAX_CANVAS_SIDE: u32 = 4096;
+/// Largest canvas side accepted, in pixels ([`limits::CANVAS_SIDE`]).
+pub const MAX_CANVAS_SIDE: u32 = limits::CANVAS_SIDE.whole_max() as u32;
 
 /// Validated inputs with their fingerprints and lineages.
 #[derive(Debug, Clone)]
@@ -41,22 +41,22 @@ impl Plan {
                 (s.rows, s.columns)
             });
         if inputs.imported().is_some() {
-            check("rows of the imported dataset", n, 1, usize::MAX)?;
+            limits::N_SAMPLES
+                .named("rows of the imported dataset")
+                .check_usize(n)?;
         }
         let fit_rows = inputs.fit_sample.map_or(n, |m| m.min(n));
         if let Some(m) = inputs.fit_sample {
-            check("fit_sample", m, 1, usize::MAX)?;
+            limits::FIT_SAMPLE.check_usize(m)?;
         }
-        check("k", inputs.k, 1, MAX_K.min(fit_rows))?;
-        check("width", inputs.width as usize, 1, MAX_CANVAS_SIDE as usize)?;
-        check(
-            "height",
-            inputs.height as usize,
-            1,
-            MAX_CANVAS_SIDE as usize,
-        )?;
-        check("feature_x", inputs.feature_x, 0, d - 1)?;
-        check("feature_y", inputs.feature_y, 0, d - 1)?;
+        limits::K.up_to(fit_rows as f64).check_usize(inputs.k)?;
+        limits::CANVAS_SIDE.check_usize(inputs.width as usize)?;
+        limits::CANVAS_SIDE
+            .named("height")
+            .check_usize(inputs.height as usize)?;
+        let feature = limits::FEATURE_INDEX.up_to(d as f64 - 1.0);
+        feature.check_usize(inputs.feature_x)?;
+        feature.named("feature_y").check_usize(inputs.feature_y)?;
         inputs.projection.check(d)?;
         if let Some(w) = &inputs.view {
             w.check()?;
@@ -70,9 +70,7 @@ impl Plan {
                 allowed: format!("{d} (the dataset's features)"),
             });
         }
-        if inputs.silhouette_sample != 0 {
-            check("silhouette_sample", inputs.silhouette_sample, 2, usize::MAX)?;
-        }
+        limits::SILHOUETTE_SAMPLE.check_usize(inputs.silhouette_sample)?;
         let input_fps = super::imported::effective_fingerprints(inputs, inputs.fingerprints());
         let mut lineage = [Fingerprint::default(); TaskId::COUNT];
         for t in &TASKS {
@@ -153,18 +151,6 @@ impl Plan {
     /// Whether the model is fitted on a sample (and `predict` labels every row).
     pub fn fits_on_sample(&self) -> bool {
         self.inputs.fit_sample.is_some_and(|m| m < self.n_rows())
-    }
-}
-
-fn check(name: &'static str, value: usize, lo: usize, hi: usize) -> Result<(), PipelineError> {
-    if (lo..=hi).contains(&value) {
-        Ok(())
-    } else {
-        Err(PipelineError::OutOfRange {
-            name,
-            value: value.to_string(),
-            allowed: format!("{lo} ..= {hi}"),
-        })
     }
 }
 

@@ -14,9 +14,10 @@ use super::evaluation::NodeState;
 use super::graph::TaskId;
 use super::inputs::ScenarioInputs;
 use super::plan::Plan;
+use crate::limits;
 
-/// Most scenarios one sweep may hold.
-pub const MAX_SWEEP: usize = 1024;
+/// Most scenarios one sweep may hold ([`limits::SWEEP_SIZE`]).
+pub const MAX_SWEEP: usize = limits::SWEEP_SIZE.whole_max() as usize;
 
 /// What to sweep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,13 +126,8 @@ impl Engine {
         cancel: &AtomicBool,
     ) -> Result<SweepTable, PipelineError> {
         let members = spec.scenarios();
-        if members.is_empty() || members.len() > MAX_SWEEP {
-            return Err(PipelineError::OutOfRange {
-                name: "sweep size (ks × seeds)",
-                value: members.len().to_string(),
-                allowed: format!("1 ..= {MAX_SWEEP}"),
-            });
-        }
+        limits::SWEEP_SEEDS.check_usize(spec.seeds.len())?;
+        limits::SWEEP_SIZE.check_usize(members.len())?;
         let plans = members
             .iter()
             .map(Plan::new)

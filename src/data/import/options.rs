@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::ImportError;
-use crate::data::chunked_matrix::{DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS};
+use crate::data::chunked_matrix::DEFAULT_CHUNK_ROWS;
 
 /// Default bytes of CSV text per parse task: large enough to amortise a rayon task, small
 /// enough to give every thread work and progress a useful grain.
@@ -124,11 +124,11 @@ impl Default for ImportOptions {
 impl ImportOptions {
     /// Checks the sizes; the error names the option and its allowed range.
     pub fn check(&self) -> Result<(), ImportError> {
-        if !(1..=MAX_CHUNK_ROWS).contains(&self.chunk_rows) {
+        if let Err(e) = crate::limits::CHUNK_ROWS.check_usize(self.chunk_rows) {
             return Err(ImportError::BadOption {
-                name: "chunk_rows",
-                value: self.chunk_rows.to_string(),
-                allowed: format!("1 ..= {MAX_CHUNK_ROWS}"),
+                name: e.name,
+                value: e.value,
+                allowed: e.allowed,
             });
         }
         if self.parse_chunk_bytes == 0 {
