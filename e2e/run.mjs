@@ -72,6 +72,7 @@ async function threadedChecks(b, name) {
   await page.keyboard.press('ArrowRight');
   const second = await waitDone(page, first.k);
   expect(second.k === first.k + 1, `k went ${first.k} -> ${second.k}`);
+  expect(second.centres.length === second.k, `${second.centres.length} fitted centres for k = ${second.k}`);
   const ink2 = await canvasDigest(page);
   expect(ink2.digest !== ink.digest, 'canvas did not change when k changed');
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -238,10 +239,16 @@ async function scenarioCase() {
     await labelled('step 5', page.focus('#k'));
     await labelled('step 6', page.keyboard.press('ArrowRight'));
     const r2 = await labelled('step 7', waitResult(page, (r, k) => r.k === k, r1.k + 1));
+    // What the new k did, not only that it was asked for: one more centre fitted, by a fit
+    // of its own, to another inertia.
+    expect(r2.centres.length === r1.centres.length + 1, `fitted ${r1.centres.length} then ${r2.centres.length} centres`);
+    expect(r2.nodes.fit === 'computed' && r2.evaluation > r1.evaluation, `second scenario: fit ${r2.nodes.fit}, evaluation ${r1.evaluation} -> ${r2.evaluation}`);
+    expect(r2.inertia !== r1.inertia, `the same inertia ${r2.inertia} for k ${r1.k} and ${r2.k}`);
     await labelled('step 8', page.click('#scenario-new'));
     await labelled('step 9', page.focus('#k'));
     await labelled('step 10', page.keyboard.press('ArrowRight'));
     const r3 = await labelled('step 11', waitResult(page, (r, k) => r.k === k, r1.k + 2));
+    expect(r3.centres.length === r1.centres.length + 2, `fitted ${r1.centres.length} then ${r3.centres.length} centres`);
     await labelled('step 12', page.fill('#scenario-name', 'seven-ish'));
     await labelled('step 13', page.click('#scenario-rename'));
     const ids = await scenarioIds(page);
@@ -308,7 +315,6 @@ async function scenarioCase() {
     expect(JSON.stringify(await scenarioNames(page)) === JSON.stringify(before), 'scenarios lost on the thread change');
     expect(one.trained_on === 5000, 'the open scenario changed on the thread change');
     onlyLocal(b.requests);
-    expect(r2.k === r1.k + 1, 'second scenario k');
   } finally { await b.close(); }
 
   const c = await launch();
@@ -382,6 +388,7 @@ const cases = [
       await b.page.keyboard.press('ArrowLeft');
       const second = await waitDone(b.page, r.k);
       expect(second.k === r.k - 1, `k went ${r.k} -> ${second.k}`);
+      expect(second.centres.length === second.k, `${second.centres.length} fitted centres for k = ${second.k}`);
       const texts = await b.page.evaluate(() => window.__statusTexts);
       // Recorded only after the key press, so a task's name in the status line is this
       // job's live progress from the worker (without it the line says only "Computing…";
