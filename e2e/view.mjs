@@ -34,8 +34,23 @@ export async function viewChecks(page) {
   const first = await shownResult(page);
   expect(first.n_features === 2, `expected the default 2-feature result, got ${first.n_features}`);
   const home = await canvasDigest(page);
+  const homeAxes = await axesCaption(page);
   const zoomedAttr = () => page.$eval('#plot', (c) => c.dataset.zoomed);
   expect(await zoomedAttr() === 'false', 'the first result is already zoomed');
+  // Back at the first view: the first picture, its render taken from the memo store (its
+  // key is the first one's again), the page no longer zoomed, the first axes.
+  const atHome = async (r, how, from) => {
+    expect(r.nodes.render === 'reused', `${how}: render was ${r.nodes.render}, not reused from the first view`);
+    for (const n of ['generate', 'seed', 'fit', 'metrics', 'profile', 'project']) {
+      expect(reusedOrKnown(r.nodes[n]), `${how}: ${n} was ${r.nodes[n]}, not reused`);
+    }
+    expect(r.lit_pixels === first.lit_pixels, `${how}: ${r.lit_pixels} lit pixels, the first view had ${first.lit_pixels}`);
+    expect(await zoomedAttr() === 'false', `still zoomed after ${how}`);
+    const axes = await axesCaption(page);
+    expect(axes === homeAxes, `axes after ${how}: "${axes}", first "${homeAxes}"`);
+    expect(from !== home, `before ${how} the canvas already showed the first picture: the check proves nothing`);
+    expect(await canvasDigest(page) === home, `${how} did not restore the first picture`);
+  };
 
   // Wheel over the plot: zoom in around the cursor. Only render reruns.
   const box = await page.$eval('#plot', (c) => {
@@ -61,14 +76,13 @@ export async function viewChecks(page) {
   await page.mouse.up();
   const panned = await nextResult(page, zoomed.evaluation);
   onlyRenderRan(panned, 'drag pan');
-  expect(await canvasDigest(page) !== zoomedPicture, 'canvas unchanged after panning');
+  const pannedPicture = await canvasDigest(page);
+  expect(pannedPicture !== zoomedPicture, 'canvas unchanged after panning');
 
   // Reset: the first picture again, from the memo store.
   await page.click('#view-reset');
   const reset = await nextResult(page, panned.evaluation);
-  expect(reusedOrKnown(reset.nodes.render) || reset.nodes.render === 'computed', `reset render ${reset.nodes.render}`);
-  expect(await zoomedAttr() === 'false', 'still zoomed after reset');
-  expect(await canvasDigest(page) === home, 'reset did not restore the first picture');
+  await atHome(reset, 'reset', pannedPicture);
 
   // Keyboard: + zooms (canvas focused), double-click resets.
   await page.focus('#plot');
@@ -78,9 +92,10 @@ export async function viewChecks(page) {
   await page.keyboard.press('ArrowLeft');
   const arrowed = await nextResult(page, keyed.evaluation);
   onlyRenderRan(arrowed, 'arrow pan');
+  const arrowedPicture = await canvasDigest(page);
   await page.dblclick('#plot');
   const back = await nextResult(page, arrowed.evaluation);
-  expect(await canvasDigest(page) === home, 'double-click did not restore the first picture');
+  await atHome(back, 'double-click', arrowedPicture);
 
   // Five features, then PCA: the axes are principal components with their variance.
   await page.fill('#n-features', '5');
