@@ -28,23 +28,16 @@
 // BENCH_DIST=dir serves another build of the page.
 // Usage: node e2e/bench.mjs [--reps N] [--reps-10m N] [--pages N] [--only w1|10m]
 //                           [--no-mlkmeans] [--mlkmeans-cap-s S] [--mlkmeans-runs N]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { launchLocal, requestsAway } from './chromium.mjs';
+import { freePorts, launchLocal, requestsAway, root, serveDist } from './chromium.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.BENCH_DIST || join(root, 'dist');
 const outDir = join(root, 'target', 'bench');
-// A port free now on 127.0.0.1 (others may run servers of their own on this machine).
-const PORT = Number(process.env.BENCH_PORT) || await new Promise((resolve, reject) => {
-  const s = createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
+const PORT = Number(process.env.BENCH_PORT) || (await freePorts(1))[0];
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const SAMPLE_STEPS = [1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7];
 const TASKS = ['generate', 'sample', 'seed', 'fit', 'predict', 'metrics', 'render'];
@@ -144,15 +137,6 @@ function readNpy(path) {
 }
 
 // ---------------------------------------------------------------- the browser
-
-function serve() {
-  const proc = spawn('python3', [join(root, 'tools', 'serve.py'), dist, String(PORT)],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    proc.stdout.once('data', () => resolve(proc));
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
 
 // Installed before any page script: long tasks, animation frames, Run clicks and every
 // change of #result, all on the epoch clock (timeOrigin + now) that #result uses.
@@ -532,7 +516,7 @@ async function main() {
   if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/index.html is missing: build the page first (trunk build --release)');
   const bin = nativeBin();
   const cores = cpus().length;
-  const server = await serve();
+  const server = await serveDist(dist, PORT, false);
   const report = { date: new Date().toISOString(), cores, chromium: null, workloads: [] };
   const rows = [], mlRows = [];
   let bundle = null;

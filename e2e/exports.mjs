@@ -12,38 +12,19 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchLocal, requestsAway, serveDist } from './chromium.mjs';
+import { distDir, expect, freePorts, onPage, root, runCases, serveDist, setRange, shownResult, waitResult } from './chromium.mjs';
 import { userCsv } from './import.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = join(root, '.venv', 'dask-export', 'bin', 'python');
 const TIMEOUT = 120_000;
 const SAMPLES_200K = 7; // index of 200,000 on the samples slider (SAMPLE_STEPS)
 const DATA_SEED = '3'; // five centres at least 7 standard deviations apart
 
-function expect(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function result(page) {
-  return JSON.parse(await page.$eval('#result', (e) => e.textContent));
-}
-
 // Waits for a finished run newer than evaluation `after` (of `n_samples` rows, if given).
-async function waitResult(page, after, n_samples) {
-  await page.waitForFunction(({ after, n_samples }) => {
-    const s = document.querySelector('#status');
-    if (s?.dataset.state === 'failed') return true;
-    const t = document.querySelector('#result')?.textContent;
-    if (s?.dataset.state !== 'done' || !t) return false;
-    const r = JSON.parse(t);
-    return r.evaluation > after && (n_samples === undefined || r.n_samples === n_samples);
-  }, { after, n_samples }, { timeout: TIMEOUT });
-  const state = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
-  if (state[0] !== 'done') throw new Error(`page reports: ${state[1]}`);
-  return result(page);
+function waitNewer(page, after, n_samples = null) {
+  return waitResult(page, (r, [after, n]) => r.evaluation > after && (n === null || r.n_samples === n), [after, n_samples], { timeout: TIMEOUT });
 }
 
 // Clicks an export button and returns the downloaded file's name and bytes.
@@ -80,22 +61,29 @@ function runDaskScript(path) {
   return JSON.parse(last);
 }
 
+// Runs the downloaded script and checks its inertia is within 1 % of the page's.
+function daskAgrees(path, inertia) {
+  const theirs = runDaskScript(path);
+  const rel = Math.abs(theirs.inertia - inertia) / inertia;
+  expect(rel <= 0.01, `dask-ml inertia ${theirs.inertia} is ${(100 * rel).toFixed(3)} % from the page's ${inertia}`);
+  return { theirs, rel };
+}
+
 /// The export checks on a page that has finished a run (threaded or single-threaded).
 /// `dask`: also run the downloaded script and compare inertia (seconds of Python).
 export async function exportChecks(page, { dask = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'blobscale-exports-'));
   try {
     // A scenario of 200,000 rows on five well-separated blobs, k = 5 (the coupled slider).
-    let r = await result(page);
-    const setRange = (sel, v) => page.$eval(sel, (e, v) => { e.value = String(v); e.dispatchEvent(new Event('input', { bubbles: true })); }, v);
+    let r = await shownResult(page);
     if (r.n_samples !== 200000) {
-      await setRange('#samples', SAMPLES_200K);
-      r = await waitResult(page, r.evaluation, 200000);
+      await setRange(page, '#samples', SAMPLES_200K);
+      r = await waitNewer(page, r.evaluation, 200000);
     }
     if (await page.inputValue('#data-seed') !== DATA_SEED) {
       await page.fill('#data-seed', DATA_SEED);
       await page.press('#data-seed', 'Enter');
-      r = await waitResult(page, r.evaluation, 200000);
+      r = await waitNewer(page, r.evaluation, 200000);
     }
     expect(r.n_samples === 200000, `n_samples ${r.n_samples}`);
 
@@ -138,9 +126,7 @@ export async function exportChecks(page, { dask = true } = {}) {
       `jobs.json ${log.jobs.length} jobs (${withTasks.length} with tasks)`;
     if (dask) {
       const t0 = Date.now();
-      const theirs = runDaskScript(script.path);
-      const rel = Math.abs(theirs.inertia - r.inertia) / r.inertia;
-      expect(rel <= 0.01, `dask-ml inertia ${theirs.inertia} is ${(100 * rel).toFixed(3)} % from the page's ${r.inertia}`);
+      const { theirs, rel } = daskAgrees(script.path, r.inertia);
       detail += `; dask-ml inertia ${theirs.inertia.toFixed(1)} vs page ${r.inertia.toFixed(1)} ` +
         `(${(100 * rel).toFixed(3)} % apart, n_iter ${theirs.n_iter}, ${((Date.now() - t0) / 1000).toFixed(1)} s with the cluster)`;
     }
@@ -160,20 +146,18 @@ export async function importedExportChecks(page) {
     writeFileSync(join(dir, 'my data.csv'), text);
     await page.setInputFiles('#import-file', { name: 'my data.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
     await page.waitForSelector('#import-detected', { timeout: TIMEOUT });
-    let r = await result(page);
+    let r = await shownResult(page);
     await page.click('#import-run');
-    r = await waitResult(page, r.evaluation, good);
+    r = await waitNewer(page, r.evaluation, good);
     while (r.k !== 3) {
       await page.focus('#k');
       await page.keyboard.press(r.k > 3 ? 'ArrowLeft' : 'ArrowRight');
-      r = await waitResult(page, r.evaluation, good);
+      r = await waitNewer(page, r.evaluation, good);
     }
     const script = await download(page, 'export-dask', dir);
     const body = script.bytes.toString('utf8');
     expect(body.includes('DATA_FILE = "my data.csv"\n') && body.includes(`N_SAMPLES = ${good}`), 'the script does not read the imported file');
-    const theirs = runDaskScript(script.path);
-    const rel = Math.abs(theirs.inertia - r.inertia) / r.inertia;
-    expect(rel <= 0.01, `dask-ml inertia ${theirs.inertia} is ${(100 * rel).toFixed(3)} % from the page's ${r.inertia}`);
+    const { theirs, rel } = daskAgrees(script.path, r.inertia);
     return `imported ${good} rows, k = 3: dask-ml inertia ${theirs.inertia.toFixed(3)} vs page ${r.inertia.toFixed(3)} (${(100 * rel).toFixed(4)} % apart)`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -181,37 +165,18 @@ export async function importedExportChecks(page) {
 }
 
 async function standalone() {
-  const dist = process.env.DIST ? join(root, process.env.DIST) : join(root, 'dist');
-  const ISOLATED_PORT = 18183;
-  const PLAIN_PORT = 18184;
+  const dist = distDir();
+  const [ISOLATED_PORT, PLAIN_PORT] = await freePorts(2);
   const servers = [await serveDist(dist, ISOLATED_PORT, false), await serveDist(dist, PLAIN_PORT, true)];
-  const cases = [
-    ['exports from the threaded build, and the dask-ml script agrees with the page', {}, `http://127.0.0.1:${ISOLATED_PORT}/`, true],
-    ['exports from the single-threaded build (made in the compute worker)', { serviceWorkers: 'block' }, `http://127.0.0.1:${PLAIN_PORT}/`, false],
-  ];
-  let passed = 0, failed = 0;
-  for (const [name, options, url, dask] of cases) {
-    const t0 = Date.now();
-    const b = await launchLocal({ options: { acceptDownloads: true, ...options } });
-    try {
-      await b.page.goto(url);
-      await b.page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null, { timeout: TIMEOUT });
-      let detail = await exportChecks(b.page, { dask });
-      if (dask) detail += `; ${await importedExportChecks(b.page)}`;
-      const away = requestsAway(b.requests);
-      expect(away.length === 0, `requests left 127.0.0.1: ${away.slice(0, 5).join(', ')}`);
-      passed++;
-      console.log(`ok   ${name} (${Date.now() - t0} ms): ${detail}`);
-    } catch (e) {
-      failed++;
-      console.log(`FAIL ${name} (${Date.now() - t0} ms): ${e.message}`);
-    } finally {
-      await b.close();
-    }
-  }
-  for (const s of servers) s.kill();
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  const exports = (url, options, dask) => () => onPage({ url, options: { acceptDownloads: true, ...options } }, async (b) => {
+    let detail = await exportChecks(b.page, { dask });
+    if (dask) detail += `; ${await importedExportChecks(b.page)}`;
+    return detail;
+  });
+  await runCases([
+    ['exports from the threaded build, and the dask-ml script agrees with the page', exports(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, true)],
+    ['exports from the single-threaded build (made in the compute worker)', exports(`http://127.0.0.1:${PLAIN_PORT}/`, { serviceWorkers: 'block' }, false)],
+  ], servers);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await standalone();

@@ -9,16 +9,11 @@
 //
 // `importChecks(page)` runs on a page that has finished its first run; standalone
 // (`DIST=target/dist-x node e2e/import.mjs`) it serves the build itself.
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchLocal, requestsAway, serveDist } from './chromium.mjs';
+import { canvasDigest, distDir, expect, freePorts, onPage, root, runCases, serveDist, waitResult } from './chromium.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TIMEOUT = 60_000;
-
-function expect(cond, message) {
-  if (!cond) throw new Error(message);
-}
 
 // Three tight groups, 600 rows each; bad rows on known lines (line 1 is the header).
 const BAD_LINES = new Map([
@@ -54,31 +49,6 @@ export function npyFile(shape, values) {
   return Buffer.concat([head, Buffer.from(dict, 'latin1'), data]);
 }
 
-async function result(page) {
-  const r = await page.$eval('#result', (e) => e.textContent);
-  return r ? JSON.parse(r) : null;
-}
-
-// Waits until the page shows a finished result for which `pred(result)` holds.
-async function waitResult(page, pred, what) {
-  const t0 = Date.now();
-  for (;;) {
-    const state = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
-    const r = await result(page).catch(() => null);
-    if (state[0] === 'done' && r && pred(r)) return r;
-    if (Date.now() - t0 > TIMEOUT) throw new Error(`waiting for ${what}: status ${state[0]} "${state[1]}", result ${JSON.stringify(r)?.slice(0, 200)}`);
-    await page.waitForTimeout(100);
-  }
-}
-
-async function canvasInk(page) {
-  return page.$eval('#plot', (c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
-    return ink;
-  });
-}
 
 async function setFile(page, name, mimeType, buffer) {
   await page.setInputFiles('#import-file', { name, mimeType, buffer });
@@ -118,16 +88,16 @@ export async function importChecks(page) {
     "line 14, column 1: 'NaN' — not a finite number", "line 20, column 1: 'bad' — not a number", 'and 2 more']) {
     expect(report.text.includes(want), `report lacks "${want}": ${report.text}`);
   }
-  const first = await waitResult(page, (r) => r.n_samples === good && r.n_features === 2, 'the imported result');
+  const first = await waitResult(page, (r, good) => r.n_samples === good && r.n_features === 2, good);
   expect(first.adjusted_rand === null, `ARI on a file without ground truth: ${first.adjusted_rand}`);
   expect(first.nodes.generate === 'computed', `generate was ${first.nodes.generate}`);
-  const ink = await canvasInk(page);
+  const { ink } = await canvasDigest(page);
   expect(ink > 500, `canvas nearly blank (${ink} painted pixels)`);
   expect((await page.$eval('#import-source', (e) => e.textContent)).includes('my data.csv'), 'source line');
   // A new k refits on the imported dataset: the dataset node is reused.
   await page.focus('#k');
   await page.keyboard.press('ArrowRight');
-  const second = await waitResult(page, (r) => r.k === first.k + 1, 'k + 1');
+  const second = await waitResult(page, (r, k) => r.k === k, first.k + 1);
   expect(second.nodes.generate === 'reused' || second.nodes.generate === 'known', `generate was ${second.nodes.generate}`);
   const node = await page.$eval('#node-generate', (g) => g.dataset.state);
   expect(node === 'reused', `pipeline graph shows generate as ${node}`);
@@ -143,7 +113,7 @@ export async function npyChecks(page) {
   expect(detected.format === 'npy' && detected.text.includes('<f8'), `detected ${JSON.stringify(detected)}`);
   const report = await importAndReport(page);
   expect(report.rows === 600 && report.bad === 0, `npy report ${JSON.stringify(report)}`);
-  await waitResult(page, (r) => r.n_samples === 600 && r.n_features === 3, 'the .npy result');
+  await waitResult(page, (r) => r.n_samples === 600 && r.n_features === 3);
 
   // 2^31 rows × 8 float64 columns in the header, no data: refused before reading.
   await setFile(page, 'huge.npy', 'application/octet-stream', npyFile([2 ** 31, 8], []));
@@ -153,59 +123,36 @@ export async function npyChecks(page) {
   expect(/needs about \d+ MiB to import \(2147483648 rows × 8 columns\), only \d+ MiB fit/.test(err), `refusal: ${err}`);
 
   await page.click('#import-clear');
-  const back = await waitResult(page, (r) => r.adjusted_rand !== null, 'generated blobs again');
+  const back = await waitResult(page, (r) => r.adjusted_rand !== null);
   expect(back.n_features === 2, `blobs back with ${back.n_features} features`);
   return `npy 600 × 3 imported; "${err}"`;
 }
 
 async function standalone() {
-  const dist = process.env.DIST ? join(root, process.env.DIST) : join(root, 'dist');
-  const ISOLATED_PORT = 18185;
-  const PLAIN_PORT = 18186;
+  const dist = distDir();
+  const [ISOLATED_PORT, PLAIN_PORT] = await freePorts(2);
   const servers = [await serveDist(dist, ISOLATED_PORT, false), await serveDist(dist, PLAIN_PORT, true)];
-  const ready = (page) => page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null, { timeout: TIMEOUT });
-  const cases = [
-    ['threaded build: CSV with bad rows, preview, two columns, report, reuse on a new k; reload restores it', {}, `http://127.0.0.1:${ISOLATED_PORT}/`,
-      async (b) => {
+  let shots = 0;
+  const on = (url, options, body) => () => onPage({
+    url, options,
+    onFail: (b) => b.page.screenshot({ path: join(root, 'target', `import-fail-${++shots}.png`), fullPage: true }),
+  }, body);
+  await runCases([
+    ['threaded build: CSV with bad rows, preview, two columns, report, reuse on a new k; reload restores it',
+      on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, async (b) => {
         const r = await importChecks(b.page);
         await b.page.reload();
-        await ready(b.page).catch(() => {});
-        const again = await waitResult(b.page, (x) => x.n_samples === r.rows && x.n_features === 2, 'the import after a reload');
+        const again = await waitResult(b.page, (x, rows) => x.n_samples === rows && x.n_features === 2, r.rows, { failFast: false });
         return `${r.rows} rows kept, k ${r.k}, ${r.ink} pixels; after a reload generate ${again.nodes.generate}`;
-      }],
-    ['threaded build: .npy import and a 2^31 × 8 header refused before parsing', {}, `http://127.0.0.1:${ISOLATED_PORT}/`,
-      (b) => npyChecks(b.page)],
-    ['single-threaded build: the compute worker parses the CSV', { serviceWorkers: 'block' }, `http://127.0.0.1:${PLAIN_PORT}/`,
-      async (b) => {
+      })],
+    ['threaded build: .npy import and a 2^31 × 8 header refused before parsing',
+      on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, (b) => npyChecks(b.page))],
+    ['single-threaded build: the compute worker parses the CSV',
+      on(`http://127.0.0.1:${PLAIN_PORT}/`, { serviceWorkers: 'block' }, async (b) => {
         const r = await importChecks(b.page);
         return `${r.rows} rows kept, k ${r.k}; ${await npyChecks(b.page)}`;
-      }],
-  ];
-  let passed = 0, failed = 0;
-  const filter = process.argv[2];
-  for (const [name, options, url, run] of cases) {
-    if (filter && !name.includes(filter)) continue;
-    const t0 = Date.now();
-    const b = await launchLocal({ options });
-    try {
-      await b.page.goto(url);
-      await ready(b.page);
-      const detail = await run(b);
-      const away = requestsAway(b.requests);
-      expect(away.length === 0, `requests left 127.0.0.1: ${away.slice(0, 5).join(', ')}`);
-      passed++;
-      console.log(`ok   ${name} (${Date.now() - t0} ms): ${detail}`);
-    } catch (e) {
-      failed++;
-      console.log(`FAIL ${name} (${Date.now() - t0} ms): ${e.message}`);
-      await b.page.screenshot({ path: join(root, 'target', `import-fail-${passed + failed}.png`), fullPage: true }).catch(() => {});
-    } finally {
-      await b.close();
-    }
-  }
-  for (const s of servers) s.kill();
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+      })],
+  ], servers);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await standalone();

@@ -3,45 +3,23 @@
 // the PCA projection labels its axes, and the dataset deck shows a histogram per feature
 // and the first rows. Call viewChecks(page) on a page showing the default 1M × 2 result;
 // it leaves the page at 2 features and the two-feature projection, as it found it.
-
-const TIMEOUT = 60_000;
+import { canvasChanged, canvasDigest as digestOf, expect as check, shownResult, waitResult } from './chromium.mjs';
 
 function expect(cond, message) {
-  if (!cond) throw new Error(`view: ${message}`);
-}
-
-async function result(page) {
-  return JSON.parse(await page.$eval('#result', (e) => e.textContent));
+  check(cond, `view: ${message}`);
 }
 
 // The next result after evaluation `previous` (the runner delivers only the newest).
 async function nextResult(page, previous) {
-  await page.waitForFunction((prev) => {
-    const s = document.querySelector('#status');
-    if (s?.dataset.state === 'failed') return true;
-    const r = document.querySelector('#result')?.textContent;
-    return s?.dataset.state === 'done' && r && JSON.parse(r).evaluation !== prev;
-  }, previous, { timeout: TIMEOUT });
+  await waitResult(page, (r, prev) => r.evaluation !== prev, previous);
   // The zoom throttle may send its trailing request just after: let that one finish too.
   await page.waitForTimeout(120);
-  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#status')?.dataset.state), null, { timeout: TIMEOUT });
-  const [state, text] = await page.$eval('#status', (s) => [s.dataset.state, s.textContent]);
-  expect(state === 'done', `page reports: ${text}`);
-  return result(page);
+  return waitResult(page, () => true);
 }
 
-// A digest of the canvas's pixels.
-async function canvasDigest(page) {
-  return page.$eval('#plot', (c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 0, ink = 0;
-    for (let i = 0; i < d.length; i++) {
-      h = (h * 31 + d[i] * ((i % 251) + 1)) % 1_000_000_007;
-      if (i % 4 === 3 && d[i] > 0) ink++;
-    }
-    return `${ink}:${h}`;
-  });
-}
+// The canvas's pixels, as a digest.
+const canvasDigest = async (page) => (await digestOf(page)).digest;
+const axesCaption = (page) => page.$eval('#plot-axes', (e) => e.textContent);
 
 const reusedOrKnown = (s) => s === 'reused' || s === 'known';
 
@@ -53,11 +31,26 @@ function onlyRenderRan(r, what) {
 }
 
 export async function viewChecks(page) {
-  const first = await result(page);
+  const first = await shownResult(page);
   expect(first.n_features === 2, `expected the default 2-feature result, got ${first.n_features}`);
   const home = await canvasDigest(page);
+  const homeAxes = await axesCaption(page);
   const zoomedAttr = () => page.$eval('#plot', (c) => c.dataset.zoomed);
   expect(await zoomedAttr() === 'false', 'the first result is already zoomed');
+  // Back at the first view: the first picture, its render taken from the memo store (its
+  // key is the first one's again), the page no longer zoomed, the first axes.
+  const atHome = async (r, how, from) => {
+    expect(r.nodes.render === 'reused', `${how}: render was ${r.nodes.render}, not reused from the first view`);
+    for (const n of ['generate', 'seed', 'fit', 'metrics', 'profile', 'project']) {
+      expect(reusedOrKnown(r.nodes[n]), `${how}: ${n} was ${r.nodes[n]}, not reused`);
+    }
+    expect(r.lit_pixels === first.lit_pixels, `${how}: ${r.lit_pixels} lit pixels, the first view had ${first.lit_pixels}`);
+    expect(await zoomedAttr() === 'false', `still zoomed after ${how}`);
+    const axes = await axesCaption(page);
+    expect(axes === homeAxes, `axes after ${how}: "${axes}", first "${homeAxes}"`);
+    expect(from !== home, `before ${how} the canvas already showed the first picture: the check proves nothing`);
+    expect(await canvasDigest(page) === home, `${how} did not restore the first picture`);
+  };
 
   // Wheel over the plot: zoom in around the cursor. Only render reruns.
   const box = await page.$eval('#plot', (c) => {
@@ -67,22 +60,13 @@ export async function viewChecks(page) {
   await page.mouse.move(box.x + box.w * 0.55, box.y + box.h * 0.45);
   await page.mouse.wheel(0, -400);
   // Immediate feedback: the previous image is transformed before any new raster arrives.
-  await page.waitForFunction((h) => {
-    const c = document.querySelector('#plot');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let x = 0, ink = 0;
-    for (let i = 0; i < d.length; i++) {
-      x = (x * 31 + d[i] * ((i % 251) + 1)) % 1_000_000_007;
-      if (i % 4 === 3 && d[i] > 0) ink++;
-    }
-    return `${ink}:${x}` !== h;
-  }, home, { timeout: 5_000 });
+  await canvasChanged(page, home);
   const zoomed = await nextResult(page, first.evaluation);
   onlyRenderRan(zoomed, 'wheel zoom');
   expect(await zoomedAttr() === 'true', 'canvas not marked zoomed');
   const zoomedPicture = await canvasDigest(page);
   expect(zoomedPicture !== home, 'canvas unchanged after zooming');
-  const axesText = await page.$eval('#plot-axes', (e) => e.textContent);
+  const axesText = await axesCaption(page);
   expect(axesText.includes('zoomed'), `axes caption: ${axesText}`);
 
   // Drag pans: again only render.
@@ -92,14 +76,13 @@ export async function viewChecks(page) {
   await page.mouse.up();
   const panned = await nextResult(page, zoomed.evaluation);
   onlyRenderRan(panned, 'drag pan');
-  expect(await canvasDigest(page) !== zoomedPicture, 'canvas unchanged after panning');
+  const pannedPicture = await canvasDigest(page);
+  expect(pannedPicture !== zoomedPicture, 'canvas unchanged after panning');
 
   // Reset: the first picture again, from the memo store.
   await page.click('#view-reset');
   const reset = await nextResult(page, panned.evaluation);
-  expect(reusedOrKnown(reset.nodes.render) || reset.nodes.render === 'computed', `reset render ${reset.nodes.render}`);
-  expect(await zoomedAttr() === 'false', 'still zoomed after reset');
-  expect(await canvasDigest(page) === home, 'reset did not restore the first picture');
+  await atHome(reset, 'reset', pannedPicture);
 
   // Keyboard: + zooms (canvas focused), double-click resets.
   await page.focus('#plot');
@@ -109,9 +92,10 @@ export async function viewChecks(page) {
   await page.keyboard.press('ArrowLeft');
   const arrowed = await nextResult(page, keyed.evaluation);
   onlyRenderRan(arrowed, 'arrow pan');
+  const arrowedPicture = await canvasDigest(page);
   await page.dblclick('#plot');
   const back = await nextResult(page, arrowed.evaluation);
-  expect(await canvasDigest(page) === home, 'double-click did not restore the first picture');
+  await atHome(back, 'double-click', arrowedPicture);
 
   // Five features, then PCA: the axes are principal components with their variance.
   await page.fill('#n-features', '5');
@@ -122,14 +106,14 @@ export async function viewChecks(page) {
   const pca = await nextResult(page, five.evaluation);
   expect(pca.nodes.project === 'computed', `project was ${pca.nodes.project}`);
   expect(reusedOrKnown(pca.nodes.fit), `fit was ${pca.nodes.fit} after choosing PCA`);
-  const pcaAxes = await page.$eval('#plot-axes', (e) => e.textContent);
+  const pcaAxes = await axesCaption(page);
   expect(/x: PC1 \(\d+(\.\d)? %\)/.test(pcaAxes) && pcaAxes.includes('PC2'), `axes caption: ${pcaAxes}`);
   const featureSelectDisabled = await page.$eval('#feature-x', (e) => e.disabled);
   expect(featureSelectDisabled, 'feature selects still enabled under PCA');
 
   // The dataset deck: a histogram per feature and the first ten rows with labels.
   await page.click('#deck-tab-generate');
-  await page.waitForSelector('#deck-histograms', { timeout: TIMEOUT });
+  await page.waitForSelector('#deck-histograms', { timeout: 60_000 });
   const hist = await page.$$eval('#deck-histograms figure.histogram', (f) => f.map((e) => [e.dataset.feature, e.dataset.bins, e.querySelectorAll('rect').length]));
   expect(hist.length === 5, `${hist.length} histograms for 5 features`);
   expect(hist.every(([, bins, bars]) => bins === '40' && Number(bars) > 3), `histograms: ${JSON.stringify(hist)}`);

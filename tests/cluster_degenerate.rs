@@ -1,25 +1,17 @@
 //! Degenerate inputs: k > n, duplicate points, one point, a constant feature, empty
 //! clusters, non-finite values and inconsistent shapes give a result or a clear error.
 
+mod common;
+
 use blobscale::cluster::metrics::{adjusted_rand_index, silhouette_score};
-use blobscale::cluster::{ClusterError, Init, KMeansParams, ParallelInit, predict};
+use blobscale::cluster::{ClusterError, Init, KMeansParams, predict};
 use blobscale::data::ChunkedMatrix;
+use common::every_init;
 use ndarray::Array2;
 
 fn m(values: Vec<f32>, d: usize) -> ChunkedMatrix {
     let n = values.len() / d;
     ChunkedMatrix::from_vec(values, n, d, 3).unwrap()
-}
-
-fn all_inits() -> Vec<Init> {
-    vec![
-        Init::Random,
-        Init::KMeansPlusPlus {
-            n_local_trials: None,
-        },
-        Init::KMeansParallel(ParallelInit::default()),
-        Init::KMeansParallel(ParallelInit::dask_ml()),
-    ]
 }
 
 #[test]
@@ -38,7 +30,7 @@ fn k_larger_than_n_is_an_error_naming_both() {
 
 #[test]
 fn one_point() {
-    for init in all_inits() {
+    for init in every_init() {
         let x = m(vec![3.0, -2.0], 2);
         let fit = KMeansParams::new(1)
             .init(init)
@@ -57,7 +49,7 @@ fn duplicate_points_with_k_above_distinct_count() {
     // Three distinct values, k = 5: two clusters must end up empty or duplicated, and the
     // fit still labels every row with its nearest centre at zero inertia.
     let vals: Vec<f32> = (0..30).map(|i| (i % 3) as f32 * 10.0).collect();
-    for init in all_inits() {
+    for init in every_init() {
         let x = m(vals.clone(), 1);
         let fit = KMeansParams::new(5)
             .init(init.clone())

@@ -1,29 +1,27 @@
 //! A fit gives the same bits for 1, 2 and 4 threads and for three chunk sizes, with every
 //! seeding; Hamerly gives exactly Lloyd's result.
 
+mod common;
+
 use blobscale::cluster::metrics::{calinski_harabasz, davies_bouldin, silhouette_score};
 use blobscale::cluster::{Algorithm, Init, KMeansFit, KMeansParams, ParallelInit};
 use blobscale::data::{BlobsParams, Centers, ChunkedMatrix};
+use common::{every_init, generate, with_threads};
 
 fn data(chunk_rows: usize) -> (ChunkedMatrix, Vec<u32>) {
-    let b = BlobsParams::new(20_011)
-        .n_features(5)
-        .centers(Centers::Count(9))
-        .cluster_std(2.5)
-        .seed(21)
-        .chunk_rows(chunk_rows)
-        .check()
-        .unwrap()
-        .generate();
+    let b = generate(
+        BlobsParams::new(20_011)
+            .n_features(5)
+            .centers(Centers::Count(9))
+            .cluster_std(2.5)
+            .seed(21)
+            .chunk_rows(chunk_rows),
+    );
     (b.x, b.labels)
 }
 
 fn fit_with(threads: usize, x: &ChunkedMatrix, init: &Init, algorithm: Algorithm) -> KMeansFit {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
-    pool.install(|| {
+    with_threads(threads, || {
         KMeansParams::new(9)
             .init(init.clone())
             .algorithm(algorithm)
@@ -52,15 +50,7 @@ fn bits(f: &KMeansFit) -> (Vec<u64>, Vec<u32>, u64, usize, Vec<u64>, Vec<u64>) {
 
 #[test]
 fn fits_are_bit_identical_for_any_threads_and_chunking() {
-    let inits = [
-        Init::Random,
-        Init::KMeansPlusPlus {
-            n_local_trials: None,
-        },
-        Init::KMeansParallel(ParallelInit::default()),
-        Init::KMeansParallel(ParallelInit::dask_ml()),
-    ];
-    for init in &inits {
+    for init in &every_init() {
         let mut reference = None;
         for chunk_rows in [333, 4096, 20_011] {
             let (x, _) = data(chunk_rows);
@@ -100,11 +90,7 @@ fn metrics_are_bit_identical_for_any_threads_and_chunking() {
     for chunk_rows in [333, 20_011] {
         let (x, labels) = data(chunk_rows);
         for threads in [1, 4] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let got = pool.install(|| {
+            let got = with_threads(threads, || {
                 (
                     calinski_harabasz(&x, &labels).unwrap().to_bits(),
                     davies_bouldin(&x, &labels).unwrap().to_bits(),

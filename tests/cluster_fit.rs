@@ -1,20 +1,22 @@
 //! End-to-end fits on blobs: every seeding recovers well-separated blobs, the fit result
 //! is self-consistent, and the page's statistics are filled in.
 
+mod common;
+
 use blobscale::cluster::metrics::{adjusted_rand_index, inertia};
 use blobscale::cluster::{Convergence, Init, KMeansParams, ParallelInit, predict};
 use blobscale::data::{Blobs, BlobsParams, Centers};
+use common::generate;
 
 fn blobs(n: usize, d: usize, c: usize, seed: u64) -> Blobs {
-    BlobsParams::new(n)
-        .n_features(d)
-        .centers(Centers::Count(c))
-        .center_box(-40.0, 40.0)
-        .seed(seed)
-        .chunk_rows(1000)
-        .check()
-        .unwrap()
-        .generate()
+    generate(
+        BlobsParams::new(n)
+            .n_features(d)
+            .centers(Centers::Count(c))
+            .center_box(-40.0, 40.0)
+            .seed(seed)
+            .chunk_rows(1000),
+    )
 }
 
 #[test]

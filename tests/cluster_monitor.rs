@@ -2,12 +2,15 @@
 //! fit reports progress, and cancellation stops a fit, a predict and a k-means|| seeding
 //! with `ClusterError::Cancelled` at the next chunk boundary.
 
+mod common;
+
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use blobscale::cluster::{ClusterError, Init, KMeansParams, ParallelInit, predict_monitored};
 use blobscale::data::{BlobsParams, Centers, ChunkedMatrix};
 use blobscale::monitor::{Monitor, TaskKind};
+use common::generate;
 
 /// Records tasks and cancels once `cancel_after` tasks have started (never if 0).
 #[derive(Default)]
@@ -36,14 +39,13 @@ impl Monitor for Recorder {
 }
 
 fn data() -> ChunkedMatrix {
-    BlobsParams::new(20_000)
-        .n_features(3)
-        .centers(Centers::Count(6))
-        .chunk_rows(1000)
-        .check()
-        .unwrap()
-        .generate()
-        .x
+    generate(
+        BlobsParams::new(20_000)
+            .n_features(3)
+            .centers(Centers::Count(6))
+            .chunk_rows(1000),
+    )
+    .x
 }
 
 #[test]

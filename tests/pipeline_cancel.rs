@@ -1,6 +1,8 @@
 //! Cancellation: a cancelled job stops within a few chunks, leaves nothing in the store,
 //! and a stale result never comes out.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
@@ -9,9 +11,9 @@ use std::time::{Duration, Instant};
 use blobscale::cluster::Init;
 use blobscale::data::Centers;
 use blobscale::monitor::TaskKind;
-use blobscale::pipeline::clock::MonotonicClock;
 use blobscale::pipeline::job::JobStatus;
 use blobscale::pipeline::{Engine, PipelineError, Plan, ScenarioInputs, TaskId};
+use common::engine;
 
 fn held(e: &Engine) -> BTreeSet<String> {
     e.held().iter().map(|(k, t)| format!("{t:?}:{k}")).collect()
@@ -19,7 +21,7 @@ fn held(e: &Engine) -> BTreeSet<String> {
 
 #[test]
 fn cancelling_a_10m_point_fit_returns_within_a_few_chunks_and_keeps_the_store() {
-    let e = Arc::new(Engine::new(Arc::new(MonotonicClock::default()), 1 << 31));
+    let e = Arc::new(engine(1 << 31));
     let quick = ScenarioInputs {
         n_samples: 10_000_000,
         centers: Centers::Count(8),
@@ -117,8 +119,7 @@ fn small(k: usize, seed: u64, width: u32) -> ScenarioInputs {
 #[test]
 fn a_burst_of_1000_changes_ends_with_exactly_the_last_result_within_budget() {
     let budget = 1_500_000;
-    let e =
-        Arc::new(Engine::new(Arc::new(MonotonicClock::default()), budget).with_job_capacity(64));
+    let e = Arc::new(engine(budget).with_job_capacity(64));
     let (tx, rx) = mpsc::channel();
     let mut last = None;
     for i in 0..1000u64 {
@@ -147,7 +148,7 @@ fn a_burst_of_1000_changes_ends_with_exactly_the_last_result_within_budget() {
     }
     assert!(superseded > 0, "the burst cancelled stale work");
     let got = final_result.expect("the last request always completes");
-    let fresh = Engine::new(Arc::new(MonotonicClock::default()), 1 << 30)
+    let fresh = engine(1 << 30)
         .evaluate_detached(&Plan::new(&last_inputs).unwrap(), &AtomicBool::new(false))
         .unwrap();
     assert_eq!(got.pixels, fresh.pixels);
@@ -159,7 +160,7 @@ fn a_burst_of_1000_changes_ends_with_exactly_the_last_result_within_budget() {
 
 #[test]
 fn a_newer_request_cancels_only_the_jobs_it_makes_stale() {
-    let e = Engine::new(Arc::new(MonotonicClock::default()), 1 << 30);
+    let e = engine(1 << 30);
     let older = e.submit(Plan::new(&small(3, 0, 40)).unwrap());
     // Same dataset, other k: the older request may still generate, but not fit.
     let newer = e.submit(Plan::new(&small(4, 0, 40)).unwrap());

@@ -3,21 +3,21 @@
 //! run on it, scenarios naming it round-trip through the codecs, and a scenario naming a
 //! file this engine does not hold fails with what to do.
 
-use std::sync::Arc;
+mod common;
+
 use std::sync::atomic::AtomicBool;
 
 use blobscale::data::import::{ImportOptions, import};
 use blobscale::monitor::Unmonitored;
-use blobscale::pipeline::clock::MonotonicClock;
 use blobscale::pipeline::imported::DataSource;
 use blobscale::pipeline::job::JobStatus;
 use blobscale::pipeline::scenario_codec::{scenario_from_url, scenario_to_url};
 use blobscale::pipeline::sweep::SweepSpec;
-use blobscale::pipeline::{Engine, Evaluation, NodeState, Plan, ScenarioInputs, TaskId};
+use blobscale::pipeline::{Engine, NodeState, Plan, ScenarioInputs, TaskId};
+use common::{engine, evaluate};
 
-fn engine() -> Engine {
-    Engine::new(Arc::new(MonotonicClock::default()), 256 << 20)
-}
+/// Room for a few imported datasets.
+const BUDGET: usize = 256 << 20;
 
 /// Three well-separated groups of points in three columns, with a header and a text
 /// column, as a user's CSV might be.
@@ -56,16 +56,11 @@ fn imported_inputs(e: &Engine, text: &str, name: &str) -> ScenarioInputs {
     }
 }
 
-fn eval(e: &Engine, inputs: &ScenarioInputs) -> Evaluation {
-    let ticket = e.submit(Plan::new(inputs).unwrap());
-    e.evaluate(&ticket, &AtomicBool::new(false)).unwrap()
-}
-
 #[test]
 fn changing_k_on_imported_data_reuses_the_dataset() {
-    let e = engine();
+    let e = engine(BUDGET);
     let inputs = imported_inputs(&e, &csv(), "groups.csv");
-    let first = eval(&e, &inputs);
+    let first = evaluate(&e, &inputs);
     assert_eq!(
         first.summary.node(TaskId::Generate).state,
         NodeState::Computed
@@ -76,7 +71,7 @@ fn changing_k_on_imported_data_reuses_the_dataset() {
     assert!(first.summary.metrics.adjusted_rand.is_nan());
     assert!(first.summary.view.as_ref().unwrap().true_centres.is_empty());
     assert!(first.summary.metrics.silhouette.unwrap() > 0.8);
-    let second = eval(
+    let second = evaluate(
         &e,
         &ScenarioInputs {
             k: 4,
@@ -89,7 +84,7 @@ fn changing_k_on_imported_data_reuses_the_dataset() {
     );
     assert_eq!(second.summary.node(TaskId::Fit).state, NodeState::Computed);
     // A blobs parameter the imported data do not read changes nothing.
-    let third = eval(
+    let third = evaluate(
         &e,
         &ScenarioInputs {
             n_samples: 77,
@@ -107,7 +102,7 @@ fn changing_k_on_imported_data_reuses_the_dataset() {
 
 #[test]
 fn the_same_bytes_imported_twice_are_one_dataset() {
-    let e = engine();
+    let e = engine(BUDGET);
     let a = imported_inputs(&e, &csv(), "a.csv");
     let bytes = e.imported_bytes();
     let b = imported_inputs(&e, &csv(), "copy of a.csv");
@@ -117,8 +112,8 @@ fn the_same_bytes_imported_twice_are_one_dataset() {
     assert_eq!(sa.content, sb.content);
     assert_ne!(sa.name, sb.name);
     // Keyed by content, the second scenario finds everything the first computed.
-    eval(&e, &a);
-    let again = eval(&e, &b);
+    evaluate(&e, &a);
+    let again = evaluate(&e, &b);
     for t in [TaskId::Generate, TaskId::Fit, TaskId::Metrics] {
         assert_eq!(again.summary.node(t).state, NodeState::Reused, "{t:?}");
     }
@@ -134,7 +129,7 @@ fn the_same_bytes_imported_twice_are_one_dataset() {
 
 #[test]
 fn a_sweep_runs_on_imported_data() {
-    let e = engine();
+    let e = engine(BUDGET);
     let inputs = imported_inputs(&e, &csv(), "groups.csv");
     let table = e
         .sweep(&SweepSpec::k_range(inputs, 2..=5), &AtomicBool::new(false))
@@ -152,9 +147,9 @@ fn a_sweep_runs_on_imported_data() {
 
 #[test]
 fn a_scenario_naming_a_missing_import_says_what_to_do() {
-    let e = engine();
+    let e = engine(BUDGET);
     let inputs = imported_inputs(&e, &csv(), "groups.csv");
-    let other = engine();
+    let other = engine(BUDGET);
     let ticket = other.submit(Plan::new(&inputs).unwrap());
     let err = other
         .evaluate(&ticket, &AtomicBool::new(false))
@@ -170,12 +165,12 @@ fn a_scenario_naming_a_missing_import_says_what_to_do() {
     assert!(!e.has_imported(content));
     let again = imported_inputs(&e, &csv(), "groups.csv");
     assert_eq!(again, inputs);
-    eval(&e, &again);
+    evaluate(&e, &again);
 }
 
 #[test]
 fn the_plan_checks_against_the_imported_shape() {
-    let e = engine();
+    let e = engine(BUDGET);
     let inputs = imported_inputs(&e, &csv(), "groups.csv");
     // Features 0..=2 exist in the file, whatever n_features says.
     assert!(
@@ -208,7 +203,7 @@ fn the_plan_checks_against_the_imported_shape() {
 
 #[test]
 fn scenarios_naming_an_import_round_trip_through_the_codecs() {
-    let e = engine();
+    let e = engine(BUDGET);
     let inputs = imported_inputs(&e, &csv(), "my data; \"quoted\".csv");
     let url = scenario_to_url("imported", &inputs);
     let (name, back) = scenario_from_url(&url).unwrap();

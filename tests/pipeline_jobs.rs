@@ -1,14 +1,15 @@
 //! The job log as the page reads it: statuses, failures with their message, per-chunk task
 //! records with thread indices, and a bounded log.
 
-use std::sync::Arc;
+mod common;
+
 use std::sync::atomic::AtomicBool;
 
 use blobscale::data::Centers;
 use blobscale::monitor::TaskKind;
-use blobscale::pipeline::clock::MonotonicClock;
 use blobscale::pipeline::job::JobStatus;
-use blobscale::pipeline::{Engine, PipelineError, Plan, ScenarioInputs, TaskId};
+use blobscale::pipeline::{PipelineError, Plan, ScenarioInputs, TaskId};
+use common::{engine, evaluate, with_threads};
 
 fn small() -> ScenarioInputs {
     ScenarioInputs {
@@ -23,7 +24,7 @@ fn small() -> ScenarioInputs {
 
 #[test]
 fn a_failing_task_leaves_a_failed_job_with_its_message_and_nothing_stored() {
-    let e = Engine::new(Arc::new(MonotonicClock::default()), 1 << 30);
+    let e = engine(1 << 30);
     // A centre beyond f32's range: the f64 parameters are valid, the f32 data are not.
     let inputs = ScenarioInputs {
         centers: Centers::Points(vec![vec![1e300, 0.0], vec![0.0, 0.0]]),
@@ -51,15 +52,8 @@ fn a_failing_task_leaves_a_failed_job_with_its_message_and_nothing_stored() {
 
 #[test]
 fn chunk_tasks_carry_thread_kind_and_times_for_the_task_stream() {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
-    let e = Engine::new(Arc::new(MonotonicClock::default()), 1 << 30);
-    let ticket = e.submit(Plan::new(&small()).unwrap());
-    let ev = pool
-        .install(|| e.evaluate(&ticket, &AtomicBool::new(false)))
-        .unwrap();
+    let e = engine(1 << 30);
+    let ev = with_threads(2, || evaluate(&e, &small()));
     assert_eq!(ev.summary.threads, 2);
     let jobs = e.jobs();
     let of = |task| jobs.iter().find(|j| j.task == task).unwrap();
@@ -89,7 +83,7 @@ fn chunk_tasks_carry_thread_kind_and_times_for_the_task_stream() {
 
 #[test]
 fn the_job_log_is_a_bounded_ring() {
-    let e = Engine::new(Arc::new(MonotonicClock::default()), 1 << 30).with_job_capacity(8);
+    let e = engine(1 << 30).with_job_capacity(8);
     for k in 1..=6 {
         let plan = Plan::new(&ScenarioInputs { k, ..small() }).unwrap();
         e.evaluate_detached(&plan, &AtomicBool::new(false)).unwrap();

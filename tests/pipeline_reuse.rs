@@ -1,18 +1,15 @@
 //! Reuse, proved from the job log as salsa's tests prove it from their event logs: which
 //! task nodes ran, which were taken from the memo store, which were backdated.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use blobscale::data::Centers;
-use blobscale::pipeline::clock::MonotonicClock;
 use blobscale::pipeline::job::JobStatus;
 use blobscale::pipeline::{Engine, Evaluation, NodeState, Plan, ScenarioInputs, TaskId};
-
-fn engine(budget: usize) -> Engine {
-    Engine::new(Arc::new(MonotonicClock::default()), budget)
-}
+use common::{engine, evaluate, with_threads};
 
 fn base() -> ScenarioInputs {
     ScenarioInputs {
@@ -25,11 +22,6 @@ fn base() -> ScenarioInputs {
         height: 48,
         ..ScenarioInputs::default()
     }
-}
-
-fn eval(e: &Engine, inputs: &ScenarioInputs) -> Evaluation {
-    let ticket = e.submit(Plan::new(inputs).unwrap());
-    e.evaluate(&ticket, &AtomicBool::new(false)).unwrap()
 }
 
 /// The evaluation's jobs as `task → status name`.
@@ -61,7 +53,7 @@ use TaskId::*;
 #[test]
 fn first_run_computes_every_node_and_records_chunk_tasks() {
     let e = engine(1 << 30);
-    let ev = eval(&e, &base());
+    let ev = evaluate(&e, &base());
     assert_eq!(
         log(&e, &ev),
         expect(&[
@@ -91,8 +83,8 @@ fn first_run_computes_every_node_and_records_chunk_tasks() {
 #[test]
 fn changing_only_k_reruns_no_generation() {
     let e = engine(1 << 30);
-    eval(&e, &base());
-    let ev = eval(&e, &ScenarioInputs { k: 6, ..base() });
+    evaluate(&e, &base());
+    let ev = evaluate(&e, &ScenarioInputs { k: 6, ..base() });
     assert_eq!(
         log(&e, &ev),
         expect(&[
@@ -111,16 +103,16 @@ fn changing_only_k_reruns_no_generation() {
 #[test]
 fn returning_to_an_earlier_parameter_set_reuses_every_node() {
     let e = engine(1 << 30);
-    let first = eval(&e, &base());
-    eval(&e, &ScenarioInputs { k: 7, ..base() });
-    eval(
+    let first = evaluate(&e, &base());
+    evaluate(&e, &ScenarioInputs { k: 7, ..base() });
+    evaluate(
         &e,
         &ScenarioInputs {
             width: 32,
             ..base()
         },
     );
-    let again = eval(&e, &base());
+    let again = evaluate(&e, &base());
     assert_eq!(
         log(&e, &again),
         expect(&[
@@ -141,8 +133,8 @@ fn returning_to_an_earlier_parameter_set_reuses_every_node() {
 #[test]
 fn changing_the_data_seed_reruns_everything() {
     let e = engine(1 << 30);
-    eval(&e, &base());
-    let ev = eval(
+    evaluate(&e, &base());
+    let ev = evaluate(
         &e,
         &ScenarioInputs {
             data_seed: 99,
@@ -166,8 +158,8 @@ fn changing_the_data_seed_reruns_everything() {
 #[test]
 fn changing_the_kmeans_seed_keeps_the_dataset() {
     let e = engine(1 << 30);
-    eval(&e, &base());
-    let ev = eval(
+    evaluate(&e, &base());
+    let ev = evaluate(
         &e,
         &ScenarioInputs {
             kmeans_seed: 5,
@@ -181,8 +173,8 @@ fn changing_the_kmeans_seed_keeps_the_dataset() {
 #[test]
 fn a_new_chunk_size_regenerates_an_equal_dataset_which_is_backdated() {
     let e = engine(1 << 30);
-    let first = eval(&e, &base());
-    let ev = eval(
+    let first = evaluate(&e, &base());
+    let ev = evaluate(
         &e,
         &ScenarioInputs {
             chunk_rows: 3000,
@@ -210,9 +202,9 @@ fn a_new_chunk_size_regenerates_an_equal_dataset_which_is_backdated() {
 #[test]
 fn an_equal_refit_is_backdated_and_keeps_render_and_metrics() {
     let e = engine(1 << 30);
-    let first = eval(&e, &base());
+    let first = evaluate(&e, &base());
     assert!(first.summary.fit.n_iter < 300, "the fit converges");
-    let ev = eval(
+    let ev = evaluate(
         &e,
         &ScenarioInputs {
             max_iter: 500,
@@ -240,7 +232,7 @@ fn fit_on_a_sample_predicts_every_row_and_reuses_the_prediction() {
         fit_sample: Some(3000),
         ..base()
     };
-    let ev = eval(&e, &sampled);
+    let ev = evaluate(&e, &sampled);
     assert_eq!(
         log(&e, &ev),
         expect(&[
@@ -260,7 +252,7 @@ fn fit_on_a_sample_predicts_every_row_and_reuses_the_prediction() {
     assert_eq!(ev.summary.metrics.cluster_sizes.iter().sum::<u64>(), 20_000);
     let predict = e.jobs().into_iter().find(|j| j.task == Predict).unwrap();
     assert_eq!(predict.tasks.len(), 10, "predict runs chunk-parallel");
-    let ev = eval(
+    let ev = evaluate(
         &e,
         &ScenarioInputs {
             width: 80,
@@ -277,7 +269,7 @@ fn eviction_respects_the_byte_budget_and_keeps_fingerprints() {
     // Room for everything except the 240 kB dataset.
     let budget = 200_000;
     let e = engine(budget);
-    let first = eval(&e, &base());
+    let first = evaluate(&e, &base());
     assert!(e.memory().used_bytes <= budget);
     assert_eq!(
         e.memory().too_large,
@@ -286,13 +278,13 @@ fn eviction_respects_the_byte_budget_and_keeps_fingerprints() {
     );
     // The dataset was dropped but its fingerprint kept: nothing downstream misses, so it
     // is not regenerated.
-    let again = eval(&e, &base());
+    let again = evaluate(&e, &base());
     assert!(log(&e, &again).values().all(|&s| s == "reused"));
     assert!(!log(&e, &again).contains_key(&Generate));
     assert_eq!(again.summary.node(Generate).state, NodeState::Known);
     assert_eq!(again.pixels, first.pixels);
     // A new view needs the values: the dataset is regenerated, equal, hence backdated.
-    let wider = eval(
+    let wider = evaluate(
         &e,
         &ScenarioInputs {
             width: 100,
@@ -303,7 +295,7 @@ fn eviction_respects_the_byte_budget_and_keeps_fingerprints() {
     assert_eq!(log(&e, &wider)[&Render], "computed");
     // Many scenarios under a tight budget: use never exceeds it, and old values go.
     for k in 2..10 {
-        eval(&e, &ScenarioInputs { k, ..base() });
+        evaluate(&e, &ScenarioInputs { k, ..base() });
         let m = e.memory();
         assert!(m.used_bytes <= budget, "{m:?}");
     }
@@ -313,7 +305,7 @@ fn eviction_respects_the_byte_budget_and_keeps_fingerprints() {
 #[test]
 fn scenarios_share_one_store_and_progress_reports_the_last_evaluation() {
     let e = engine(1 << 30);
-    let a = eval(&e, &base());
+    let a = evaluate(&e, &base());
     let plan = Plan::new(&ScenarioInputs { k: 3, ..base() }).unwrap();
     let b = e.evaluate_detached(&plan, &AtomicBool::new(false)).unwrap();
     assert_eq!(b.summary.ticket, None);
@@ -334,7 +326,7 @@ fn scenarios_share_one_store_and_progress_reports_the_last_evaluation() {
 #[test]
 fn sinks_computed_side_by_side_run_once_each_and_match_one_at_a_time() {
     let e = engine(1 << 30);
-    let ev = eval(&e, &base());
+    let ev = evaluate(&e, &base());
     for t in [Fit, Metrics, Render, Profile] {
         let jobs = e
             .jobs()
@@ -347,13 +339,7 @@ fn sinks_computed_side_by_side_run_once_each_and_match_one_at_a_time() {
     // On one thread the side-by-side jobs run one after the other.
     let one = engine(1 << 30);
     let plan = Plan::new(&base()).unwrap();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
-    let serial = pool
-        .install(|| one.evaluate_detached(&plan, &AtomicBool::new(false)))
-        .unwrap();
+    let serial = with_threads(1, || one.evaluate_detached(&plan, &AtomicBool::new(false))).unwrap();
     assert_eq!(serial.pixels, ev.pixels);
     assert_eq!(serial.summary.metrics, ev.summary.metrics);
     assert_eq!(serial.summary.profile, ev.summary.profile);

@@ -3,17 +3,15 @@
 //! profile travels with the result; older documents and links without the new fields read
 //! as before.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+mod common;
 
 use blobscale::data::{Centers, ChunkedMatrix};
 use blobscale::monitor::Unmonitored;
-use blobscale::pipeline::clock::MonotonicClock;
-use blobscale::pipeline::evaluation::Evaluation;
 use blobscale::pipeline::projection::{Projection, pca};
 use blobscale::pipeline::raster::ViewWindow;
 use blobscale::pipeline::scenario_codec::{scenario_from_url, scenario_to_url};
-use blobscale::pipeline::{Engine, NodeState, Plan, ScenarioInputs, TaskId};
+use blobscale::pipeline::{NodeState, Plan, ScenarioInputs, TaskId};
+use common::{engine, evaluate, with_threads};
 use proptest::prelude::*;
 
 fn small() -> ScenarioInputs {
@@ -27,20 +25,15 @@ fn small() -> ScenarioInputs {
     }
 }
 
-fn run(e: &Engine, inputs: &ScenarioInputs) -> Evaluation {
-    let ticket = e.submit(Plan::new(inputs).unwrap());
-    e.evaluate(&ticket, &AtomicBool::new(false)).unwrap()
-}
-
 fn lit(pixels: &[u8]) -> usize {
     pixels.chunks(4).filter(|p| p[3] > 0).count()
 }
 
 #[test]
 fn zooming_reruns_only_render_and_reset_is_reused() {
-    let e = Engine::new(Arc::new(MonotonicClock::default()), 1 << 30);
+    let e = engine(1 << 30);
     let base = small();
-    let home = run(&e, &base);
+    let home = evaluate(&e, &base);
     let vp = home.summary.view.as_ref().unwrap().viewport;
     assert!(!home.summary.view.as_ref().unwrap().zoomed);
     // Zoom 4× around the middle of the data's bounds.
@@ -53,7 +46,7 @@ fn zooming_reruns_only_render_and_reset_is_reused() {
         }),
         ..base.clone()
     };
-    let zoomed = run(&e, &zoomed_inputs);
+    let zoomed = evaluate(&e, &zoomed_inputs);
     let s = &zoomed.summary;
     assert_eq!(s.node(TaskId::Render).state, NodeState::Computed);
     for t in [TaskId::Fit, TaskId::Metrics, TaskId::Profile] {
@@ -78,7 +71,7 @@ fn zooming_reruns_only_render_and_reset_is_reused() {
         home.summary.view.as_ref().unwrap().fitted_centres
     );
     // Back to the data's bounds: the first picture, from the store.
-    let again = run(&e, &base);
+    let again = evaluate(&e, &base);
     assert_eq!(again.summary.node(TaskId::Render).state, NodeState::Reused);
     assert_eq!(again.pixels, home.pixels);
     assert!(lit(&zoomed.pixels) > 0);
@@ -110,19 +103,19 @@ fn a_bad_window_is_refused_before_any_work() {
 
 #[test]
 fn pca_view_labels_axes_and_projects_centres() {
-    let e = Engine::new(Arc::new(MonotonicClock::default()), 1 << 30);
+    let e = engine(1 << 30);
     let inputs = ScenarioInputs {
         n_features: 5,
         centers: Centers::Count(4),
         k: 4,
         ..small()
     };
-    let features = run(&e, &inputs);
+    let features = evaluate(&e, &inputs);
     let pca_inputs = ScenarioInputs {
         projection: Projection::Pca,
         ..inputs
     };
-    let ev = run(&e, &pca_inputs);
+    let ev = evaluate(&e, &pca_inputs);
     let s = &ev.summary;
     assert_eq!(s.node(TaskId::Project).state, NodeState::Computed);
     assert_eq!(s.node(TaskId::Render).state, NodeState::Computed);
@@ -144,12 +137,12 @@ fn pca_view_labels_axes_and_projects_centres() {
 
 #[test]
 fn the_profile_comes_with_the_result_and_is_memoised_with_the_dataset() {
-    let e = Engine::new(Arc::new(MonotonicClock::default()), 1 << 30);
+    let e = engine(1 << 30);
     let inputs = ScenarioInputs {
         n_features: 20,
         ..small()
     };
-    let a = run(&e, &inputs);
+    let a = evaluate(&e, &inputs);
     let p = a.summary.profile.as_ref().unwrap();
     assert_eq!(p.histograms.len(), 16);
     assert_eq!(p.first_rows.len(), 10);
@@ -159,7 +152,7 @@ fn the_profile_comes_with_the_result_and_is_memoised_with_the_dataset() {
         assert_eq!(h.counts.len(), 40);
         assert_eq!(h.counts.iter().sum::<u64>(), 30_000);
     }
-    let b = run(&e, &ScenarioInputs { k: 5, ..inputs });
+    let b = evaluate(&e, &ScenarioInputs { k: 5, ..inputs });
     assert_eq!(b.summary.node(TaskId::Profile).state, NodeState::Reused);
     assert_eq!(b.summary.profile, a.summary.profile);
 }
@@ -252,8 +245,7 @@ proptest! {
             prop_assert!(big > 0.0);
         }
         // Same bits on one thread; the same components for any chunk size.
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        prop_assert_eq!(&one.install(|| pca(&x, &Unmonitored).unwrap()), &p);
+        prop_assert_eq!(&with_threads(1, || pca(&x, &Unmonitored).unwrap()), &p);
         let other = x.clone().with_chunk_rows(chunk * 3 + 1).unwrap();
         let q = pca(&other, &Unmonitored).unwrap();
         for (a, b) in p.components.iter().zip(&q.components) {

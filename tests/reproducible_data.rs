@@ -7,11 +7,11 @@
 
 mod common;
 
-use common::{digest, pinned_digest, pinned_params};
+use common::{digest, generate, pinned_digest, pinned_params, with_threads};
 
 #[test]
 fn generated_data_matches_the_pinned_digest() {
-    let blobs = pinned_params().check().unwrap().generate();
+    let blobs = generate(pinned_params());
     let got = digest(&blobs);
     if std::env::var_os("BLOBSCALE_WRITE_DIGEST").is_some() {
         std::fs::write("tests/fixtures/blobs_digest.txt", format!("{got}\n")).unwrap();
@@ -22,18 +22,8 @@ fn generated_data_matches_the_pinned_digest() {
 #[test]
 fn digest_is_the_same_for_any_thread_count_and_chunk_size() {
     for threads in [1, 3] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
         for chunk in [1, 333, 1 << 20] {
-            let b = pool.install(|| {
-                pinned_params()
-                    .chunk_rows(chunk)
-                    .check()
-                    .unwrap()
-                    .generate()
-            });
+            let b = with_threads(threads, || generate(pinned_params().chunk_rows(chunk)));
             assert_eq!(
                 digest(&b),
                 pinned_digest(),

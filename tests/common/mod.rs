@@ -1,6 +1,16 @@
-//! Shared by the native and the in-browser reproducibility tests.
+//! Helpers shared by the integration tests, native and in-browser: the pinned dataset and
+//! its digest, generated blobs, an engine, one evaluation, a thread pool of a given size,
+//! and every seeding method.
 
+// Every test crate compiles this module and uses only some of it.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use blobscale::cluster::{Init, ParallelInit};
 use blobscale::data::{Blobs, BlobsParams, Centers};
+use blobscale::pipeline::{Engine, Evaluation, Plan, ScenarioInputs};
 
 /// The pinned dataset: uneven sizes, odd feature count, a chunk size that splits rows
 /// unevenly, shuffled — everything that could make two targets disagree.
@@ -32,4 +42,43 @@ pub fn digest(b: &Blobs) -> String {
 /// The digest committed in `tests/fixtures/blobs_digest.txt`.
 pub fn pinned_digest() -> &'static str {
     include_str!("../fixtures/blobs_digest.txt").trim()
+}
+
+/// The dataset `params` describe (they must be valid).
+pub fn generate(params: BlobsParams) -> Blobs {
+    params.check().unwrap().generate()
+}
+
+/// Every seeding method, k-means|| in both its presets.
+pub fn every_init() -> Vec<Init> {
+    vec![
+        Init::Random,
+        Init::KMeansPlusPlus {
+            n_local_trials: None,
+        },
+        Init::KMeansParallel(ParallelInit::default()),
+        Init::KMeansParallel(ParallelInit::dask_ml()),
+    ]
+}
+
+/// `f` run on a pool of its own with `threads` threads.
+pub fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
+/// An engine keeping at most `budget_bytes` of outputs, timing jobs on the native clock.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn engine(budget_bytes: usize) -> Engine {
+    use blobscale::pipeline::clock::MonotonicClock;
+    Engine::new(Arc::new(MonotonicClock::default()), budget_bytes)
+}
+
+/// `inputs` submitted on the view lane and evaluated to the end, as the page asks.
+pub fn evaluate(e: &Engine, inputs: &ScenarioInputs) -> Evaluation {
+    let ticket = e.submit(Plan::new(inputs).unwrap());
+    e.evaluate(&ticket, &AtomicBool::new(false)).unwrap()
 }
