@@ -58,6 +58,7 @@ pub mod run;
 pub mod scenario;
 pub mod scenario_codec;
 pub mod session;
+pub mod staleness;
 pub mod sweep;
 pub mod task_record;
 pub mod tasks;
