@@ -42,6 +42,7 @@ pub mod evaluation;
 pub mod export;
 pub mod fingerprint;
 pub mod graph;
+pub mod graph_layout;
 pub mod imported;
 pub mod inputs;
 pub mod job;
