@@ -60,6 +60,7 @@ pub mod run;
 pub mod scenario;
 pub mod scenario_codec;
 pub mod session;
+pub mod speedup;
 pub mod staleness;
 pub mod sweep;
 pub mod task_record;
