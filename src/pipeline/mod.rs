@@ -64,6 +64,7 @@ pub mod speedup;
 pub mod staleness;
 pub mod sweep;
 pub mod task_record;
+pub mod task_stream;
 pub mod tasks;
 
 pub use engine::Engine;
