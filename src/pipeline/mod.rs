@@ -51,6 +51,7 @@ pub mod job_monitor;
 pub mod lane;
 pub mod memo_key;
 pub mod memo_store;
+pub mod navigation;
 pub mod number_format;
 pub mod plan;
 pub mod progress;
