@@ -33,6 +33,7 @@
 //! # Ok::<(), blobscale::pipeline::PipelineError>(())
 //! ```
 
+pub mod chart_layout;
 pub mod clock;
 pub mod compare;
 pub mod dataset_profile;
