@@ -56,11 +56,11 @@ async fn worker_pool_runs_chunks_on_two_threads() {
 #[wasm_bindgen_test]
 async fn browser_generates_the_native_dataset() {
     pool().await;
-    let (tx, rx) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
-        let _ = tx.send(digest(&pinned_params().check().unwrap().generate()));
-    });
-    assert_eq!(rx.await.unwrap(), pinned_digest());
+    let generated =
+        blobscale::web::pool_job::on_pool(|| digest(&pinned_params().check().unwrap().generate()))
+            .await
+            .expect("the job answers");
+    assert_eq!(generated, pinned_digest());
 }
 
 #[wasm_bindgen_test]

@@ -4,28 +4,24 @@
 use leptos::prelude::*;
 
 use super::format;
+use crate::pipeline::chart_layout::{ChartFrame, histogram_bars};
 use crate::pipeline::dataset_profile::FeatureHistogram;
 
 const W: f64 = 320.0;
 const H: f64 = 120.0;
 const PAD: f64 = 26.0;
+const FRAME: ChartFrame = ChartFrame {
+    width: W,
+    height: H,
+    pad: PAD,
+};
 
 /// A line through `values` (x = index), with the first and last values labelled.
 pub fn line_chart(id: &'static str, values: &[f64], x_label: &'static str) -> impl IntoView {
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    let n = values.len().max(2) - 1;
-    let points: String = values
+    let points: String = FRAME
+        .line(values)
         .iter()
-        .enumerate()
-        .filter(|(_, v)| v.is_finite())
-        .map(|(i, v)| {
-            let x = PAD + (W - 2.0 * PAD) * i as f64 / n as f64;
-            let y = H - PAD - (H - 2.0 * PAD) * (v - lo) / span;
-            format!("{x:.1},{y:.1}")
-        })
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
         .collect::<Vec<_>>()
         .join(" ");
     view! {
@@ -45,17 +41,15 @@ pub fn bar_chart(
     values: &[f64],
     class_of: impl Fn(usize) -> String,
 ) -> impl IntoView {
-    let hi = values.iter().copied().fold(0.0, f64::max).max(1e-12);
-    let n = values.len().max(1);
-    let bw = (W - 2.0 * PAD) / n as f64;
-    let bars = values
+    let (hi, bars) = FRAME.bars(values);
+    let bars = bars
         .iter()
+        .zip(values)
         .enumerate()
-        .map(|(i, v)| {
-            let h = (H - 2.0 * PAD) * v / hi;
+        .map(|(i, (b, v))| {
             view! {
-                <rect class=class_of(i) x=format!("{:.1}", PAD + i as f64 * bw + bw * 0.1) y=format!("{:.1}", H - PAD - h)
-                    width=format!("{:.1}", bw * 0.8) height=format!("{h:.1}")>
+                <rect class=class_of(i) x=format!("{:.1}", b.x) y=format!("{:.1}", b.y)
+                    width=format!("{:.1}", b.width) height=format!("{:.1}", b.height)>
                     <title>{format!("{i}: {}", format::score(Some(*v)))}</title>
                 </rect>
             }
@@ -76,23 +70,13 @@ const HIST_H: f64 = 72.0;
 
 /// One feature's histogram as a small SVG of bars, with its range underneath.
 pub fn histogram(h: &FeatureHistogram) -> impl IntoView {
-    let hi = h.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let n = h.counts.len().max(1);
-    let bw = HIST_W / n as f64;
-    let bars = h
-        .counts
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c > 0)
-        .map(|(i, &c)| {
-            let height = (HIST_H - 14.0) * c as f64 / hi;
-            let width = HIST_W / n as f64;
-            let left = h.lo + (h.hi - h.lo) * i as f64 / n as f64;
-            let right = left + (h.hi - h.lo) / n as f64;
+    let bars = histogram_bars(&h.counts, (h.lo, h.hi), HIST_W, HIST_H - 14.0)
+        .into_iter()
+        .map(|b| {
             view! {
-                <rect class="bar-plain" x=format!("{:.2}", i as f64 * bw) y=format!("{:.2}", HIST_H - 14.0 - height)
-                    width=format!("{:.2}", width * 0.9) height=format!("{height:.2}")>
-                    <title>{format!("[{left:.3}, {right:.3}): {}", format::thousands(c))}</title>
+                <rect class="bar-plain" x=format!("{:.2}", b.bar.x) y=format!("{:.2}", b.bar.y)
+                    width=format!("{:.2}", b.bar.width) height=format!("{:.2}", b.bar.height)>
+                    <title>{format!("[{:.3}, {:.3}): {}", b.left, b.right, format::thousands(b.count))}</title>
                 </rect>
             }
         })

@@ -1,34 +1,18 @@
 //! Scenarios side by side: their plots next to each other and one table of parameters,
 //! scores and timings with the rows that differ marked (the comparator Taipy documents).
 
-use leptos::prelude::*;
-use serde_json::Value;
-
-use super::format;
 use super::plot::{self, CANVAS_HEIGHT, CANVAS_WIDTH};
 use super::state::{AppState, Shown};
 use crate::pipeline::compare::{ComparisonRow, compare};
 use crate::pipeline::scenario::Scenario;
 use crate::web::environment::now_ms;
-
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Null => "—".to_string(),
-        Value::Number(n) => match (n.as_u64(), n.as_f64()) {
-            (Some(u), _) => format::thousands(u),
-            (None, Some(f)) => format::score(Some(f)),
-            _ => n.to_string(),
-        },
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
+use leptos::prelude::*;
 
 fn table_row(r: &ComparisonRow) -> impl IntoView + use<> {
     let cells = r
-        .values
-        .iter()
-        .map(|v| view! { <td>{cell(v)}</td> })
+        .cells()
+        .into_iter()
+        .map(|c| view! { <td>{c}</td> })
         .collect_view();
     view! {
         <tr class:diff=r.differs data-name=r.name.clone()>

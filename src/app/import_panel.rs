@@ -14,6 +14,7 @@ use super::format;
 use super::state::AppState;
 use crate::data::import::{Delimiter, FileFormat, ImportOptions, ImportReport, Preview};
 use crate::pipeline::imported::{DataSource, ImportedSource};
+use crate::pipeline::progress::percent;
 use crate::pipeline::projection::Projection;
 use crate::web::import_bridge::{self, ImportOutcome, ImportProgress, Phase};
 
@@ -338,7 +339,7 @@ pub fn ImportPanel() -> impl IntoView {
             <p id="import-progress" data-state=move || match step.get() { Step::Importing => "running", Step::Sniffing => "sniffing", _ => "idle" }>
                 {move || progress.get().filter(|p| p.phase != Phase::Idle).map(|p| view! {
                     <progress max=p.total.max(1).to_string() value=p.done.to_string()></progress>
-                    {format!(" {} {}", p.phase.name(), (100 * p.done).checked_div(p.total).map_or(String::new(), |pct| format!("{pct}%")))}
+                    {format!(" {} {}", p.phase.name(), percent(p.done, p.total).map_or(String::new(), |pct| format!("{pct}%")))}
                 })}
             </p>
             {move || outcome.get().map(|(n, r, k)| report_view(n, r, k))}

@@ -6,7 +6,6 @@ mod controls;
 mod decks;
 mod export_panel;
 mod fields;
-mod format;
 mod import_panel;
 pub mod legend;
 pub mod measured_canvas;
@@ -22,6 +21,9 @@ mod status_bar;
 mod sweep_panel;
 mod task_stream;
 
+// Numbers for people are formatted by the core, where their text is tested natively; the
+// components name the module `format` (`super::format`).
+use crate::pipeline::number_format as format;
 use crate::web::environment::{Flavour, cross_origin_isolated, is_window};
 
 /// The web entry point, called by `main` on wasm32.

@@ -18,6 +18,8 @@ use super::sweep_panel::SweepPanel;
 use super::task_stream::TaskStream;
 use crate::data::Centers;
 use crate::pipeline::ScenarioInputs;
+use crate::pipeline::raster::lit_pixels;
+use crate::pipeline::task_stream::{evaluation_tasks, kind_times, tasks_per_thread};
 use crate::web::environment::{Flavour, cross_origin_isolated};
 
 /// The demo's starting point: W1 of the benchmarks (a million points, 2 features), five
@@ -38,48 +40,22 @@ fn default_inputs() -> ScenarioInputs {
 fn result_json(state: &AppState, shown: &Shown) -> String {
     let s = &shown.outcome.meta.summary;
     // Untracked: the JSON is rebuilt when a result is shown, not on every progress poll.
-    let tasks_per_thread = state.jobs.with_untracked(|jobs| {
-        let mut per = vec![0u32; s.threads.max(1)];
-        for j in jobs.iter().filter(|j| j.evaluation == s.evaluation) {
-            for t in &j.tasks {
-                if t.thread >= per.len() {
-                    per.resize(t.thread + 1, 0);
-                }
-                per[t.thread] += 1;
-            }
-        }
-        per
-    });
+    let tasks = state
+        .jobs
+        .with_untracked(|jobs| evaluation_tasks(jobs, s.evaluation));
+    let tasks_per_thread = tasks_per_thread(&tasks, s.threads);
     // Per task kind: busy ms per thread, the span from first start to last end, and the
     // count — what the task stream summary shows, for scripts comparing threads.
-    let task_ms: serde_json::Map<String, serde_json::Value> = state.jobs.with_untracked(|jobs| {
-        let mut per: std::collections::BTreeMap<&'static str, (Vec<f64>, f64, f64, usize)> =
-            Default::default();
-        for j in jobs.iter().filter(|j| j.evaluation == s.evaluation) {
-            for t in &j.tasks {
-                let e = per
-                    .entry(t.kind.name())
-                    .or_insert_with(|| (vec![0.0; s.threads.max(1)], f64::INFINITY, 0.0, 0));
-                if t.thread >= e.0.len() {
-                    e.0.resize(t.thread + 1, 0.0);
-                }
-                e.0[t.thread] += t.end_ms - t.start_ms;
-                e.1 = e.1.min(t.start_ms);
-                e.2 = e.2.max(t.end_ms);
-                e.3 += 1;
-            }
-        }
-        per.into_iter()
-            .map(|(k, (busy, start, end, n))| {
-                let busy: Vec<f64> = busy.iter().map(|b| (b * 10.0).round() / 10.0).collect();
-                let span = ((end - start) * 10.0).round() / 10.0;
-                (
-                    k.to_string(),
-                    serde_json::json!({ "busy": busy, "span": span, "n": n }),
-                )
-            })
-            .collect()
-    });
+    let task_ms: serde_json::Map<String, serde_json::Value> = kind_times(&tasks, s.threads)
+        .into_iter()
+        .map(|(k, t)| {
+            let busy: Vec<f64> = t.busy_ms.iter().map(|&b| format::tenths(b)).collect();
+            (
+                k.to_string(),
+                serde_json::json!({ "busy": busy, "span": format::tenths(t.span_ms), "n": t.count }),
+            )
+        })
+        .collect();
     let nodes: serde_json::Map<String, serde_json::Value> = s
         .nodes
         .iter()
@@ -117,7 +93,7 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
         "job_started_ms": shown.requested_ms,
         "job_ended_ms": shown.received_ms,
         "engine_ms": s.end_ms - s.start_ms,
-        "lit_pixels": shown.outcome.pixels.chunks(4).filter(|p| p[3] > 0).count(),
+        "lit_pixels": lit_pixels(&shown.outcome.pixels),
     })
     .to_string()
 }

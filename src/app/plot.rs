@@ -9,6 +9,8 @@
 //! raster arrives, the previous image is scaled and translated onto the new window with
 //! `drawImage` (the immediate feedback of map viewers such as Leaflet), then the exact one
 //! replaces it. Requests are throttled here and the latest-wins runner drops intermediates.
+//! The window arithmetic — the point under the cursor, zoom about it, pan, where the
+//! previous picture lands — is the core's ([`crate::pipeline::navigation`]).
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -20,6 +22,7 @@ use wasm_bindgen::JsCast;
 use super::legend::{LegendEntry, draw_legend};
 use super::measured_canvas::MeasuredCanvas;
 use super::state::{AppState, RunState, Shown, Theme};
+use crate::pipeline::navigation::{PlotArea, wheel_pixels, wheel_zoom_factor};
 use crate::pipeline::raster::{ViewWindow, colour};
 use crate::web::environment::now_ms;
 
@@ -35,11 +38,16 @@ const BOTTOM: u32 = 40;
 pub const PLOT_WIDTH: u32 = CANVAS_WIDTH - LEFT - RIGHT;
 /// Height of the plot area the points are rasterised for.
 pub const PLOT_HEIGHT: u32 = CANVAS_HEIGHT - TOP - BOTTOM;
+/// Where the raster sits on the canvas.
+const AREA: PlotArea = PlotArea {
+    left: LEFT as f64,
+    top: TOP as f64,
+    width: PLOT_WIDTH as f64,
+    height: PLOT_HEIGHT as f64,
+};
 
 /// Zoom factor of one `+`/`−` key press.
 const KEY_ZOOM: f64 = 1.25;
-/// Zoom per wheel pixel: 100 px (one notch in most browsers) zooms by e^0.2 ≈ 1.22.
-const WHEEL_ZOOM_PER_PIXEL: f64 = 0.002;
 /// Fraction of the window an arrow key pans.
 const KEY_PAN: f64 = 0.1;
 /// Fewest milliseconds between two view requests during a gesture.
@@ -127,14 +135,6 @@ fn shown_window(shown: &Shown) -> Option<ViewWindow> {
         })
 }
 
-fn same_window(a: &ViewWindow, b: &ViewWindow) -> bool {
-    let close = |p: (f64, f64), q: (f64, f64)| {
-        let tol = 1e-9 * (p.1 - p.0).abs();
-        (p.0 - q.0).abs() <= tol && (p.1 - q.1).abs() <= tol
-    };
-    close(a.x, b.x) && close(a.y, b.y)
-}
-
 /// Draws `shown` on `canvas` in `theme`.
 pub fn draw(
     canvas: &web_sys::HtmlCanvasElement,
@@ -161,32 +161,26 @@ pub fn draw_at(
     };
     let own = shown_window(shown).expect("a view has a window");
     let target = target.unwrap_or(own);
-    let (pw, ph) = (PLOT_WIDTH as f64, PLOT_HEIGHT as f64);
-    if same_window(&target, &own) {
+    if target.same_as(&own) {
         if let Some(image) = image_data(shown)? {
             ctx.put_image_data(&image, LEFT as f64, TOP as f64)
                 .map_err(|e| format!("could not draw the image: {e:?}"))?;
         }
     } else if let Some(source) = source_canvas(shown)? {
-        // Where the old window lands in the new one, in canvas pixels.
-        let sx = pw / (target.x.1 - target.x.0);
-        let sy = ph / (target.y.1 - target.y.0);
-        let dx = LEFT as f64 + (own.x.0 - target.x.0) * sx;
-        let dy = TOP as f64 + (target.y.1 - own.y.1) * sy;
-        let dw = (own.x.1 - own.x.0) * sx;
-        let dh = (own.y.1 - own.y.0) * sy;
+        let at = AREA.placement(&own, &target);
         ctx.save();
         ctx.begin_path();
-        ctx.rect(LEFT as f64, TOP as f64, pw, ph);
+        ctx.rect(AREA.left, AREA.top, AREA.width, AREA.height);
         ctx.clip();
         ctx.set_image_smoothing_enabled(false);
-        let drawn = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&source, dx, dy, dw, dh);
+        let drawn = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &source, at.x, at.y, at.width, at.height,
+        );
         ctx.restore();
         drawn.map_err(|e| format!("could not draw the preview: {e:?}"))?;
     }
     let vp = target;
-    let inside =
-        |c: &&[f64; 2]| vp.x.0 <= c[0] && c[0] <= vp.x.1 && vp.y.0 <= c[1] && c[1] <= vp.y.1;
+    let inside = |c: &&[f64; 2]| vp.contains(**c);
     let x_desc = if view.x_label.is_empty() {
         format!("feature {}", view.feature_x)
     } else {
@@ -298,37 +292,6 @@ fn css_scale(canvas: &web_sys::HtmlCanvasElement) -> f64 {
     } else {
         1.0
     }
-}
-
-/// The data point under canvas pixel `(cx, cy)` of window `w`.
-fn data_at(w: &ViewWindow, cx: f64, cy: f64) -> (f64, f64) {
-    let fx = (cx - LEFT as f64) / PLOT_WIDTH as f64;
-    let fy = (cy - TOP as f64) / PLOT_HEIGHT as f64;
-    (w.x.0 + fx * (w.x.1 - w.x.0), w.y.1 - fy * (w.y.1 - w.y.0))
-}
-
-/// `w` scaled by `factor` (> 1 zooms out) around the data point `(px, py)`, or `None`
-/// when that would leave the range a window may have.
-fn zoomed(w: &ViewWindow, factor: f64, (px, py): (f64, f64)) -> Option<ViewWindow> {
-    let scale = |(lo, hi): (f64, f64), p: f64| (p - (p - lo) * factor, p + (hi - p) * factor);
-    let z = ViewWindow {
-        x: scale(w.x, px),
-        y: scale(w.y, py),
-    };
-    // Keep a few thousand representable steps across the window, and stay finite.
-    let fine = |(lo, hi): (f64, f64)| hi - lo > 1e-12 * lo.abs().max(hi.abs()).max(1e-3);
-    (fine(z.x) && fine(z.y) && z.check().is_ok()).then_some(z)
-}
-
-/// `w` moved by `(dx, dy)` canvas pixels (content follows the pointer).
-fn panned(w: &ViewWindow, dx: f64, dy: f64) -> Option<ViewWindow> {
-    let sx = (w.x.1 - w.x.0) / PLOT_WIDTH as f64;
-    let sy = (w.y.1 - w.y.0) / PLOT_HEIGHT as f64;
-    let p = ViewWindow {
-        x: (w.x.0 - dx * sx, w.x.1 - dx * sx),
-        y: (w.y.0 + dy * sy, w.y.1 + dy * sy),
-    };
-    p.check().is_ok().then_some(p)
 }
 
 /// Sends view changes to the scenario at most every [`REQUEST_INTERVAL_MS`], always ending
@@ -446,8 +409,8 @@ pub fn PlotCanvas() -> impl IntoView {
 
     let zoom_by = move |factor: f64, at: Option<(f64, f64)>| {
         let Some(w) = current() else { return };
-        let p = at.unwrap_or(((w.x.0 + w.x.1) / 2.0, (w.y.0 + w.y.1) / 2.0));
-        if let Some(z) = zoomed(&w, factor, p) {
+        let p = at.unwrap_or_else(|| w.centre());
+        if let Some(z) = w.zoomed(factor, p) {
             preview.set(Some(z));
             throttle.request(Some(z));
         }
@@ -456,7 +419,7 @@ pub fn PlotCanvas() -> impl IntoView {
         let Some(w) = from.or_else(current) else {
             return;
         };
-        if let Some(p) = panned(&w, dx, dy) {
+        if let Some(p) = AREA.panned(&w, dx, dy) {
             preview.set(Some(p));
             throttle.request(Some(p));
         }
@@ -481,14 +444,10 @@ pub fn PlotCanvas() -> impl IntoView {
             data-zoomed=move || requested.get().is_some().to_string()
             on:wheel=move |ev: web_sys::WheelEvent| {
                 ev.prevent_default();
-                let pixels = match ev.delta_mode() {
-                    1 => ev.delta_y() * 16.0,
-                    2 => ev.delta_y() * PLOT_HEIGHT as f64,
-                    _ => ev.delta_y(),
-                };
+                let pixels = wheel_pixels(ev.delta_y(), ev.delta_mode(), AREA.height);
                 let (cx, cy) = position(&ev);
-                let at = current().map(|w| data_at(&w, cx, cy));
-                zoom_by((pixels * WHEEL_ZOOM_PER_PIXEL).clamp(-2.0, 2.0).exp(), at);
+                let at = current().map(|w| AREA.data_at(&w, cx, cy));
+                zoom_by(wheel_zoom_factor(pixels), at);
             }
             on:pointerdown=move |ev: web_sys::PointerEvent| {
                 if ev.button() != 0 {

@@ -14,12 +14,18 @@ use super::scenarios;
 use super::state::AppState;
 use crate::limits;
 use crate::pipeline::ScenarioInputs;
+use crate::pipeline::chart_layout::ChartFrame;
 use crate::pipeline::sweep::{SweepRow, SweepSpec, SweepTable};
 use crate::web::compute;
 
 const W: f64 = 300.0;
 const H: f64 = 130.0;
 const PAD: f64 = 28.0;
+const FRAME: ChartFrame = ChartFrame {
+    width: W,
+    height: H,
+    pad: PAD,
+};
 
 /// One criterion's curve over k, with its best k ringed.
 fn criterion_chart(
@@ -37,14 +43,8 @@ fn criterion_chart(
         rows.first().map_or(0, |r| r.k),
         rows.last().map_or(1, |r| r.k),
     );
-    let lo = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
-    let hi = pts.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    let xy = move |k: usize, v: f64| {
-        let x = PAD + (W - 2.0 * PAD) * (k - k0) as f64 / (k1 - k0).max(1) as f64;
-        let y = H - PAD - (H - 2.0 * PAD) * (v - lo) / span;
-        (x, y)
-    };
+    let scale = FRAME.series((k0 as f64, k1 as f64), pts.iter().map(|p| p.1));
+    let xy = move |k: usize, v: f64| scale.at(k as f64, v);
     let line = pts
         .iter()
         .map(|&(k, v)| {

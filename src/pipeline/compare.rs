@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::evaluation::EvaluationSummary;
 use super::graph::TaskId;
 use super::inputs::InputId;
+use super::number_format;
 use super::scenario::Scenario;
 
 /// One parameter or score across the compared scenarios.
@@ -34,6 +35,28 @@ pub struct Comparison {
     pub parameters: Vec<ComparisonRow>,
     /// Fit and scores.
     pub results: Vec<ComparisonRow>,
+}
+
+impl ComparisonRow {
+    /// The values as the table shows them, one cell per scenario.
+    pub fn cells(&self) -> Vec<String> {
+        self.values.iter().map(cell).collect()
+    }
+}
+
+/// One value as a table cell: whole numbers with thousands separators, other numbers as
+/// scores, strings as they are, `null` as a dash, and anything else as its JSON.
+pub fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => "—".to_string(),
+        Value::Number(n) => match (n.as_u64(), n.as_f64()) {
+            (Some(u), _) => number_format::thousands(u),
+            (None, Some(f)) => number_format::score(Some(f)),
+            _ => n.to_string(),
+        },
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 impl Comparison {
@@ -157,6 +180,36 @@ mod tests {
             c.results
                 .iter()
                 .all(|r| r.values.iter().all(Value::is_null))
+        );
+    }
+
+    #[test]
+    fn cells_read_like_the_rest_of_the_page() {
+        let r = ComparisonRow {
+            name: "x".into(),
+            label: "x".into(),
+            values: vec![
+                Value::Null,
+                serde_json::json!(1_234_567),
+                serde_json::json!(0.123_456),
+                serde_json::json!(-3),
+                serde_json::json!("k-means||"),
+                serde_json::json!([1, 2]),
+                serde_json::json!(true),
+            ],
+            differs: true,
+        };
+        assert_eq!(
+            r.cells(),
+            [
+                "—",
+                "1,234,567",
+                "0.1235",
+                "-3.0000",
+                "k-means||",
+                "[1,2]",
+                "true"
+            ]
         );
     }
 }

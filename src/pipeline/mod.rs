@@ -33,6 +33,7 @@
 //! # Ok::<(), blobscale::pipeline::PipelineError>(())
 //! ```
 
+pub mod chart_layout;
 pub mod clock;
 pub mod compare;
 pub mod dataset_profile;
@@ -42,6 +43,7 @@ pub mod evaluation;
 pub mod export;
 pub mod fingerprint;
 pub mod graph;
+pub mod graph_layout;
 pub mod imported;
 pub mod inputs;
 pub mod job;
@@ -50,6 +52,8 @@ pub mod job_monitor;
 pub mod lane;
 pub mod memo_key;
 pub mod memo_store;
+pub mod navigation;
+pub mod number_format;
 pub mod plan;
 pub mod progress;
 pub mod projection;
@@ -58,8 +62,11 @@ pub mod run;
 pub mod scenario;
 pub mod scenario_codec;
 pub mod session;
+pub mod speedup;
+pub mod staleness;
 pub mod sweep;
 pub mod task_record;
+pub mod task_stream;
 pub mod tasks;
 
 pub use engine::Engine;

@@ -133,3 +133,34 @@ impl Progress {
         }
     }
 }
+
+impl ProgressSnapshot {
+    /// Percent of the current stage done, rounded down; `None` while its size is unknown.
+    pub fn percent(&self) -> Option<u64> {
+        percent(self.done, self.total)
+    }
+}
+
+/// `done` of `total` in whole percent, rounded down; `None` when `total` is 0 (unknown).
+pub fn percent(done: u64, total: u64) -> Option<u64> {
+    // In 128 bits: byte counts of a large file times 100 overflow 64.
+    (total > 0).then(|| (u128::from(done) * 100 / u128::from(total)) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_down_and_knows_when_the_total_is_unknown() {
+        assert_eq!(percent(0, 10), Some(0));
+        assert_eq!(percent(999, 1000), Some(99));
+        assert_eq!(percent(1000, 1000), Some(100));
+        assert_eq!(percent(5, 0), None);
+        assert_eq!(percent(u64::MAX / 2, u64::MAX), Some(49));
+        assert_eq!(percent(u64::MAX, u64::MAX), Some(100));
+        let p = Progress::default();
+        p.report(3, 4);
+        assert_eq!(p.snapshot().percent(), Some(75));
+    }
+}

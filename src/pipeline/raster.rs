@@ -95,6 +95,11 @@ pub fn colour(label: u32) -> [u8; 3] {
     PALETTE[label as usize % PALETTE.len()]
 }
 
+/// Pixels of an RGBA raster that some point fell in (the rest are transparent).
+pub fn lit_pixels(rgba: &[u8]) -> usize {
+    rgba.chunks(4).filter(|p| p[3] > 0).count()
+}
+
 /// Per-feature `(min, max)` of two columns, padded by 5 % on each side, chunk-parallel.
 /// Degenerate ranges are widened to ±0.5 so a constant feature still has a visible axis.
 pub fn bounds(x: &ChunkedMatrix, fx: usize, fy: usize) -> ((f64, f64), (f64, f64)) {
@@ -357,5 +362,11 @@ mod tests {
         let (bx, by) = bounds(&x, 0, 1);
         assert_eq!(bx, (-0.5, 10.5));
         assert_eq!(by, (2.5, 3.5));
+    }
+
+    #[test]
+    fn lit_pixels_are_the_opaque_ones() {
+        assert_eq!(lit_pixels(&[0, 0, 0, 0, 9, 9, 9, 1, 1, 2, 3, 255]), 2);
+        assert_eq!(lit_pixels(&[]), 0);
     }
 }

@@ -1,11 +1,11 @@
 //! Evaluating scenarios off the main thread and reading their progress.
 //!
-//! Threaded build: one [`Engine`] lives in shared memory; an evaluation is `rayon::spawn`ed
-//! onto the worker pool and the page awaits a oneshot (wasm-bindgen's raytrace-parallel
-//! pattern), while it reads progress and running jobs with atomics and `try_lock`s from the
-//! runner's timer poll (`app/runner.rs`). Single-threaded build: the engine lives in the
-//! dedicated worker ([`super::st_worker`]) and each request comes back with its jobs. The
-//! page never computes either way.
+//! Threaded build: one [`Engine`] lives in shared memory; an evaluation runs as a job on
+//! the worker pool ([`super::pool_job`]) that the page awaits, while it reads progress and
+//! running jobs with atomics and `try_lock`s from the runner's timer poll
+//! (`app/runner.rs`). Single-threaded build: the engine lives in the dedicated worker
+//! ([`super::st_worker`]) and each request comes back with its jobs. The page never
+//! computes either way.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -19,6 +19,9 @@ use crate::pipeline::memo_store::MemoryUse;
 use crate::pipeline::progress::ProgressSnapshot;
 use crate::pipeline::sweep::{SweepSpec, SweepTable};
 use crate::pipeline::{Engine, EvaluationSummary, Plan, ScenarioInputs};
+
+#[cfg(feature = "threads")]
+use super::pool_job::{JobLost, on_pool};
 
 /// The memo store's default budget: a few 10M-row datasets with their labels.
 pub const MEMO_BUDGET_BYTES: usize = 1 << 30;
@@ -125,8 +128,7 @@ pub async fn evaluate(
     WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
     let ticket = e.submit(plan);
-    let (tx, rx) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
+    on_pool(move || {
         let result = e.evaluate(&ticket, &cancel).map(|ev| Outcome {
             meta: OutcomeMeta {
                 summary: ev.summary,
@@ -135,9 +137,10 @@ pub async fn evaluate(
             },
             pixels: ev.pixels,
         });
-        let _ = tx.send(result.map_err(|err| err.to_string()));
-    });
-    rx.await.unwrap_or_else(|_| Err("cancelled".into()))
+        result.map_err(|err| err.to_string())
+    })
+    .await
+    .unwrap_or_else(|JobLost| Err("cancelled".into()))
 }
 
 /// Evaluates `plan` on the worker pool outside the view lane (another scenario's result
@@ -147,8 +150,7 @@ pub async fn evaluate(
 pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Outcome, String> {
     WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
-    let (tx, rx) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
+    on_pool(move || {
         let result = e.evaluate_detached(&plan, &cancel).map(|ev| Outcome {
             meta: OutcomeMeta {
                 summary: ev.summary,
@@ -157,9 +159,10 @@ pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Ou
             },
             pixels: ev.pixels,
         });
-        let _ = tx.send(result.map_err(|err| err.to_string()));
-    });
-    rx.await.unwrap_or_else(|_| Err("cancelled".into()))
+        result.map_err(|err| err.to_string())
+    })
+    .await
+    .unwrap_or_else(|JobLost| Err("cancelled".into()))
 }
 
 /// Runs a k sweep on the worker pool (every member shares the cached dataset).
@@ -167,11 +170,9 @@ pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Ou
 pub async fn sweep(spec: SweepSpec, cancel: Arc<AtomicBool>) -> Result<SweepTable, String> {
     WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
-    let (tx, rx) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
-        let _ = tx.send(e.sweep(&spec, &cancel).map_err(|err| err.to_string()));
-    });
-    rx.await.unwrap_or_else(|_| Err("cancelled".into()))
+    on_pool(move || e.sweep(&spec, &cancel).map_err(|err| err.to_string()))
+        .await
+        .unwrap_or_else(|JobLost| Err("cancelled".into()))
 }
 
 /// Evaluations and sweeps requested so far (threaded build): memory preparation stops as
@@ -199,17 +200,16 @@ pub async fn prepare_memory(inputs: &ScenarioInputs, threads: usize) -> usize {
         return 0;
     }
     let asked = WORK.load(Ordering::Relaxed);
-    let (tx, rx) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
+    on_pool(move || {
         // Also yields to an evaluation already running: the page's comparison fill starts
         // background evaluations in the same idle moment.
         let e = engine();
-        let done = super::prefault::touch(bytes, &|| {
+        super::prefault::touch(bytes, &|| {
             WORK.load(Ordering::Relaxed) != asked || e.progress().running
-        });
-        let _ = tx.send(done);
-    });
-    rx.await.unwrap_or(0)
+        })
+    })
+    .await
+    .unwrap_or(0)
 }
 
 /// Small evaluations [`warm_up`] runs: enough for V8 to have optimised the pipeline's
@@ -257,8 +257,7 @@ pub async fn warm_up(inputs: &ScenarioInputs) -> u64 {
         ..inputs.clone()
     };
     let asked = WORK.load(Ordering::Relaxed);
-    let (tx, rx) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
+    on_pool(move || {
         use super::environment::PerformanceClock;
         let scratch = Engine::new(Arc::new(PerformanceClock), 64 << 20).with_job_capacity(16);
         let cancel = AtomicBool::new(false);
@@ -280,9 +279,10 @@ pub async fn warm_up(inputs: &ScenarioInputs) -> u64 {
         if ran == WARM_UP_RUNS {
             WARMED.store(true, Ordering::Relaxed);
         }
-        let _ = tx.send(ran);
-    });
-    rx.await.unwrap_or(0)
+        ran
+    })
+    .await
+    .unwrap_or(0)
 }
 
 /// The last progress the compute worker posted, with the memo store's use as of the last

@@ -2,7 +2,7 @@
 //! the engine, and handed to the user as a download.
 //!
 //! Labels, centroids and the job log need the engine's memoised dataset, model and log: in
-//! the threaded build they are made on the rayon pool (`rayon::spawn` + a oneshot, as in
+//! the threaded build they are made on the rayon pool (a [`super::pool_job`], as in
 //! [`super::compute`]); in the single-threaded build the compute worker, which holds the
 //! engine, makes them and posts the bytes back in a transferred buffer. The scenario JSON
 //! and the dask-ml script are formatted from the inputs (and, for an imported file, the
@@ -118,12 +118,11 @@ fn plan_columns(inputs: &ScenarioInputs) -> usize {
 /// The bytes of an engine export, made on the worker pool.
 #[cfg(feature = "threads")]
 pub async fn engine_export(request: ExportRequest) -> Result<Vec<u8>, String> {
+    use super::pool_job::{JobLost, on_pool};
     let engine = super::compute::engine().clone();
-    let (tx, rx) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
-        let _ = tx.send(export_here(&engine, &request));
-    });
-    rx.await.unwrap_or_else(|_| Err("cancelled".into()))
+    on_pool(move || export_here(&engine, &request))
+        .await
+        .unwrap_or_else(|JobLost| Err("cancelled".into()))
 }
 
 /// The bytes of an engine export, made by the compute worker.

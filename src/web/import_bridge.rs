@@ -8,7 +8,7 @@
 //! after a reload.
 //!
 //! Threaded build: the bytes are copied into wasm memory in slices with a yield to the
-//! event loop between them, then parsed on the rayon pool (`rayon::spawn` + a oneshot, as
+//! event loop between them, then parsed on the rayon pool (a [`super::pool_job`], as
 //! [`super::compute`] evaluates), with progress in atomics the page polls. Single-threaded
 //! build: the `ArrayBuffer` is transferred (not copied) to the compute worker, which
 //! parses it, registers the matrix in its own engine and posts progress messages.
@@ -323,12 +323,11 @@ async fn parse(
     drop(view);
     drop(buffer);
     let name = name.to_owned();
-    let (tx, rx) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
+    super::pool_job::on_pool(move || {
         let result = crate::data::import::import(&bytes, &options, Some(room), &BridgeMonitor)
             .map_err(|e| e.to_string());
         drop(bytes);
-        let outcome = result.map(|out| {
+        result.map(|out| {
             let source = super::compute::engine().register_imported(
                 out.matrix,
                 &name,
@@ -341,11 +340,10 @@ async fn parse(
                 options: out.options,
                 not_kept: None,
             }
-        });
-        let _ = tx.send(outcome);
-    });
-    rx.await
-        .unwrap_or_else(|_| Err("the import stopped".into()))
+        })
+    })
+    .await
+    .unwrap_or_else(|super::pool_job::JobLost| Err("the import stopped".into()))
 }
 
 /// What the page sends the compute worker with the bytes.

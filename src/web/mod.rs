@@ -14,5 +14,7 @@ pub mod prefault;
 
 #[cfg(feature = "threads")]
 pub mod pool;
+#[cfg(feature = "threads")]
+pub mod pool_job;
 #[cfg(not(feature = "threads"))]
 pub mod st_worker;

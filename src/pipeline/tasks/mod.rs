@@ -13,6 +13,7 @@ pub mod project;
 pub mod render;
 pub mod sample;
 pub mod seed;
+pub mod upstream;
 
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ pub use metrics::Metrics;
 pub use predict::LabelSet;
 pub use render::Raster;
 pub use sample::Training;
+pub use upstream::Upstream;
 
 /// The output of a task node.
 #[derive(Debug, Clone)]
@@ -94,43 +96,6 @@ impl NodeValue {
             NodeValue::Raster(r) => render::fingerprint(r),
         }
     }
-
-    fn dataset(&self) -> &Arc<Blobs> {
-        match self {
-            NodeValue::Dataset(b) => b,
-            other => unreachable!("expected a dataset, got {other:?}"),
-        }
-    }
-    fn training(&self) -> &Training {
-        match self {
-            NodeValue::Training(t) => t,
-            other => unreachable!("expected a training set, got {other:?}"),
-        }
-    }
-    fn model(&self) -> &Arc<KMeansFit> {
-        match self {
-            NodeValue::Model(f) => f,
-            other => unreachable!("expected a model, got {other:?}"),
-        }
-    }
-    fn labels(&self) -> &LabelSet {
-        match self {
-            NodeValue::Labels(l) => l,
-            other => unreachable!("expected labels, got {other:?}"),
-        }
-    }
-    fn axes(&self) -> &Arc<Axes> {
-        match self {
-            NodeValue::Axes(a) => a,
-            other => unreachable!("expected axes, got {other:?}"),
-        }
-    }
-    fn seeding(&self) -> &Seeding {
-        match self {
-            NodeValue::Seeding(s) => s,
-            other => unreachable!("expected a seeding, got {other:?}"),
-        }
-    }
 }
 
 /// Whether `task` only forwards an upstream value under `plan` (no sample drawn, so the
@@ -142,18 +107,20 @@ pub fn passes_through(task: TaskId, plan: &Plan) -> bool {
 /// The fingerprint of a pass-through task's output, from its upstream output fingerprints
 /// (in spec order).
 pub fn pass_through_fingerprint(task: TaskId, upstream: &[Fingerprint]) -> Fingerprint {
+    let up = Upstream::new(task, upstream);
     match task {
-        TaskId::Sample => sample::pass_through_fingerprint(upstream[0]),
-        TaskId::Predict => predict::pass_through_fingerprint(upstream[2]),
+        TaskId::Sample => sample::pass_through_fingerprint(*up.of(TaskId::Generate)),
+        TaskId::Predict => predict::pass_through_fingerprint(*up.of(TaskId::Fit)),
         other => unreachable!("{other:?} never passes through"),
     }
 }
 
 /// The value of a pass-through task, from its upstream values (in spec order).
 pub fn pass_through_value(task: TaskId, upstream: &[NodeValue]) -> NodeValue {
+    let up = Upstream::new(task, upstream);
     match task {
-        TaskId::Sample => NodeValue::Training(Training::Full(upstream[0].dataset().clone())),
-        TaskId::Predict => NodeValue::Labels(LabelSet::FromFit(upstream[2].model().clone())),
+        TaskId::Sample => NodeValue::Training(Training::Full(up.dataset().clone())),
+        TaskId::Predict => NodeValue::Labels(LabelSet::FromFit(up.model().clone())),
         other => unreachable!("{other:?} never passes through"),
     }
 }
@@ -165,40 +132,98 @@ pub fn run(
     upstream: &[NodeValue],
     monitor: &dyn Monitor,
 ) -> Result<NodeValue, PipelineError> {
+    let up = Upstream::new(task, upstream);
     Ok(match task {
         TaskId::Generate => NodeValue::Dataset(generate::generate(plan, monitor)?),
         TaskId::Sample => NodeValue::Training(Training::Sample(sample::sample(
             plan,
-            upstream[0].dataset(),
+            up.dataset(),
             monitor,
         )?)),
-        TaskId::Seed => NodeValue::Seeding(seed::seed(plan, upstream[0].training(), monitor)?),
-        TaskId::Fit => NodeValue::Model(fit::fit(
-            plan,
-            upstream[0].training(),
-            upstream[1].seeding(),
-            monitor,
-        )?),
+        TaskId::Seed => NodeValue::Seeding(seed::seed(plan, up.training(), monitor)?),
+        TaskId::Fit => NodeValue::Model(fit::fit(plan, up.training(), up.seeding(), monitor)?),
         TaskId::Predict => NodeValue::Labels(LabelSet::Predicted(predict::predict(
-            upstream[0].dataset(),
-            upstream[2].model(),
+            up.dataset(),
+            up.model(),
             monitor,
         )?)),
         TaskId::Metrics => NodeValue::Metrics(metrics::metrics(
             plan,
-            upstream[0].dataset(),
-            upstream[1].model(),
-            upstream[2].labels(),
+            up.dataset(),
+            up.model(),
+            up.labels(),
             monitor,
         )?),
-        TaskId::Profile => NodeValue::Profile(profile::profile(upstream[0].dataset(), monitor)?),
-        TaskId::Project => NodeValue::Axes(project::project(plan, upstream[0].dataset(), monitor)?),
+        TaskId::Profile => NodeValue::Profile(profile::profile(up.dataset(), monitor)?),
+        TaskId::Project => NodeValue::Axes(project::project(plan, up.dataset(), monitor)?),
         TaskId::Render => NodeValue::Raster(render::render(
             plan,
-            upstream[0].dataset(),
-            upstream[1].labels(),
-            upstream[2].axes(),
+            up.dataset(),
+            up.labels(),
+            up.axes(),
             monitor,
         )?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::Unmonitored;
+    use crate::pipeline::graph::TASKS;
+    use crate::pipeline::inputs::ScenarioInputs;
+
+    /// Runs the graph by hand, each task on the values its spec lists: every read of
+    /// [`Upstream`] happens once, so an edge a task reads but the graph lacks panics here.
+    #[test]
+    fn every_task_reads_only_what_its_spec_lists() {
+        let small = ScenarioInputs {
+            n_samples: 600,
+            chunk_rows: 100,
+            silhouette_sample: 50,
+            width: 16,
+            height: 12,
+            ..ScenarioInputs::default()
+        };
+        for fit_sample in [None, Some(200)] {
+            let plan = Plan::new(&ScenarioInputs {
+                fit_sample,
+                ..small.clone()
+            })
+            .unwrap();
+            let mut values: Vec<Option<NodeValue>> = vec![None; TaskId::COUNT];
+            let mut fingerprints = [Fingerprint::default(); TaskId::COUNT];
+            for spec in &TASKS {
+                let task = spec.id;
+                let upstream: Vec<NodeValue> = spec
+                    .upstream
+                    .iter()
+                    .map(|u| values[u.index()].clone().expect("topological order"))
+                    .collect();
+                let (value, fingerprint) = if passes_through(task, &plan) {
+                    let up: Vec<Fingerprint> = spec
+                        .upstream
+                        .iter()
+                        .map(|u| fingerprints[u.index()])
+                        .collect();
+                    (
+                        pass_through_value(task, &upstream),
+                        pass_through_fingerprint(task, &up),
+                    )
+                } else {
+                    let v = run(task, &plan, &upstream, &Unmonitored).unwrap();
+                    let f = v.fingerprint();
+                    (v, f)
+                };
+                // A forwarded value's fingerprint is the one the engine keys downstream by.
+                assert_eq!(value.fingerprint(), fingerprint, "{task:?}");
+                fingerprints[task.index()] = fingerprint;
+                values[task.index()] = Some(value);
+            }
+            assert!(matches!(
+                values[TaskId::Render.index()],
+                Some(NodeValue::Raster(_))
+            ));
+        }
+    }
 }
