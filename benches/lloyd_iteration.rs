@@ -6,11 +6,11 @@
 //! seeds (first pass, following passes, final labels and inertia) divided by its
 //! iteration count.
 
-use blobscale::cluster::assign_pass::{Pass, assign_pass};
-use blobscale::cluster::kernel::CentreSet;
+use blobscale::cluster::kernels::assign_pass::{Pass, assign_pass};
+use blobscale::cluster::kernels::general::CentreSet;
 use blobscale::cluster::lloyd::lloyd;
+use blobscale::cluster::lloyd::partial_sums::Scales;
 use blobscale::cluster::params::{Algorithm, Init};
-use blobscale::cluster::partial_sums::Scales;
 use blobscale::cluster::seeding::seed_centres;
 use blobscale::cluster::summary::Summary;
 use blobscale::data::{BlobsParams, Centers, ChunkedMatrix};

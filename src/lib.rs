@@ -6,7 +6,7 @@
 //! storage, files) and `app` (Leptos views), exist only on wasm32. See `docs/ARCHITECTURE.md` §1.
 
 #![warn(missing_docs)]
-// The small-d distance kernel (cluster::kernel_small_d) is written with std::simd: the same
+// The small-d distance kernel (cluster::kernels::small_d) is written with std::simd: the same
 // source gives AVX2 natively and simd128 in wasm, where auto-vectorisation was unreliable.
 #![feature(portable_simd)]
 

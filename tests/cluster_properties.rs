@@ -1,7 +1,7 @@
 //! Property tests: the kernel's labels equal a naive exact argmin on random data, and a
 //! whole fit equals a naive Lloyd written from scikit-learn's description.
 
-use blobscale::cluster::kernel::CentreSet;
+use blobscale::cluster::kernels::general::CentreSet;
 use blobscale::cluster::{Algorithm, Init, KMeansParams};
 use blobscale::data::ChunkedMatrix;
 use proptest::prelude::*;

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::data::{CHUNK_JOBS, Chunk, ChunkedMatrix};
+use crate::data::{CHUNKS_PER_JOB, Chunk, ChunkedMatrix};
 use crate::monitor::{Cancelled, Monitor, TaskKind, run_chunk};
 
 /// `f(chunk)` for every chunk, in chunk order.
@@ -39,7 +39,7 @@ pub fn map_chunks_mut<T: Send, R: Send>(
     let out: Vec<Option<R>> = state
         .par_chunks_mut(x.chunk_rows())
         .zip(x.par_chunks())
-        .with_max_len(CHUNK_JOBS)
+        .with_max_len(CHUNKS_PER_JOB)
         .map(|(s, c)| {
             if monitor.is_cancelled() {
                 None

@@ -3,27 +3,17 @@
 //!
 //! Plain Rust + rayon + ndarray; no web dependency, no clock, no `std::thread`, so the same
 //! code runs natively and in wasm32. Every random draw is keyed by `(seed, purpose,
-//! index)` and every sum is an exact fixed-point sum ([`fixed_sum`]), so a fit gives the
+//! index)` and every sum is an exact fixed-point sum ([`lloyd::fixed_sum`]), so a fit gives the
 //! same bits for any thread count and any chunk size.
 
-pub mod assign_pass;
 pub mod chunk_tasks;
-pub mod d2_sampling;
 pub mod error;
 pub mod fit;
-pub mod fixed_sum;
-pub mod hamerly;
-pub mod init_parallel;
-pub mod init_plus_plus;
-pub mod init_random;
-pub mod kernel;
-pub mod kernel_small_d;
+pub mod kernels;
 pub mod lloyd;
 pub mod metrics;
 pub mod params;
-pub mod partial_sums;
 pub mod predict;
-pub mod relocate;
 pub mod seeding;
 pub mod summary;
 

@@ -3,10 +3,10 @@
 
 use ndarray::ArrayView2;
 
-use super::assign_pass::{Pass, assign_pass};
 use super::error::ClusterError;
-use super::kernel::CentreSet;
-use super::partial_sums::Scales;
+use super::kernels::assign_pass::{Pass, assign_pass};
+use super::kernels::general::CentreSet;
+use super::lloyd::partial_sums::Scales;
 use super::summary::Summary;
 use crate::data::{ChunkedMatrix, DataError};
 use crate::monitor::{Monitor, TaskKind, Unmonitored};

@@ -1,12 +1,12 @@
 //! One validating pass over the input before any clustering: finiteness, the largest
 //! magnitude (which fixes the scales of every order-independent sum, see
-//! [`fixed_sum`](super::fixed_sum)), the weights, and scikit-learn's tolerance base, the
+//! [`fixed_sum`](super::lloyd::fixed_sum)), the weights, and scikit-learn's tolerance base, the
 //! mean per-feature variance.
 
 use rayon::prelude::*;
 
 use super::error::ClusterError;
-use super::fixed_sum::FixedScale;
+use super::lloyd::fixed_sum::FixedScale;
 use crate::data::{ChunkedMatrix, DataError};
 
 /// What the core needs to know about a dataset before clustering it.

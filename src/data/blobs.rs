@@ -15,7 +15,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chunked_matrix::{CHUNK_JOBS, ChunkedMatrix, DEFAULT_CHUNK_ROWS, ValueScan};
+use super::chunked_matrix::{CHUNKS_PER_JOB, ChunkedMatrix, DEFAULT_CHUNK_ROWS, ValueScan};
 use super::error::{DataError, check_range};
 use super::keyed_stream::{KeyedStream, Purpose, StreamFamily, stream_key};
 use super::normal::StandardNormal;
@@ -297,7 +297,7 @@ impl ValidBlobsParams {
         let scans: Vec<Option<ValueScan>> = values.spare_capacity_mut()[..len]
             .par_chunks_mut(p.chunk_rows * d)
             .zip(labels.spare_capacity_mut()[..n].par_chunks_mut(p.chunk_rows))
-            .with_max_len(CHUNK_JOBS)
+            .with_max_len(CHUNKS_PER_JOB)
             .enumerate()
             .map(|(chunk, (out, out_labels))| {
                 if monitor.is_cancelled() {

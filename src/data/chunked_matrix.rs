@@ -27,7 +27,7 @@ pub const MAX_CHUNK_ROWS: usize = crate::limits::CHUNK_ROWS.whole_max() as usize
 /// the faster one ran out of work with a quarter of the loop left on the other. Results do
 /// not change: every chunk loop combines per-chunk results in chunk order or with
 /// order-independent sums.
-pub const CHUNK_JOBS: usize = 1;
+pub const CHUNKS_PER_JOB: usize = 1;
 
 /// One chunk: a block of consecutive rows.
 #[derive(Debug, Clone, Copy)]
@@ -278,7 +278,7 @@ impl ChunkedMatrix {
         m.n_rows = n_rows;
         m.values
             .par_chunks_mut(chunk_rows * n_cols)
-            .with_max_len(CHUNK_JOBS)
+            .with_max_len(CHUNKS_PER_JOB)
             .enumerate()
             .for_each(|(i, out)| fill(i, i * chunk_rows, out));
         Ok(m)
@@ -355,11 +355,11 @@ impl ChunkedMatrix {
 
     /// Chunks as a rayon parallel iterator; `collect` keeps chunk order.
     ///
-    /// Every chunk is its own stealable job ([`CHUNK_JOBS`]).
+    /// Every chunk is its own stealable job ([`CHUNKS_PER_JOB`]).
     pub fn par_chunks(&self) -> impl IndexedParallelIterator<Item = Chunk<'_>> + '_ {
         (0..self.n_chunks())
             .into_par_iter()
-            .with_max_len(CHUNK_JOBS)
+            .with_max_len(CHUNKS_PER_JOB)
             .map(move |i| self.chunk(i))
     }
 

@@ -11,6 +11,6 @@ pub mod normal;
 pub mod permutation;
 
 pub use blobs::{Blobs, BlobsParams, Centers, ClusterStd, ValidBlobsParams};
-pub use chunked_matrix::{CHUNK_JOBS, Chunk, ChunkedMatrix, DEFAULT_CHUNK_ROWS, ValueScan};
+pub use chunked_matrix::{CHUNKS_PER_JOB, Chunk, ChunkedMatrix, DEFAULT_CHUNK_ROWS, ValueScan};
 pub use error::DataError;
 pub use keyed_stream::{KeyedStream, Purpose};

@@ -14,7 +14,7 @@ use std::fmt;
 use rayon::prelude::*;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::data::CHUNK_JOBS;
+use crate::data::CHUNKS_PER_JOB;
 use crate::data::keyed_stream::mix64;
 
 /// Words per parallel block: large enough to amortise a rayon task, fixed so the result
@@ -175,7 +175,7 @@ impl FingerprintHasher {
         let n_blocks = words.div_ceil(BLOCK_WORDS);
         let block_hashes: Vec<Fingerprint> = (0..n_blocks)
             .into_par_iter()
-            .with_max_len(CHUNK_JOBS)
+            .with_max_len(CHUNKS_PER_JOB)
             .map(|b| {
                 let (start, end) = (b * BLOCK_WORDS, ((b + 1) * BLOCK_WORDS).min(words));
                 let step = |lane: u64, w: u64| (lane ^ w).wrapping_mul(LANE_MUL).rotate_left(29);

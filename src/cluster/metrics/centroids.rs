@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 
 use super::super::error::ClusterError;
-use super::super::fixed_sum::FixedScale;
-use super::super::kernel::sq_dist;
-use super::super::partial_sums::{PartialSums, Scales};
 use super::super::summary::Summary;
 use super::{check_labels, check_number_of_labels, encode};
+use crate::cluster::kernels::general::sq_dist;
+use crate::cluster::lloyd::fixed_sum::FixedScale;
+use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
 use crate::data::ChunkedMatrix;
 
 /// Dense labels, their count, centroid per label (`n_labels × d`, row-major), rows per

@@ -19,8 +19,8 @@ use std::borrow::Cow;
 use ndarray::ArrayView2;
 
 use super::error::ClusterError;
-use super::kernel::sq_dist;
-use super::partial_sums::Scales;
+use super::kernels::general::sq_dist;
+use super::lloyd::partial_sums::Scales;
 use super::summary::Summary;
 use crate::data::ChunkedMatrix;
 

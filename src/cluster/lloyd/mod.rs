@@ -6,14 +6,19 @@
 //! rows against the returned centres and computes the exact inertia, so labels, centres
 //! and inertia always agree.
 
-use super::assign_pass::{Pass, assign_pass};
-use super::error::ClusterError;
-use super::hamerly::{Motion, hamerly_pass};
-use super::kernel::CentreSet;
-use super::params::Algorithm;
-use super::partial_sums::{PartialSums, Scales};
-use super::relocate::relocate_empty;
-use super::summary::Summary;
+pub mod fixed_sum;
+pub mod hamerly;
+pub mod partial_sums;
+pub mod relocate;
+
+use crate::cluster::error::ClusterError;
+use crate::cluster::kernels::assign_pass::{Pass, assign_pass};
+use crate::cluster::kernels::general::CentreSet;
+use crate::cluster::lloyd::hamerly::{Motion, hamerly_pass};
+use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
+use crate::cluster::lloyd::relocate::relocate_empty;
+use crate::cluster::params::Algorithm;
+use crate::cluster::summary::Summary;
 use crate::data::ChunkedMatrix;
 use crate::monitor::{Monitor, TaskKind};
 
@@ -168,13 +173,16 @@ pub fn lloyd(
     })
 }
 
+/// Below this many values a buffer is filled in place rather than in parallel.
+const PARALLEL_FILL_MIN: usize = 1 << 14;
+
 /// `n` copies of `value`, written in parallel when `n` is large.
 pub(crate) fn filled<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
     use rayon::prelude::*;
     // Small buffers (k-means||'s recluster of a few dozen candidates, many times per
     // seeding) are filled in place: a parallel fill splits even three rows across threads,
     // and waking a sleeping browser worker costs more than the fill.
-    if n < 1 << 14 {
+    if n < PARALLEL_FILL_MIN {
         return vec![value; n];
     }
     let mut v = Vec::with_capacity(n);

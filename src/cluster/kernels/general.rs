@@ -24,7 +24,7 @@ pub const LANES: usize = 16;
 /// Centres per register tile.
 const GROUP: usize = 4;
 /// Unit roundoff of `f32`, doubled: 2⁻²³.
-const U32X2: f64 = 1.0 / (1u64 << 23) as f64;
+const F32_ROUNDOFF_X2: f64 = 1.0 / (1u64 << 23) as f64;
 
 /// Squared Euclidean distance in `f64`, summed in a fixed order (four interleaved partial
 /// sums, then a pairwise combination) so that it vectorises and is the same on every target.
@@ -81,12 +81,12 @@ pub struct CentreSet {
     /// The ranking routine for this CPU, chosen once; it reads rows transposed.
     approx: fn(&CentreSet, &[f32], &mut Ranking),
     /// For `d ≤ 4`: a routine that reads a full block of rows as they are stored
-    /// (row-major), with the centres kept in registers ([`kernel_small_d`](super::kernel_small_d)).
-    approx_rows: Option<super::kernel_small_d::Rank>,
+    /// (row-major), with the centres kept in registers ([`kernel_small_d`](crate::cluster::kernels::small_d)).
+    approx_rows: Option<crate::cluster::kernels::small_d::Rank>,
     /// For `d ≤ 4`: the fused scan behind [`CentreSet::scan_blocks`].
-    scan: Option<super::kernel_small_d::Scan>,
+    scan: Option<crate::cluster::kernels::small_d::Scan>,
     /// For `d ≤ 4`: the unit-weight block cost behind [`CentreSet::add_block_costs`].
-    cost: Option<super::kernel_small_d::CostRows>,
+    cost: Option<crate::cluster::kernels::small_d::CostRows>,
 }
 
 impl CentreSet {
@@ -118,12 +118,12 @@ impl CentreSet {
             c32,
             cn,
             cmax2: cmax2 * (1.0 + 1e-6),
-            margin_per_norm: (d + 5) as f64 * U32X2,
+            margin_per_norm: (d + 5) as f64 * F32_ROUNDOFF_X2,
             c32_rows,
             approx: approx_routine(),
-            approx_rows: super::kernel_small_d::routine(d),
-            scan: super::kernel_small_d::scan_routine(d),
-            cost: super::kernel_small_d::cost_routine(d),
+            approx_rows: crate::cluster::kernels::small_d::routine(d),
+            scan: crate::cluster::kernels::small_d::scan_routine(d),
+            cost: crate::cluster::kernels::small_d::cost_routine(d),
         }
     }
 
@@ -169,7 +169,7 @@ impl CentreSet {
         let mut a = Ranking::default();
         self.rank_gathered(n, &row, scratch, &mut a);
         for l in 0..n {
-            if a.sure[l] != 0 {
+            if a.certain[l] != 0 {
                 let label = a.idx[l];
                 if want_dist {
                     let xn = a.xn[l] as f64;
@@ -204,7 +204,7 @@ impl CentreSet {
         debug_assert!(n <= LANES && scratch.len() == d * LANES);
         if let Some(small) = self.approx_rows {
             // Row-major, zero-padded: the small-d routine transposes in registers.
-            let mut buf = [0.0f32; LANES * super::kernel_small_d::MAX_D];
+            let mut buf = [0.0f32; LANES * crate::cluster::kernels::small_d::MAX_D];
             for l in 0..n {
                 buf[l * d..(l + 1) * d].copy_from_slice(row(l));
             }
@@ -240,7 +240,7 @@ impl CentreSet {
     /// when the `f32` ranking could not certify one.
     #[inline(always)]
     pub(crate) fn label_of(&self, a: &Ranking, l: usize, row: &[f32]) -> u32 {
-        if a.sure[l] != 0 {
+        if a.certain[l] != 0 {
             a.idx[l]
         } else {
             self.nearest_exact(row).label
@@ -260,7 +260,7 @@ impl CentreSet {
         let d = self.d;
         let n = values.len() / d;
         *labels = a.idx;
-        if a.sure[..n].contains(&0) {
+        if a.certain[..n].contains(&0) {
             for l in 0..n {
                 labels[l] = self.label_of(a, l, &values[l * d..(l + 1) * d]);
             }
@@ -273,7 +273,7 @@ impl CentreSet {
         }
     }
 
-    /// Lanes whose `f32` winner is certainly the exact argmin (see [`Ranking::sure`]), from
+    /// Lanes whose `f32` winner is certainly the exact argmin (see [`Ranking::certain`]), from
     /// eight rows' `‖x‖²`, best and runner-up ranking values.
     #[inline(always)]
     pub(crate) fn certified(
@@ -282,14 +282,14 @@ impl CentreSet {
         best: Simd<f32, 8>,
         second: Simd<f32, 8>,
     ) -> std::simd::Mask<i32, 8> {
-        let per_norm = ((2.0 * self.margin_per_norm + 2.0 * U32X2) * 1.01) as f32;
+        let per_norm = ((2.0 * self.margin_per_norm + 2.0 * F32_ROUNDOFF_X2) * 1.01) as f32;
         let thr = Simd::splat(per_norm) * (xn + Simd::splat(self.cmax2 as f32));
         (second - best).simd_gt(thr)
     }
 
     /// For `d ≤ 4`, the fused scan of an assignment pass: ranks the full blocks of
     /// `values` (row-major) in registers, writes each certified winner into `labels`, and
-    /// calls `visit` (see [`Visit`](super::kernel_small_d::Visit)) only for blocks with an
+    /// calls `visit` (see [`Visit`](crate::cluster::kernels::small_d::Visit)) only for blocks with an
     /// uncertified row — or, with `report_moves`, a row that changed label. Returns the
     /// rows scanned (a multiple of [`LANES`]; the caller handles the rest, all of them
     /// without a fused routine) and the certified rows whose label changed.
@@ -299,7 +299,7 @@ impl CentreSet {
         values: &[f32],
         labels: &mut [u32],
         report_moves: bool,
-        visit: super::kernel_small_d::Visit<'_>,
+        visit: crate::cluster::kernels::small_d::Visit<'_>,
     ) -> (usize, u64) {
         match self.scan {
             Some(scan) => {
@@ -325,7 +325,7 @@ impl CentreSet {
         &self,
         values: &[f32],
         labels: &[u32],
-        sum: &mut super::fixed_sum::BlockFixSum,
+        sum: &mut crate::cluster::lloyd::fixed_sum::BlockFixSum,
     ) -> bool {
         match self.cost {
             Some(cost) => {
@@ -345,7 +345,7 @@ impl CentreSet {
         dists: &mut [f64; LANES],
     ) {
         let d = self.d;
-        if !super::kernel_small_d::exact_block(&self.c64, d, values, labels, dists) {
+        if !crate::cluster::kernels::small_d::exact_block(&self.c64, d, values, labels, dists) {
             for (l, dist) in dists.iter_mut().enumerate() {
                 *dist = sq_dist(&values[l * d..(l + 1) * d], self.row(labels[l] as usize));
             }
@@ -437,7 +437,7 @@ pub(crate) struct Ranking {
     /// Non-zero where the winner is certain: `second − best` exceeds twice the rounding bound
     /// `(d + 5)·2⁻²³·(‖x‖² + ‖c‖²)` plus the `f32` error of the subtraction itself, with 1 %
     /// slack for the `f32` evaluation of the threshold.
-    pub(crate) sure: [u32; LANES],
+    pub(crate) certain: [u32; LANES],
 }
 
 impl Default for Ranking {
@@ -447,7 +447,7 @@ impl Default for Ranking {
             second: [f32::INFINITY; LANES],
             idx: [0; LANES],
             xn: [0.0; LANES],
-            sure: [0; LANES],
+            certain: [0; LANES],
         }
     }
 }
@@ -540,7 +540,7 @@ impl Ranking {
                     F::from_slice(&second[span.clone()]),
                 )
                 .select(Simd::<u32, 8>::splat(1), Simd::splat(0));
-            sure.copy_to_slice(&mut self.sure[span]);
+            sure.copy_to_slice(&mut self.certain[span]);
         }
         self.best = best;
         self.second = second;

@@ -11,10 +11,10 @@
 
 use rayon::prelude::*;
 
-use super::assign_pass::Pass;
-use super::kernel::{CentreSet, LANES, Nearest, sq_dist};
-use super::partial_sums::{PartialSums, Scales};
-use crate::data::{CHUNK_JOBS, ChunkedMatrix};
+use crate::cluster::kernels::assign_pass::Pass;
+use crate::cluster::kernels::general::{CentreSet, LANES, Nearest, sq_dist};
+use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
+use crate::data::{CHUNKS_PER_JOB, ChunkedMatrix};
 use crate::monitor::{Cancelled, Monitor, TaskKind, run_chunk};
 
 /// Relative safety margin of a skip test (≫ `f64` rounding of a distance, ≪ any gap that matters).
@@ -91,7 +91,7 @@ fn store_lower(l: f64) -> f32 {
 }
 
 /// A Hamerly pass: labels (`u32::MAX` = none yet) and `lower` bounds are updated in
-/// place; `pass` is [`Pass::Full`] or [`Pass::Delta`] as for [`assign_pass`](super::assign_pass::assign_pass).
+/// place; `pass` is [`Pass::Full`] or [`Pass::Delta`] as for [`assign_pass`](crate::cluster::kernels::assign_pass::assign_pass).
 #[allow(clippy::too_many_arguments)]
 pub fn hamerly_pass(
     x: &ChunkedMatrix,
@@ -110,7 +110,7 @@ pub fn hamerly_pass(
         .par_chunks_mut(rows)
         .zip(lower.par_chunks_mut(rows))
         .zip(x.par_chunks())
-        .with_max_len(CHUNK_JOBS)
+        .with_max_len(CHUNKS_PER_JOB)
         .map(|((lab, low), chunk)| {
             if monitor.is_cancelled() {
                 return None;

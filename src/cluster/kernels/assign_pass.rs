@@ -1,14 +1,14 @@
 //! The plain assignment pass: one read of every chunk labels its rows against the current
 //! centres, fused with the M-step's sums (scikit-learn's `lloyd_iter_chunked_dense`).
 //!
-//! Because the sums are exact ([`partial_sums`](super::partial_sums)), an iteration after
+//! Because the sums are exact ([`partial_sums`](crate::cluster::lloyd::partial_sums)), an iteration after
 //! the first only moves the rows whose label changed ([`Pass::Delta`]): the result is
 //! bit-identical to summing afresh, and a converging fit touches few rows.
 
-use super::chunk_tasks::map_chunks_mut;
-use super::fixed_sum::BlockFixSum;
-use super::kernel::{CentreSet, LANES, Ranking};
-use super::partial_sums::{PartialSums, Scales};
+use crate::cluster::chunk_tasks::map_chunks_mut;
+use crate::cluster::kernels::general::{CentreSet, LANES, Ranking};
+use crate::cluster::lloyd::fixed_sum::BlockFixSum;
+use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
 use crate::data::ChunkedMatrix;
 use crate::monitor::{Cancelled, Monitor, TaskKind};
 
@@ -198,7 +198,7 @@ fn bits(mut mask: u32) -> impl Iterator<Item = usize> {
 #[inline(always)]
 fn attention(a: &Ranking, lab: &[u32]) -> u32 {
     let mut need = 0u32;
-    for (l, ((&sure, &idx), &old)) in a.sure.iter().zip(&a.idx).zip(lab).enumerate() {
+    for (l, ((&sure, &idx), &old)) in a.certain.iter().zip(&a.idx).zip(lab).enumerate() {
         need |= (((sure == 0) | (idx != old)) as u32) << l;
     }
     need

@@ -1,5 +1,5 @@
 //! Per-chunk partial sums of one assignment pass (the M-step's inputs), kept as exact
-//! fixed-point integers (see [`fixed_sum`](super::fixed_sum)) so that merging them in any
+//! fixed-point integers (see [`fixed_sum`](crate::cluster::lloyd::fixed_sum)) so that merging them in any
 //! grouping gives the same bits.
 //!
 //! Coordinates, weight and squared norm of a row are the hot path: each is rounded to a
@@ -11,8 +11,8 @@
 //! Sums are exact, so adding and removing single rows (a Lloyd iteration after the first
 //! only moves the rows whose label changed) gives the same bits as summing afresh.
 
-use super::fixed_sum::FixedScale;
-use super::summary::Summary;
+use crate::cluster::lloyd::fixed_sum::FixedScale;
+use crate::cluster::summary::Summary;
 
 /// Additions to one cluster's `f64` accumulators before they move to the totals.
 const FLUSH_EVERY: u32 = 1 << 8;
@@ -199,7 +199,7 @@ impl PartialSums {
     }
 
     /// Adds the cost of a vector sum of unit-weight distances.
-    pub fn add_cost_sum(&mut self, sum: super::fixed_sum::BlockFixSum) {
+    pub fn add_cost_sum(&mut self, sum: crate::cluster::lloyd::fixed_sum::BlockFixSum) {
         self.cost += sum.total();
     }
 

@@ -1,6 +1,6 @@
 //! The `f32` ranking for few features (d ≤ [`MAX_D`]): W1's d = 2 and its neighbours.
 //!
-//! The tiled kernel of [`kernel`](super::kernel) is built for many features; with two,
+//! The tiled kernel of [`kernel`](crate::cluster::kernels::general) is built for many features; with two,
 //! its transposition into a scratch buffer and its per-tile bookkeeping cost more than
 //! the arithmetic. Here the feature count is a compile-time constant, so a block of
 //! [`LANES`] rows is read as stored (row-major) and transposed in registers, and each
@@ -14,8 +14,8 @@ use std::simd::cmp::{SimdPartialEq, SimdPartialOrd};
 use std::simd::num::SimdInt;
 use std::simd::{Select, Simd};
 
-use super::fixed_sum::BlockFixSum;
-use super::kernel::{CentreSet, LANES, Ranking, Unfused};
+use crate::cluster::kernels::general::{CentreSet, LANES, Ranking, Unfused};
+use crate::cluster::lloyd::fixed_sum::BlockFixSum;
 
 /// The largest feature count with a dedicated routine.
 pub const MAX_D: usize = 4;
@@ -38,7 +38,7 @@ impl VecMulAdd for Unfused {
 }
 
 #[cfg(target_arch = "x86_64")]
-impl VecMulAdd for super::kernel::Fused {
+impl VecMulAdd for crate::cluster::kernels::general::Fused {
     #[inline(always)]
     fn mul_add(a: F, b: F, c: F) -> F {
         std::simd::StdFloat::mul_add(a, b, c)
@@ -177,7 +177,7 @@ fn scan_rows<const D: usize, M: VecMulAdd>(
     changed
 }
 
-/// Exact [`sq_dist`](super::kernel::sq_dist) of each row of a full row-major block to
+/// Exact [`sq_dist`](crate::cluster::kernels::general::sq_dist) of each row of a full row-major block to
 /// centre `labels[l]`, eight rows per `f64` vector. `sq_dist` sums squares in four
 /// interleaved partial sums combined as `(s₀ + s₁) + (s₂ + s₃)`; for d ≤ 4 each partial
 /// sum is one square (or zero), which is exactly what this computes, so the bits match.
@@ -287,7 +287,7 @@ macro_rules! routines {
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx2,fma")]
             fn $avx2(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
-                approx_rows::<$d, super::kernel::Fused>(cs, rows, a)
+                approx_rows::<$d, crate::cluster::kernels::general::Fused>(cs, rows, a)
             }
 
             #[cfg(target_arch = "x86_64")]
@@ -315,7 +315,7 @@ macro_rules! routines {
                 report_moves: bool,
                 visit: Visit<'_>,
             ) -> u64 {
-                scan_rows::<$d, super::kernel::Fused>(cs, rows, labels, report_moves, visit)
+                scan_rows::<$d, crate::cluster::kernels::general::Fused>(cs, rows, labels, report_moves, visit)
             }
 
             fn $cplain(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
@@ -370,7 +370,7 @@ routines! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::kernel::sq_dist;
+    use crate::cluster::kernels::general::sq_dist;
 
     /// Every d ≤ MAX_D, full and partial blocks, with rows placed on the bisector of two
     /// centres (ties and uncertified winners): labels equal the exact argmin.

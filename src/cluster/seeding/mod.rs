@@ -1,13 +1,18 @@
 //! Seeding: the initial centres and what the seeding did, for the page's decks.
 
+pub mod d2_sampling;
+pub mod parallel;
+pub mod plus_plus;
+pub mod random;
+
 use serde::{Deserialize, Serialize};
 
-use super::error::ClusterError;
-use super::init_parallel::kmeans_parallel;
-use super::init_plus_plus::kmeans_plus_plus;
-use super::init_random::random_rows;
-use super::params::Init;
-use super::summary::Summary;
+use crate::cluster::error::ClusterError;
+use crate::cluster::params::Init;
+use crate::cluster::seeding::parallel::kmeans_parallel;
+use crate::cluster::seeding::plus_plus::kmeans_plus_plus;
+use crate::cluster::seeding::random::random_rows;
+use crate::cluster::summary::Summary;
 use crate::data::ChunkedMatrix;
 use crate::monitor::Monitor;
 

@@ -3,13 +3,13 @@
 //! step draws `2 + ⌊ln k⌋` candidates by D² sampling and keeps the one that leaves the
 //! smallest potential `Σ w·min(d², d²_candidate)`.
 
-use super::chunk_tasks::map_chunks_mut;
-use super::d2_sampling::{chunk_totals, pick, target};
-use super::error::ClusterError;
-use super::fixed_sum::FixedScale;
-use super::kernel::sq_dist;
-use super::seeding::{Seeding, SeedingStats};
-use super::summary::Summary;
+use crate::cluster::chunk_tasks::map_chunks_mut;
+use crate::cluster::error::ClusterError;
+use crate::cluster::kernels::general::sq_dist;
+use crate::cluster::lloyd::fixed_sum::FixedScale;
+use crate::cluster::seeding::d2_sampling::{chunk_totals, pick, target};
+use crate::cluster::seeding::{Seeding, SeedingStats};
+use crate::cluster::summary::Summary;
 use crate::data::{ChunkedMatrix, KeyedStream, Purpose};
 use crate::monitor::{Monitor, TaskKind};
 

@@ -13,20 +13,20 @@
 
 use std::collections::HashSet;
 
-use super::chunk_tasks::map_chunks_mut;
-use super::error::ClusterError;
-use super::fixed_sum::{BlockFixSum, FixedScale};
-use super::init_plus_plus::{first_row, kmeans_plus_plus};
-use super::init_random::random_rows;
-use super::kernel::{CentreSet, LANES, Ranking};
-use super::lloyd::lloyd;
-use super::params::{
+use crate::cluster::chunk_tasks::map_chunks_mut;
+use crate::cluster::error::ClusterError;
+use crate::cluster::kernels::general::{CentreSet, LANES, Ranking};
+use crate::cluster::lloyd::fixed_sum::{BlockFixSum, FixedScale};
+use crate::cluster::lloyd::lloyd;
+use crate::cluster::params::{
     Algorithm, DEFAULT_MAX_ITER, FirstCenter, Oversampling, ParallelInit, Recluster, Rounds,
 };
-use super::seeding::{Seeding, SeedingStats};
-use super::summary::Summary;
+use crate::cluster::seeding::plus_plus::{first_row, kmeans_plus_plus};
+use crate::cluster::seeding::random::random_rows;
+use crate::cluster::seeding::{Seeding, SeedingStats};
+use crate::cluster::summary::Summary;
 use crate::data::keyed_stream::stream_key;
-use crate::data::{CHUNK_JOBS, ChunkedMatrix, KeyedStream, Purpose};
+use crate::data::{CHUNKS_PER_JOB, ChunkedMatrix, KeyedStream, Purpose};
 use crate::monitor::{Monitor, TaskKind, Unmonitored};
 
 /// Stream index of the first-centre draw; rounds use indices `1..`.
@@ -311,7 +311,7 @@ fn potential(weights: Option<&[f64]>, state: &[(f32, u32)], scale: &FixedScale) 
     use rayon::prelude::*;
     let total: i128 = state
         .par_chunks(1 << 14)
-        .with_max_len(CHUNK_JOBS)
+        .with_max_len(CHUNKS_PER_JOB)
         .enumerate()
         .map(|(c, st)| {
             if weights.is_none() {
@@ -369,7 +369,7 @@ pub fn kmeans_parallel(
     cands.push(x.row(first));
     // Squared distance to the nearest candidate (f32 is plenty for sampling weights and
     // halves the memory) and that candidate's index.
-    let mut state = super::lloyd::filled(n, (f32::INFINITY, 0u32));
+    let mut state = crate::cluster::lloyd::filled(n, (f32::INFINITY, 0u32));
     let ell = match p.oversampling {
         Oversampling::PerCluster(f) => f * k as f64,
         Oversampling::Absolute(l) => l,

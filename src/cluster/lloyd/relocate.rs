@@ -7,8 +7,8 @@
 
 use rayon::prelude::*;
 
-use super::kernel::{CentreSet, sq_dist};
-use super::partial_sums::{PartialSums, Scales};
+use crate::cluster::kernels::general::{CentreSet, sq_dist};
+use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
 use crate::data::ChunkedMatrix;
 
 /// `(distance, row)` sorted farther first, then by row.

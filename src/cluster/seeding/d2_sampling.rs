@@ -1,11 +1,11 @@
 //! D² sampling (Arthur & Vassilvitskii 2007): draw a row with probability proportional to
 //! `w·v`, where `v` is its squared distance to the nearest chosen centre. The inclusive
-//! prefix sums are taken over fixed-point terms (see [`fixed_sum`](super::fixed_sum)), so
+//! prefix sums are taken over fixed-point terms (see [`fixed_sum`](crate::cluster::lloyd::fixed_sum)), so
 //! the row drawn is the same for any chunking and any thread count: per-chunk totals find
 //! the chunk, a scan inside it finds the row (numpy's `searchsorted` on `stable_cumsum`).
 
-use super::fixed_sum::FixedScale;
-use crate::data::{CHUNK_JOBS, ChunkedMatrix};
+use crate::cluster::lloyd::fixed_sum::FixedScale;
+use crate::data::{CHUNKS_PER_JOB, ChunkedMatrix};
 
 /// Total of `fix(w·v)` over each chunk's rows.
 pub fn chunk_totals(
@@ -17,7 +17,7 @@ pub fn chunk_totals(
     use rayon::prelude::*;
     values
         .par_chunks(x.chunk_rows())
-        .with_max_len(CHUNK_JOBS)
+        .with_max_len(CHUNKS_PER_JOB)
         .enumerate()
         .map(|(c, v)| {
             let start = c * x.chunk_rows();
