@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use blobscale::pipeline::ScenarioInputs;
-use blobscale::web::compute;
+use blobscale::web::{WebError, compute};
 use common::{digest, pinned_digest, pinned_params};
 use wasm_bindgen_test::*;
 
@@ -72,7 +72,9 @@ async fn cancelled_evaluation_reports_cancellation() {
         .await
         .unwrap_err();
     assert!(cancel.load(Ordering::Relaxed));
-    assert_eq!(err, "cancelled");
+    assert_eq!(err, WebError::Cancelled);
+    assert!(err.is_cancellation());
+    assert_eq!(err.to_string(), "cancelled");
 }
 
 #[wasm_bindgen_test]
@@ -86,7 +88,12 @@ async fn oversized_scenario_is_refused_before_any_work() {
         2,
     )
     .unwrap_err();
-    assert!(err.contains("n_samples = 190000000 needs about"), "{err}");
+    assert!(matches!(err, WebError::NoRoom { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("n_samples = 190000000 needs about"),
+        "{err}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -304,4 +311,40 @@ fn plot_legend_draws_its_box_labels_and_markers() {
     ] {
         assert_eq!(px(x, y), (255, 255, 255), "outside at ({x}, {y})");
     }
+}
+
+/// The single-threaded build's worker posts errors back as JSON: each comes back as the
+/// same variant with the same words, so a cancellation there is one on the page.
+#[wasm_bindgen_test]
+fn web_errors_cross_the_worker_boundary_as_themselves() {
+    use blobscale::data::import::ImportError;
+    use blobscale::pipeline::PipelineError;
+    let errors = [
+        WebError::Cancelled,
+        WebError::from(PipelineError::Superseded),
+        WebError::from(ImportError::Cancelled),
+        WebError::NoRoom {
+            n_samples: 190_000_000,
+            need_mib: 5_800,
+            free_mib: 3_900,
+            limit_mib: 4_096,
+        },
+        WebError::from(PipelineError::OutOfRange {
+            name: "k",
+            value: "0".into(),
+            allowed: "1 ..= 30".into(),
+        }),
+    ];
+    for e in &errors {
+        let json = serde_json::to_string(e).unwrap();
+        assert_eq!(&serde_json::from_str::<WebError>(&json).unwrap(), e);
+    }
+    let words: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(words[0], "cancelled");
+    assert_eq!(words[1], "superseded by a newer request");
+    assert_eq!(words[2], "import cancelled");
+    assert!(words[3].starts_with("n_samples = 190000000 needs about 5800 MiB, but only 3900 MiB"));
+    assert_eq!(words[4], "k = 0 is out of range: allowed 1 ..= 30");
+    assert!(errors[..3].iter().all(WebError::is_cancellation));
+    assert!(!errors[3].is_cancellation());
 }

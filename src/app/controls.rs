@@ -57,7 +57,7 @@ fn ThreadsField() -> impl IntoView {
                 if let Ok(n) = event_target_value(&ev).parse::<usize>()
                     && let Err(e) = browser_storage::reload_with_threads(n)
                 {
-                    error.set(Some(e));
+                    error.set(Some(e.to_string()));
                 }
             }>
                 {(1..=cores).map(|n| view! {

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use super::state::{AppState, Shown};
 use crate::pipeline::export::{BuildInfo, LabelsLayout};
+use crate::web::WebError;
 use crate::web::environment::{Flavour, cross_origin_isolated};
 use crate::web::export_bridge::{
     self, EngineExport, ExportRequest, canvas_png, dask_script_bytes, download_blob,
@@ -96,7 +97,7 @@ async fn export(
     shown: Shown,
     name: String,
     layout: LabelsLayout,
-) -> Result<(), String> {
+) -> Result<(), WebError> {
     let engine = |kind| ExportRequest {
         kind,
         inputs: shown.inputs.clone(),
@@ -108,7 +109,7 @@ async fn export(
             let canvas = document()
                 .get_element_by_id("plot")
                 .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-                .ok_or("the plot canvas is not on the page")?;
+                .ok_or(WebError::browser("the plot canvas is not on the page"))?;
             let blob = canvas_png(&canvas).await?;
             return download_blob(&blob, which.file());
         }

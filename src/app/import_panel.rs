@@ -16,6 +16,7 @@ use crate::data::import::{Delimiter, FileFormat, ImportOptions, ImportReport, Pr
 use crate::pipeline::imported::{DataSource, ImportedSource};
 use crate::pipeline::progress::percent;
 use crate::pipeline::projection::Projection;
+use crate::web::WebError;
 use crate::web::import_bridge::{self, ImportOutcome, ImportProgress, Phase};
 
 /// Bad rows listed on the page; the report counts the rest.
@@ -131,7 +132,7 @@ pub fn ImportPanel() -> impl IntoView {
                 }
                 Err(e) => {
                     preview.set(None);
-                    error.set(e);
+                    error.set(e.to_string());
                     step.set(Step::Empty);
                 }
             }
@@ -165,7 +166,7 @@ pub fn ImportPanel() -> impl IntoView {
         )
         .ok();
         spawn_local(async move {
-            let result: Result<ImportOutcome, String> =
+            let result: Result<ImportOutcome, WebError> =
                 import_bridge::import_file(&f, &file_name, options).await;
             if let Some(h) = poll {
                 h.clear();
@@ -174,10 +175,11 @@ pub fn ImportPanel() -> impl IntoView {
             step.set(Step::Ready);
             match result {
                 Ok(o) => {
-                    outcome.set(Some((file_name, o.report.clone(), o.not_kept.clone())));
+                    let not_kept = o.not_kept.as_ref().map(WebError::to_string);
+                    outcome.set(Some((file_name, o.report.clone(), not_kept)));
                     use_imported(state, o.source, saved);
                 }
-                Err(e) => error.set(e),
+                Err(e) => error.set(e.to_string()),
             }
         });
     };

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::state::{AppState, RunState, Shown};
 use crate::pipeline::ScenarioInputs;
+use crate::web::WebError;
 use crate::web::compute::{self, Outcome};
 use crate::web::environment::now_ms;
 use crate::web::latest::Latest;
@@ -25,7 +26,7 @@ const PREPARE_AFTER: Duration = Duration::from_millis(150);
 /// How often the page checks whether progress is due.
 const POLL_TICK: Duration = Duration::from_millis(25);
 
-type Reply = (Result<Outcome, String>, ScenarioInputs, f64, f64);
+type Reply = (Result<Outcome, WebError>, ScenarioInputs, f64, f64);
 
 /// Wires the compute bridge to `state`. Call once, inside the page component.
 pub fn install(state: AppState) {
@@ -53,7 +54,7 @@ pub fn install(state: AppState) {
                 state.live.set(compute::live());
                 state.set_run(RunState::Done);
             }
-            Err(e) => state.set_run(RunState::Failed(e)),
+            Err(e) => state.set_run(RunState::Failed(e.to_string())),
         },
     );
     let runner = StoredValue::new_local(runner);
@@ -62,10 +63,10 @@ pub fn install(state: AppState) {
         #[cfg(feature = "threads")]
         let started = crate::web::pool::start(crate::web::environment::requested_threads()).await;
         #[cfg(not(feature = "threads"))]
-        let started: Result<usize, String> = Ok(1);
+        let started: Result<usize, WebError> = Ok(1);
         match started {
             Ok(n) => state.threads.set(Some(n)),
-            Err(e) => state.set_run(RunState::Failed(e)),
+            Err(e) => state.set_run(RunState::Failed(e.to_string())),
         }
     });
 

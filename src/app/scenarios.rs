@@ -46,7 +46,7 @@ pub fn restore(defaults: ScenarioInputs) -> (Session, Option<String>) {
         }
         Ok(None) => None,
         Err(e) => {
-            notices.push(e);
+            notices.push(e.to_string());
             None
         }
     };
@@ -125,7 +125,7 @@ pub fn install(state: AppState, session: Session, notice: Option<String>) {
         };
         session.prune();
         if let Err(e) = browser_storage::save(SESSION_KEY, &session_to_json(&session)) {
-            state.notice.set(Some(e));
+            state.notice.set(Some(e.to_string()));
         }
     });
 
@@ -217,7 +217,7 @@ fn install_filler(state: AppState) {
             match result {
                 Ok(outcome) => keep(state, &inputs, Arc::new(outcome)),
                 // Stopped for the page's own request: tried again when idle.
-                Err(_) if flag.load(Ordering::Relaxed) => {}
+                Err(e) if e.is_cancellation() || flag.load(Ordering::Relaxed) => {}
                 Err(e) => state.fill_errors.update(|f| {
                     f.insert(id, e);
                 }),

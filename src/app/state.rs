@@ -14,6 +14,7 @@ use crate::pipeline::graph::TaskId;
 use crate::pipeline::job::JobRecord;
 use crate::pipeline::scenario::ScenarioBook;
 use crate::pipeline::session::SavedResult;
+use crate::web::WebError;
 use crate::web::compute::{Live, Outcome};
 
 /// Jobs the page keeps for its log and task stream.
@@ -124,7 +125,7 @@ pub struct AppState {
     /// The scenario being computed in the background, if any.
     pub filling: RwSignal<Option<u64>>,
     /// Scenarios whose background evaluation failed, with the reason.
-    pub fill_errors: RwSignal<BTreeMap<u64, String>>,
+    pub fill_errors: RwSignal<BTreeMap<u64, WebError>>,
     /// A message about saving, restoring or sharing scenarios.
     pub notice: RwSignal<Option<String>>,
 }

@@ -109,7 +109,7 @@ pub fn SweepPanel() -> impl IntoView {
             state.sweeping.set(false);
             match result {
                 Ok(t) => table.set(Some(t)),
-                Err(e) => error.set(Some(e)),
+                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };

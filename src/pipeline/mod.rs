@@ -8,6 +8,12 @@
 //! grid search does. Plain Rust + rayon; no web dependency. Time comes in through
 //! [`clock::Clock`].
 //!
+//! What the page shows is computed here too, so the components only turn it into views:
+//! which graph nodes are stale ([`staleness`], by the engine's own memo keys), the graph's
+//! layout ([`graph_layout`]), the task stream's statistics and lanes ([`task_stream`]), the
+//! canvas's zoom and pan ([`navigation`]), the small charts' geometry ([`chart_layout`]),
+//! measured speed-ups ([`speedup`]) and numbers for people ([`number_format`]).
+//!
 //! References: Taipy's data nodes, tasks, scenarios and jobs
 //! (<https://docs.taipy.io/en/latest/userman/scenario_features/>); the salsa book's
 //! revisions, backdating and LRU (<https://salsa-rs.github.io/salsa/>); dask-ml's merged

@@ -4,6 +4,8 @@
 
 use wasm_bindgen::JsValue;
 
+use super::error::WebError;
+
 /// Key of the saved session.
 pub const SESSION_KEY: &str = "blobscale.session";
 /// Where a session this build cannot read is moved, so it is kept rather than overwritten.
@@ -11,12 +13,17 @@ pub const UNREADABLE_KEY: &str = "blobscale.session.unreadable";
 /// Fragment prefix of a shared scenario: `#s=<scenario string>`.
 pub const SHARE_PREFIX: &str = "#s=";
 
-fn storage() -> Result<web_sys::Storage, String> {
+fn storage() -> Result<web_sys::Storage, WebError> {
     web_sys::window()
-        .ok_or("no window")?
+        .ok_or(WebError::browser("no window"))?
         .local_storage()
-        .map_err(|e| format!("the browser refused local storage: {}", describe(&e)))?
-        .ok_or_else(|| "this browser has no local storage".to_string())
+        .map_err(|e| {
+            WebError::browser(format!(
+                "the browser refused local storage: {}",
+                describe(&e)
+            ))
+        })?
+        .ok_or(WebError::browser("this browser has no local storage"))
 }
 
 fn describe(e: &JsValue) -> String {
@@ -27,20 +34,20 @@ fn describe(e: &JsValue) -> String {
 }
 
 /// The text stored under `key`, if any.
-pub fn load(key: &str) -> Result<Option<String>, String> {
+pub fn load(key: &str) -> Result<Option<String>, WebError> {
     storage()?
         .get_item(key)
-        .map_err(|e| format!("could not read saved scenarios: {}", describe(&e)))
+        .map_err(|e| WebError::browser(format!("could not read saved scenarios: {}", describe(&e))))
 }
 
 /// Stores `text` under `key`; a full storage is reported with the size that did not fit.
-pub fn save(key: &str, text: &str) -> Result<(), String> {
+pub fn save(key: &str, text: &str) -> Result<(), WebError> {
     storage()?.set_item(key, text).map_err(|e| {
-        format!(
+        WebError::browser(format!(
             "could not save scenarios ({} KiB): {}",
             text.len().div_ceil(1024),
             describe(&e)
-        )
+        ))
     })
 }
 
@@ -78,8 +85,8 @@ pub fn share_link(code: &str) -> String {
 
 /// Reloads the page with `?threads=n` (the worker pool's size is fixed when it starts),
 /// keeping other query parameters.
-pub fn reload_with_threads(n: usize) -> Result<(), String> {
-    let window = web_sys::window().ok_or("no window")?;
+pub fn reload_with_threads(n: usize) -> Result<(), WebError> {
+    let window = web_sys::window().ok_or(WebError::browser("no window"))?;
     let location = window.location();
     let search = location.search().unwrap_or_default();
     let mut params: Vec<String> = search
@@ -91,5 +98,5 @@ pub fn reload_with_threads(n: usize) -> Result<(), String> {
     params.push(format!("threads={n}"));
     location
         .set_search(&params.join("&"))
-        .map_err(|e| format!("could not reload: {}", describe(&e)))
+        .map_err(|e| WebError::browser(format!("could not reload: {}", describe(&e))))
 }

@@ -20,8 +20,10 @@ use crate::pipeline::progress::ProgressSnapshot;
 use crate::pipeline::sweep::{SweepSpec, SweepTable};
 use crate::pipeline::{Engine, EvaluationSummary, Plan, ScenarioInputs};
 
+use super::error::WebError;
+
 #[cfg(feature = "threads")]
-use super::pool_job::{JobLost, on_pool};
+use super::pool_job::on_pool;
 
 /// The memo store's default budget: a few 10M-row datasets with their labels.
 pub const MEMO_BUDGET_BYTES: usize = 1 << 30;
@@ -50,18 +52,17 @@ pub struct Outcome {
 
 /// Checks the inputs and that the scenario fits in wasm memory when run on `threads`
 /// threads, before any work starts.
-pub fn plan(inputs: &ScenarioInputs, threads: usize) -> Result<Plan, String> {
-    let plan = Plan::new(inputs).map_err(|e| e.to_string())?;
+pub fn plan(inputs: &ScenarioInputs, threads: usize) -> Result<Plan, WebError> {
+    let plan = Plan::new(inputs)?;
     let need = plan.estimated_peak_bytes(threads);
     let room = WASM_MEMORY_LIMIT - wasm_memory_bytes().min(WASM_MEMORY_LIMIT) + memo_used();
     if need > room {
-        return Err(format!(
-            "n_samples = {} needs about {} MiB, but only {} MiB of the browser's {} MiB of wasm memory are free: choose fewer samples or features",
-            inputs.n_samples,
-            need >> 20,
-            room >> 20,
-            WASM_MEMORY_LIMIT >> 20
-        ));
+        return Err(WebError::NoRoom {
+            n_samples: inputs.n_samples,
+            need_mib: need >> 20,
+            free_mib: room >> 20,
+            limit_mib: WASM_MEMORY_LIMIT >> 20,
+        });
     }
     Ok(plan)
 }
@@ -124,7 +125,7 @@ pub async fn evaluate(
     plan: Plan,
     jobs_from: u64,
     cancel: Arc<AtomicBool>,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, WebError> {
     WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
     let ticket = e.submit(plan);
@@ -137,17 +138,17 @@ pub async fn evaluate(
             },
             pixels: ev.pixels,
         });
-        result.map_err(|err| err.to_string())
+        result.map_err(WebError::from)
     })
     .await
-    .unwrap_or_else(|JobLost| Err("cancelled".into()))
+    .unwrap_or(Err(WebError::Cancelled))
 }
 
 /// Evaluates `plan` on the worker pool outside the view lane (another scenario's result
 /// for the comparison or after a reload): the page's own requests do not cancel it; only
 /// `cancel` does.
 #[cfg(feature = "threads")]
-pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Outcome, String> {
+pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Outcome, WebError> {
     WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
     on_pool(move || {
@@ -159,20 +160,20 @@ pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Ou
             },
             pixels: ev.pixels,
         });
-        result.map_err(|err| err.to_string())
+        result.map_err(WebError::from)
     })
     .await
-    .unwrap_or_else(|JobLost| Err("cancelled".into()))
+    .unwrap_or(Err(WebError::Cancelled))
 }
 
 /// Runs a k sweep on the worker pool (every member shares the cached dataset).
 #[cfg(feature = "threads")]
-pub async fn sweep(spec: SweepSpec, cancel: Arc<AtomicBool>) -> Result<SweepTable, String> {
+pub async fn sweep(spec: SweepSpec, cancel: Arc<AtomicBool>) -> Result<SweepTable, WebError> {
     WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
-    on_pool(move || e.sweep(&spec, &cancel).map_err(|err| err.to_string()))
+    on_pool(move || e.sweep(&spec, &cancel).map_err(WebError::from))
         .await
-        .unwrap_or_else(|JobLost| Err("cancelled".into()))
+        .unwrap_or(Err(WebError::Cancelled))
 }
 
 /// Evaluations and sweeps requested so far (threaded build): memory preparation stops as
@@ -305,7 +306,7 @@ pub async fn evaluate(
     plan: Plan,
     jobs_from: u64,
     _cancel: Arc<AtomicBool>,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, WebError> {
     super::st_worker::evaluate(plan.inputs(), jobs_from).await
 }
 
@@ -314,13 +315,13 @@ pub async fn evaluate(
 /// evaluation is not stopped by the page's next request, which waits behind it instead
 /// (unlike the threaded build, where setting `cancel` stops it).
 #[cfg(not(feature = "threads"))]
-pub async fn evaluate_detached(plan: Plan, _cancel: Arc<AtomicBool>) -> Result<Outcome, String> {
+pub async fn evaluate_detached(plan: Plan, _cancel: Arc<AtomicBool>) -> Result<Outcome, WebError> {
     super::st_worker::evaluate(plan.inputs(), u64::MAX).await
 }
 
 /// Runs a k sweep in the compute worker.
 #[cfg(not(feature = "threads"))]
-pub async fn sweep(spec: SweepSpec, _cancel: Arc<AtomicBool>) -> Result<SweepTable, String> {
+pub async fn sweep(spec: SweepSpec, _cancel: Arc<AtomicBool>) -> Result<SweepTable, WebError> {
     super::st_worker::sweep(&spec).await
 }
 
@@ -342,22 +343,17 @@ pub(crate) fn with_st_engine<R>(f: impl FnOnce(&Engine) -> R) -> R {
 
 /// Worker side of the single-threaded build: a sweep on this thread's engine.
 #[cfg(not(feature = "threads"))]
-pub(crate) fn sweep_here(spec: &SweepSpec) -> Result<SweepTable, String> {
-    ST_ENGINE.with(|e| {
-        e.sweep(spec, &AtomicBool::new(false))
-            .map_err(|err| err.to_string())
-    })
+pub(crate) fn sweep_here(spec: &SweepSpec) -> Result<SweepTable, WebError> {
+    ST_ENGINE.with(|e| Ok(e.sweep(spec, &AtomicBool::new(false))?))
 }
 
 /// Worker side of the single-threaded build: an evaluation on this thread's engine.
 #[cfg(not(feature = "threads"))]
-pub(crate) fn evaluate_here(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, String> {
-    let plan = Plan::new(inputs).map_err(|e| e.to_string())?;
+pub(crate) fn evaluate_here(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, WebError> {
+    let plan = Plan::new(inputs)?;
     ST_ENGINE.with(|e| {
         let ticket = e.submit(plan);
-        let ev = e
-            .evaluate(&ticket, &AtomicBool::new(false))
-            .map_err(|err| err.to_string())?;
+        let ev = e.evaluate(&ticket, &AtomicBool::new(false))?;
         Ok(Outcome {
             meta: OutcomeMeta {
                 summary: ev.summary,

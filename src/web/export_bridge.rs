@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::compute::{WASM_MEMORY_LIMIT, wasm_memory_bytes};
+use super::error::WebError;
 use crate::data::import::FileFormat;
 use crate::pipeline::export::labels_csv::labels_csv_size_hint;
 use crate::pipeline::export::{
@@ -55,7 +56,7 @@ pub struct ExportRequest {
 
 /// Engine side (a rayon worker, or the single-threaded build's compute worker): the bytes
 /// of one export, or why not.
-pub(crate) fn export_here(engine: &Engine, request: &ExportRequest) -> Result<Vec<u8>, String> {
+pub(crate) fn export_here(engine: &Engine, request: &ExportRequest) -> Result<Vec<u8>, WebError> {
     let cancel = AtomicBool::new(false);
     let mut out = Vec::new();
     // An imported file's own column names head the CSV files.
@@ -66,20 +67,17 @@ pub(crate) fn export_here(engine: &Engine, request: &ExportRequest) -> Result<Ve
         .filter(|n| n.len() == plan_columns(&request.inputs));
     match request.kind {
         EngineExport::Labels => {
-            let plan = Plan::new(&request.inputs).map_err(|e| e.to_string())?;
+            let plan = Plan::new(&request.inputs)?;
             let hint = labels_csv_size_hint(plan.n_rows(), plan.n_features(), request.layout);
             let room = WASM_MEMORY_LIMIT.saturating_sub(wasm_memory_bytes());
             let limit = MAX_EXPORT_BYTES.min(room);
             if hint > limit {
-                return Err(format!(
-                    "labels.csv would be about {} MiB, more than the {} MiB an export may take here: export the labels only, or fewer samples",
-                    hint >> 20,
-                    limit >> 20
-                ));
+                return Err(WebError::ExportTooLarge {
+                    size_mib: hint >> 20,
+                    limit_mib: limit >> 20,
+                });
             }
-            let a = engine
-                .assign_rows(&request.inputs, &cancel)
-                .map_err(|e| e.to_string())?;
+            let a = engine.assign_rows(&request.inputs, &cancel)?;
             out.reserve(hint as usize);
             write_labels_csv(
                 &mut out,
@@ -87,24 +85,19 @@ pub(crate) fn export_here(engine: &Engine, request: &ExportRequest) -> Result<Ve
                 &a.prediction.labels,
                 request.layout,
                 names.as_deref(),
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
         }
         EngineExport::Centroids => {
-            let f = engine
-                .fitted_scenario(&request.inputs, &cancel)
-                .map_err(|e| e.to_string())?;
+            let f = engine.fitted_scenario(&request.inputs, &cancel)?;
             write_centroids_csv(
                 &mut out,
                 &f.model.centres,
                 &f.summary.metrics.cluster_sizes,
                 names.as_deref(),
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
         }
         EngineExport::JobLog => {
-            write_job_log_json(&mut out, &engine.jobs(), &request.inputs, &request.build)
-                .map_err(|e| e.to_string())?;
+            write_job_log_json(&mut out, &engine.jobs(), &request.inputs, &request.build)?;
         }
     }
     Ok(out)
@@ -117,21 +110,20 @@ fn plan_columns(inputs: &ScenarioInputs) -> usize {
 
 /// The bytes of an engine export, made on the worker pool.
 #[cfg(feature = "threads")]
-pub async fn engine_export(request: ExportRequest) -> Result<Vec<u8>, String> {
-    use super::pool_job::{JobLost, on_pool};
+pub async fn engine_export(request: ExportRequest) -> Result<Vec<u8>, WebError> {
     let engine = super::compute::engine().clone();
-    on_pool(move || export_here(&engine, &request))
+    super::pool_job::on_pool(move || export_here(&engine, &request))
         .await
-        .unwrap_or_else(|JobLost| Err("cancelled".into()))
+        .unwrap_or(Err(WebError::Cancelled))
 }
 
 /// The bytes of an engine export, made by the compute worker.
 #[cfg(not(feature = "threads"))]
-pub async fn engine_export(request: ExportRequest) -> Result<Vec<u8>, String> {
-    let request = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+pub async fn engine_export(request: ExportRequest) -> Result<Vec<u8>, WebError> {
+    let request = serde_json::to_string(&request).map_err(|e| WebError::worker(e.to_string()))?;
     let reply = super::st_worker::call("export", request, &[]).await?;
     let bytes = js_sys::Reflect::get(&reply, &"bytes".into())
-        .map_err(|_| "bad reply from the compute worker: no bytes".to_string())?;
+        .map_err(|_| WebError::worker("bad reply from the compute worker: no bytes"))?;
     Ok(js_sys::Uint8Array::new(&bytes).to_vec())
 }
 
@@ -142,21 +134,21 @@ pub async fn engine_export(request: ExportRequest) -> Result<Vec<u8>, String> {
 pub fn blobscale_worker_export(request: String) -> JsValue {
     let out = js_sys::Object::new();
     let result = serde_json::from_str::<ExportRequest>(&request)
-        .map_err(|e| format!("bad request: {e}"))
+        .map_err(|e| WebError::worker(format!("bad request: {e}")))
         .and_then(|r| super::compute::with_st_engine(|e| export_here(e, &r)));
     let (key, value): (&str, JsValue) = match result {
         Ok(bytes) => ("bytes", js_sys::Uint8Array::from(&bytes[..]).into()),
-        Err(e) => ("error", e.into()),
+        Err(e) => ("error", super::st_worker::error_json(&e).into()),
     };
     let _ = js_sys::Reflect::set(&out, &key.into(), &value);
     out.into()
 }
 
 /// `scenario.json` for the scenario named `name`.
-pub fn scenario_bytes(name: &str, inputs: &ScenarioInputs) -> Result<Vec<u8>, String> {
+pub fn scenario_bytes(name: &str, inputs: &ScenarioInputs) -> Result<Vec<u8>, WebError> {
     scenario_json(name, inputs)
         .map(String::into_bytes)
-        .map_err(|e| e.to_string())
+        .map_err(WebError::export)
 }
 
 /// `blobscale_dask.py` for the scenario, with the page's inertia in its header. For an
@@ -166,17 +158,14 @@ pub async fn dask_script_bytes(
     name: &str,
     inputs: &ScenarioInputs,
     inertia: f64,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, WebError> {
     let data_file = match inputs.imported() {
         None => None,
         Some(source) => {
             let stored = super::imported_files::load(source.content)
                 .await?
-                .ok_or_else(|| {
-                    format!(
-                        "{} is no longer kept in this browser: import it again to export its script",
-                        source.name
-                    )
+                .ok_or_else(|| WebError::ScriptFileGone {
+                    name: source.name.clone(),
                 })?;
             Some(DataFile {
                 format: file_format(&stored.blob).await?,
@@ -192,14 +181,12 @@ pub async fn dask_script_bytes(
         expected_inertia: Some(inertia),
         data_file,
     };
-    dask_script(inputs, &options)
-        .map(String::into_bytes)
-        .map_err(|e| e.to_string())
+    Ok(dask_script(inputs, &options)?.into_bytes())
 }
 
 /// CSV or `.npy`, from the file's first bytes as the importer decides.
-async fn file_format(blob: &web_sys::Blob) -> Result<FileFormat, String> {
-    let err = |e: JsValue| format!("could not read the imported file: {e:?}");
+async fn file_format(blob: &web_sys::Blob) -> Result<FileFormat, WebError> {
+    let err = |e: JsValue| WebError::browser(format!("could not read the imported file: {e:?}"));
     let head = blob.slice_with_i32_and_i32(0, 16).map_err(err)?;
     let buffer = wasm_bindgen_futures::JsFuture::from(head.array_buffer())
         .await
@@ -210,29 +197,29 @@ async fn file_format(blob: &web_sys::Blob) -> Result<FileFormat, String> {
 }
 
 /// Offers `bytes` as a download named `filename` of type `mime`.
-pub fn download_bytes(bytes: &[u8], filename: &str, mime: &str) -> Result<(), String> {
+pub fn download_bytes(bytes: &[u8], filename: &str, mime: &str) -> Result<(), WebError> {
     // A copy into a plain JS array: a Blob may not view the threaded build's shared memory.
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let bag = web_sys::BlobPropertyBag::new();
     bag.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &bag)
-        .map_err(|e| format!("could not make {filename}: {e:?}"))?;
+        .map_err(|e| WebError::browser(format!("could not make {filename}: {e:?}")))?;
     download_blob(&blob, filename)
 }
 
 /// Offers `blob` as a download named `filename`: an object URL clicked through a temporary
 /// `<a download>`, revoked once the click has been handled.
-pub fn download_blob(blob: &web_sys::Blob, filename: &str) -> Result<(), String> {
-    let err = |e: JsValue| format!("could not download {filename}: {e:?}");
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
-    let body = document.body().ok_or("no body")?;
+pub fn download_blob(blob: &web_sys::Blob, filename: &str) -> Result<(), WebError> {
+    let err = |e: JsValue| WebError::browser(format!("could not download {filename}: {e:?}"));
+    let window = web_sys::window().ok_or(WebError::browser("no window"))?;
+    let document = window.document().ok_or(WebError::browser("no document"))?;
+    let body = document.body().ok_or(WebError::browser("no body"))?;
     let url = web_sys::Url::create_object_url_with_blob(blob).map_err(err)?;
     let a: web_sys::HtmlElement = document
         .create_element("a")
         .map_err(err)?
         .dyn_into()
-        .map_err(|_| "an <a> is not an HTML element".to_string())?;
+        .map_err(|_| WebError::browser("an <a> is not an HTML element"))?;
     a.set_attribute("href", &url).map_err(err)?;
     a.set_attribute("download", filename).map_err(err)?;
     a.set_attribute("hidden", "").map_err(err)?;
@@ -249,16 +236,16 @@ pub fn download_blob(blob: &web_sys::Blob, filename: &str) -> Result<(), String>
 }
 
 /// The canvas as a PNG blob (`canvas.toBlob`).
-pub async fn canvas_png(canvas: &web_sys::HtmlCanvasElement) -> Result<web_sys::Blob, String> {
+pub async fn canvas_png(canvas: &web_sys::HtmlCanvasElement) -> Result<web_sys::Blob, WebError> {
     let (tx, rx) = futures_channel::oneshot::channel::<Option<web_sys::Blob>>();
     let callback = Closure::once_into_js(move |blob: JsValue| {
         let _ = tx.send(blob.dyn_into::<web_sys::Blob>().ok());
     });
     canvas
         .to_blob(callback.unchecked_ref())
-        .map_err(|e| format!("the canvas cannot be exported: {e:?}"))?;
+        .map_err(|e| WebError::browser(format!("the canvas cannot be exported: {e:?}")))?;
     rx.await
         .ok()
         .flatten()
-        .ok_or_else(|| "the browser made no PNG of the canvas".to_string())
+        .ok_or(WebError::browser("the browser made no PNG of the canvas"))
 }

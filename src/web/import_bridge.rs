@@ -22,6 +22,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::compute::{WASM_MEMORY_LIMIT, wasm_memory_bytes};
+use super::error::WebError;
 use super::imported_files;
 use crate::data::import::{ImportOptions, ImportReport, Preview, SNIFF_BYTES, check_fits, sniff};
 use crate::pipeline::fingerprint::Fingerprint;
@@ -42,7 +43,7 @@ pub struct ImportOutcome {
     /// The options in effect (delimiter, header and columns resolved).
     pub options: ImportOptions,
     /// Why the raw file could not be kept for a reload, if it could not.
-    pub not_kept: Option<String>,
+    pub not_kept: Option<WebError>,
 }
 
 /// What an import is doing.
@@ -132,19 +133,24 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-async fn read_all(blob: &web_sys::Blob) -> Result<ArrayBuffer, String> {
+async fn read_all(blob: &web_sys::Blob) -> Result<ArrayBuffer, WebError> {
     JsFuture::from(blob.array_buffer())
         .await
-        .map_err(|e| format!("could not read the file: {}", describe(&e)))?
+        .map_err(|e| unreadable(&e))?
         .dyn_into::<ArrayBuffer>()
-        .map_err(|_| "could not read the file".to_string())
+        .map_err(|_| WebError::browser("could not read the file"))
 }
 
-async fn read_head(blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
+/// The browser could not read the file.
+fn unreadable(e: &JsValue) -> WebError {
+    WebError::browser(format!("could not read the file: {}", describe(e)))
+}
+
+async fn read_head(blob: &web_sys::Blob) -> Result<Vec<u8>, WebError> {
     let end = (blob.size()).min(SNIFF_BYTES as f64);
     let part = blob
         .slice_with_f64_and_f64(0.0, end)
-        .map_err(|e| format!("could not read the file: {}", describe(&e)))?;
+        .map_err(|e| unreadable(&e))?;
     let buffer: JsValue = read_all(&part).await?.into();
     Ok(Uint8Array::new(&buffer).to_vec())
 }
@@ -166,9 +172,12 @@ async fn next_tick() {
 }
 
 /// The preview of a file (first step): reads only its first 64 KiB.
-pub async fn sniff_file(file: &web_sys::Blob, options: &ImportOptions) -> Result<Preview, String> {
+pub async fn sniff_file(
+    file: &web_sys::Blob,
+    options: &ImportOptions,
+) -> Result<Preview, WebError> {
     let head = read_head(file).await?;
-    sniff(&head, file.size() as u64, options).map_err(|e| e.to_string())
+    Ok(sniff(&head, file.size() as u64, options)?)
 }
 
 /// Imports a file (second step) with `options` (the preview's detections where `None`);
@@ -177,9 +186,9 @@ pub async fn import_file(
     file: &web_sys::Blob,
     name: &str,
     options: ImportOptions,
-) -> Result<ImportOutcome, String> {
+) -> Result<ImportOutcome, WebError> {
     if RUNNING.swap(true, Ordering::Relaxed) {
-        return Err("an import is already running".into());
+        return Err(WebError::ImportRunning);
     }
     let result = import_inner(file, name, options, true).await;
     RUNNING.store(false, Ordering::Relaxed);
@@ -192,8 +201,8 @@ async fn import_inner(
     name: &str,
     options: ImportOptions,
     keep: bool,
-) -> Result<ImportOutcome, String> {
-    options.check().map_err(|e| e.to_string())?;
+) -> Result<ImportOutcome, WebError> {
+    options.check()?;
     CANCEL.store(false, Ordering::Relaxed);
     let len = file.size() as u64;
     set_progress(Phase::Reading, 0, len);
@@ -201,7 +210,7 @@ async fn import_inner(
     let resolved = preview.resolved(&options);
     let columns = resolved.columns.as_ref().map_or(0, Vec::len);
     if columns == 0 {
-        return Err("no numeric column: choose the columns to import".into());
+        return Err(WebError::NoNumericColumn);
     }
     // Refused before a byte of data is read: the preview knows the rows (exactly for
     // .npy, estimated for CSV) and the columns.
@@ -211,8 +220,7 @@ async fn import_inner(
         room,
         preview.estimated_rows,
         columns as u64,
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let buffer = read_all(file).await?;
     let mut outcome = parse(buffer, name, resolved, room).await?;
     if keep {
@@ -230,24 +238,21 @@ async fn import_inner(
 /// do if it is, otherwise the file kept in IndexedDB is imported again with the options
 /// it was imported with. For the page's start-up when a saved or shared scenario names an
 /// import.
-pub async fn restore_imported(content: Fingerprint) -> Result<(), String> {
+pub async fn restore_imported(content: Fingerprint) -> Result<(), WebError> {
     if is_loaded(content) {
         return Ok(());
     }
     let stored = imported_files::load(content)
         .await?
-        .ok_or("the file is not kept in this browser: import it again")?;
+        .ok_or(WebError::NotKept)?;
     if RUNNING.swap(true, Ordering::Relaxed) {
-        return Err("an import is already running".into());
+        return Err(WebError::ImportRunning);
     }
     let result = import_inner(&stored.blob, &stored.name, stored.options, false).await;
     RUNNING.store(false, Ordering::Relaxed);
     set_progress(Phase::Idle, 0, 0);
     if result?.source.content != content {
-        return Err(format!(
-            "the kept copy of '{}' no longer gives the same data: import it again",
-            stored.name
-        ));
+        return Err(WebError::KeptCopyDiffers { name: stored.name });
     }
     Ok(())
 }
@@ -300,14 +305,14 @@ async fn parse(
     name: &str,
     options: ImportOptions,
     room: u64,
-) -> Result<ImportOutcome, String> {
+) -> Result<ImportOutcome, WebError> {
     let len = buffer.byte_length() as usize;
     let mut bytes: Vec<u8> = Vec::new();
     bytes.try_reserve_exact(len).map_err(|_| {
-        format!(
+        WebError::browser(format!(
             "could not reserve {} MiB of wasm memory for the file",
             len >> 20
-        )
+        ))
     })?;
     bytes.resize(len, 0);
     let view = Uint8Array::new(buffer.as_ref());
@@ -325,7 +330,7 @@ async fn parse(
     let name = name.to_owned();
     super::pool_job::on_pool(move || {
         let result = crate::data::import::import(&bytes, &options, Some(room), &BridgeMonitor)
-            .map_err(|e| e.to_string());
+            .map_err(WebError::from);
         drop(bytes);
         result.map(|out| {
             let source = super::compute::engine().register_imported(
@@ -343,7 +348,7 @@ async fn parse(
         })
     })
     .await
-    .unwrap_or_else(|super::pool_job::JobLost| Err("the import stopped".into()))
+    .unwrap_or(Err(WebError::ImportStopped))
 }
 
 /// What the page sends the compute worker with the bytes.
@@ -362,12 +367,12 @@ async fn parse(
     name: &str,
     options: ImportOptions,
     _room: u64,
-) -> Result<ImportOutcome, String> {
+) -> Result<ImportOutcome, WebError> {
     let request = serde_json::to_string(&WorkerRequest {
         name: name.to_owned(),
         options,
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| WebError::worker(e.to_string()))?;
     set_progress(Phase::Parsing, 0, buffer.byte_length() as u64);
     let transfer = js_sys::Array::of1(&buffer);
     let reply = super::st_worker::call_transferring(
@@ -381,7 +386,8 @@ async fn parse(
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default();
-    serde_json::from_str(&outcome).map_err(|e| format!("bad reply from the compute worker: {e}"))
+    serde_json::from_str(&outcome)
+        .map_err(|e| WebError::worker(format!("bad reply from the compute worker: {e}")))
 }
 
 /// Main thread of the single-threaded build: a progress message from the compute worker.
@@ -429,13 +435,12 @@ pub fn blobscale_worker_import(request: String, bytes: &[u8]) -> JsValue {
     // The bytes are in this instance's memory already: they count as available room.
     let room = import_room() + bytes.len() as u64;
     let result = serde_json::from_str::<WorkerRequest>(&request)
-        .map_err(|e| format!("bad request: {e}"))
+        .map_err(|e| WebError::worker(format!("bad request: {e}")))
         .and_then(|req| {
             let monitor = WorkerMonitor {
                 last: AtomicU64::new(0),
             };
-            let out = crate::data::import::import(bytes, &req.options, Some(room), &monitor)
-                .map_err(|e| e.to_string())?;
+            let out = crate::data::import::import(bytes, &req.options, Some(room), &monitor)?;
             let source = super::compute::with_st_engine(|e| {
                 e.register_imported(
                     out.matrix,
@@ -450,11 +455,11 @@ pub fn blobscale_worker_import(request: String, bytes: &[u8]) -> JsValue {
                 options: out.options,
                 not_kept: None,
             })
-            .map_err(|e| e.to_string())
+            .map_err(|e| WebError::worker(e.to_string()))
         });
     let (key, value) = match result {
         Ok(json) => ("outcome", json),
-        Err(e) => ("error", e),
+        Err(e) => ("error", super::st_worker::error_json(&e)),
     };
     let _ = js_sys::Reflect::set(&out, &key.into(), &value.into());
     out.into()

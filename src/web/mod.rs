@@ -5,6 +5,7 @@
 pub mod browser_storage;
 pub mod compute;
 pub mod environment;
+pub mod error;
 pub mod export_bridge;
 pub mod import_bridge;
 pub mod imported_files;
@@ -18,3 +19,5 @@ pub mod pool;
 pub mod pool_job;
 #[cfg(not(feature = "threads"))]
 pub mod st_worker;
+
+pub use error::WebError;

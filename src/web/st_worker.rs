@@ -15,6 +15,7 @@ use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::compute::{Outcome, OutcomeMeta, evaluate_here, sweep_here};
+use super::error::WebError;
 use crate::pipeline::ScenarioInputs;
 use crate::pipeline::memo_store::MemoryUse;
 use crate::pipeline::progress::ProgressSnapshot;
@@ -54,7 +55,7 @@ self.onmessage = async (e) => {
 };
 "#;
 
-type Reply = Result<JsValue, String>;
+type Reply = Result<JsValue, WebError>;
 
 struct WorkerHandle {
     worker: web_sys::Worker,
@@ -72,8 +73,19 @@ fn field(obj: &JsValue, name: &str) -> JsValue {
     Reflect::get(obj, &name.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
-    let err = |e: JsValue| format!("could not start the compute worker: {e:?}");
+/// The worker's side of an error, as its reply carries it: the [`WebError`] as JSON, so the
+/// page gets the same variant back.
+pub(crate) fn error_json(e: &WebError) -> String {
+    serde_json::to_string(e).unwrap_or_else(|_| e.to_string())
+}
+
+/// The page's side of [`error_json`]; a reply that is not such JSON is the worker's words.
+fn error_from_reply(text: String) -> WebError {
+    serde_json::from_str(&text).unwrap_or(WebError::Worker { message: text })
+}
+
+fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, WebError> {
+    let err = |e: JsValue| WebError::worker(format!("could not start the compute worker: {e:?}"));
     let parts = js_sys::Array::of1(&BOOTSTRAP.into());
     let bag = web_sys::BlobPropertyBag::new();
     bag.set_type("text/javascript");
@@ -114,7 +126,7 @@ fn spawn() -> Result<Rc<RefCell<WorkerHandle>>, String> {
                     return;
                 };
                 let reply = match field(&data, "error").as_string() {
-                    Some(error) => Err(error),
+                    Some(error) => Err(error_from_reply(error)),
                     None => Ok(data),
                 };
                 let _ = tx.send(reply);
@@ -181,16 +193,16 @@ pub(crate) fn last_live() -> Option<super::compute::Live> {
     })
 }
 
-fn decode_outcome(data: &JsValue) -> Result<Outcome, String> {
+fn decode_outcome(data: &JsValue) -> Result<Outcome, WebError> {
     let meta = field(data, "meta").as_string().unwrap_or_default();
     let meta: OutcomeMeta = serde_json::from_str(&meta)
-        .map_err(|e| format!("bad reply from the compute worker: {e}"))?;
+        .map_err(|e| WebError::worker(format!("bad reply from the compute worker: {e}")))?;
     LIVE.with(|l| l.borrow_mut().1 = meta.memory);
     let pixels = Uint8Array::new(&field(data, "pixels")).to_vec();
     Ok(Outcome { meta, pixels })
 }
 
-async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, String> {
+async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, WebError> {
     let existing = WORKER.with(|w| w.borrow().clone());
     let handle = match existing {
         Some(h) => h,
@@ -207,7 +219,9 @@ async fn handle() -> Result<Rc<RefCell<WorkerHandle>>, String> {
             .unwrap_or_else(|_| Err("the compute worker stopped".into()));
         if let Err(e) = started {
             WORKER.with(|w| *w.borrow_mut() = None);
-            return Err(format!("could not start the compute worker: {e}"));
+            return Err(WebError::worker(format!(
+                "could not start the compute worker: {e}"
+            )));
         }
     }
     Ok(handle)
@@ -241,15 +255,15 @@ pub(crate) async fn call_transferring(
         }
         h.worker
             .post_message_with_transfer(&message, transfer)
-            .map_err(|e| format!("could not reach the compute worker: {e:?}"))?;
+            .map_err(|e| WebError::worker(format!("could not reach the compute worker: {e:?}")))?;
     }
     rx.await
-        .unwrap_or_else(|_| Err("the compute worker stopped".into()))
+        .unwrap_or_else(|_| Err(WebError::worker("the compute worker stopped")))
 }
 
 /// Sends a scenario to the worker and awaits its evaluation.
-pub async fn evaluate(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, String> {
-    let request = serde_json::to_string(inputs).map_err(|e| e.to_string())?;
+pub async fn evaluate(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, WebError> {
+    let request = serde_json::to_string(inputs).map_err(|e| WebError::worker(e.to_string()))?;
     let reply = call(
         "evaluate",
         request,
@@ -260,11 +274,12 @@ pub async fn evaluate(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome
 }
 
 /// Sends a sweep to the worker and awaits its table.
-pub async fn sweep(spec: &SweepSpec) -> Result<SweepTable, String> {
-    let request = serde_json::to_string(spec).map_err(|e| e.to_string())?;
+pub async fn sweep(spec: &SweepSpec) -> Result<SweepTable, WebError> {
+    let request = serde_json::to_string(spec).map_err(|e| WebError::worker(e.to_string()))?;
     let reply = call("sweep", request, &[]).await?;
     let table = field(&reply, "table").as_string().unwrap_or_default();
-    serde_json::from_str(&table).map_err(|e| format!("bad reply from the compute worker: {e}"))
+    serde_json::from_str(&table)
+        .map_err(|e| WebError::worker(format!("bad reply from the compute worker: {e}")))
 }
 
 /// Worker side: runs one sweep from its JSON spec. Returns `{table}` or `{error}`.
@@ -272,12 +287,14 @@ pub async fn sweep(spec: &SweepSpec) -> Result<SweepTable, String> {
 pub fn blobscale_worker_sweep(request: String) -> JsValue {
     let out = Object::new();
     let result = serde_json::from_str::<SweepSpec>(&request)
-        .map_err(|e| format!("bad request: {e}"))
+        .map_err(|e| WebError::worker(format!("bad request: {e}")))
         .and_then(|spec| sweep_here(&spec))
-        .and_then(|table| serde_json::to_string(&table).map_err(|e| e.to_string()));
+        .and_then(|table| {
+            serde_json::to_string(&table).map_err(|e| WebError::worker(e.to_string()))
+        });
     let (key, value) = match result {
         Ok(table) => ("table", table),
-        Err(e) => ("error", e),
+        Err(e) => ("error", error_json(&e)),
     };
     let _ = Reflect::set(&out, &key.into(), &value.into());
     out.into()
@@ -289,7 +306,7 @@ pub fn blobscale_worker_sweep(request: String) -> JsValue {
 pub fn blobscale_worker_evaluate(request: String, jobs_from: f64) -> JsValue {
     let out = Object::new();
     let result = serde_json::from_str::<ScenarioInputs>(&request)
-        .map_err(|e| format!("bad request: {e}"))
+        .map_err(|e| WebError::worker(format!("bad request: {e}")))
         .and_then(|inputs| evaluate_here(&inputs, jobs_from as u64));
     match result {
         Ok(outcome) => {
@@ -302,7 +319,7 @@ pub fn blobscale_worker_evaluate(request: String, jobs_from: f64) -> JsValue {
             );
         }
         Err(e) => {
-            let _ = Reflect::set(&out, &"error".into(), &e.into());
+            let _ = Reflect::set(&out, &"error".into(), &error_json(&e).into());
         }
     }
     out.into()
