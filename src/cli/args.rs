@@ -150,7 +150,7 @@ pub(crate) struct ImportArgs {
     #[arg(long, value_name = "1,3", value_delimiter = ',', value_parser = column)]
     pub columns: Option<Vec<usize>>,
     /// Standardise every column to mean 0 and variance 1.
-    #[arg(long, value_name = "yes|no", value_parser = yes_no, default_value = "no")]
+    #[arg(long, value_name = "yes|no", value_parser = yes_no, default_value = "no", action = clap::ArgAction::Set)]
     pub standardise: bool,
 }
 
@@ -342,6 +342,24 @@ mod tests {
         assert_eq!(a.source.data.center_box, (-5.0, 5.0));
         assert_eq!(a.fit.algorithm, Algorithm::Hamerly);
         assert_eq!(a.fit.max_iter, 300);
+        assert!(!a.source.import.standardise);
+        let cli = Cli::try_parse_from([
+            "blobscale",
+            "fit",
+            "--standardise",
+            "yes",
+            "--header",
+            "no",
+            "--columns",
+            "3,1",
+        ])
+        .unwrap();
+        let Command::Fit(a) = cli.command else {
+            panic!("fit")
+        };
+        assert!(a.source.import.standardise);
+        assert_eq!(a.source.import.header, Some(false));
+        assert_eq!(a.source.import.columns, Some(vec![2, 0]));
     }
 
     #[test]
