@@ -523,8 +523,10 @@ impl Limit {
 
     /// Parses a whole number into `u64` (the CLI's value parser for counts and seeds).
     pub fn parse_u64(&self, raw: &str) -> Result<u64, LimitError> {
-        self.parse(raw)?;
-        Ok(raw.trim().parse::<u64>().expect("a whole number in range"))
+        let v = self.parse(raw)?;
+        // Digits are read exactly (seeds near 2⁵³); `3.0` or `1e3` came through the f64,
+        // which `parse` has checked is whole and in range.
+        Ok(raw.trim().parse::<u64>().unwrap_or(v as u64))
     }
 
     /// Parses a whole number into `usize`.
@@ -581,6 +583,9 @@ mod tests {
         assert!(DATA_SEED.parse("9007199254740992").is_err());
         assert_eq!(TOL.parse("1e-4"), Ok(1e-4));
         assert!(K.parse("1e400").is_err());
+        assert_eq!(K.parse_usize("3.0"), Ok(3));
+        assert_eq!(MAX_ITER.parse_usize("1e3"), Ok(1000));
+        assert!(K.parse_usize("-1").is_err());
     }
 
     #[test]
