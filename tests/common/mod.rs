@@ -5,7 +5,6 @@
 // Every test crate compiles this module and uses only some of it.
 #![allow(dead_code)]
 
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use blobscale::cluster::{Init, ParallelInit};
@@ -74,7 +73,7 @@ pub fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R 
 #[cfg(not(target_arch = "wasm32"))]
 pub fn engine(budget_bytes: usize) -> Engine {
     use blobscale::pipeline::clock::MonotonicClock;
-    Engine::new(Arc::new(MonotonicClock::default()), budget_bytes)
+    Engine::new(std::sync::Arc::new(MonotonicClock::default()), budget_bytes)
 }
 
 /// `inputs` submitted on the view lane and evaluated to the end, as the page asks.
