@@ -71,6 +71,13 @@ export function serveDist(dist, port, plain) {
   });
 }
 
+// The build served twice on free ports: with COOP/COEP (`isolated`) and without headers
+// (`plain`, as GitHub Pages serves it); `servers` to stop.
+export async function serveBuild(dist = distDir()) {
+  const [isolated, plain] = await freePorts(2);
+  return { isolated, plain, servers: [await serveDist(dist, isolated, false), await serveDist(dist, plain, true)] };
+}
+
 // Requests that left this machine (every case asserts there are none: nothing the user
 // makes leaves the browser, and the page loads nothing from elsewhere).
 export function requestsAway(requests) {

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { distDir, expect, freePorts, onPage, root, runCases, serveDist, setRange, shownResult, waitResult } from './chromium.mjs';
+import { expect, onPage, root, runCases, serveBuild, setRange, shownResult, waitResult } from './chromium.mjs';
 import { userCsv } from './import.mjs';
 
 const PYTHON = join(root, '.venv', 'dask-export', 'bin', 'python');
@@ -165,9 +165,7 @@ export async function importedExportChecks(page) {
 }
 
 async function standalone() {
-  const dist = distDir();
-  const [ISOLATED_PORT, PLAIN_PORT] = await freePorts(2);
-  const servers = [await serveDist(dist, ISOLATED_PORT, false), await serveDist(dist, PLAIN_PORT, true)];
+  const { isolated: ISOLATED_PORT, plain: PLAIN_PORT, servers } = await serveBuild();
   const exports = (url, options, dask) => () => onPage({ url, options: { acceptDownloads: true, ...options } }, async (b) => {
     let detail = await exportChecks(b.page, { dask });
     if (dask) detail += `; ${await importedExportChecks(b.page)}`;

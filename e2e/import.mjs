@@ -11,7 +11,7 @@
 // (`DIST=target/dist-x node e2e/import.mjs`) it serves the build itself.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canvasDigest, distDir, expect, freePorts, onPage, root, runCases, serveDist, waitResult } from './chromium.mjs';
+import { canvasDigest, expect, onPage, root, runCases, serveBuild, waitResult } from './chromium.mjs';
 
 const TIMEOUT = 60_000;
 
@@ -129,9 +129,7 @@ export async function npyChecks(page) {
 }
 
 async function standalone() {
-  const dist = distDir();
-  const [ISOLATED_PORT, PLAIN_PORT] = await freePorts(2);
-  const servers = [await serveDist(dist, ISOLATED_PORT, false), await serveDist(dist, PLAIN_PORT, true)];
+  const { isolated: ISOLATED_PORT, plain: PLAIN_PORT, servers } = await serveBuild();
   let shots = 0;
   const on = (url, options, body) => () => onPage({
     url, options,

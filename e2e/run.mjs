@@ -9,15 +9,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  canvasDigest, distDir, expect, freePorts, launchLocal, onlyLocal, root, runCases, serveDist, setRange, shownResult, waitResult,
+  canvasDigest, expect, launchLocal, onlyLocal, root, runCases, serveBuild, setRange, shownResult, waitResult,
 } from './chromium.mjs';
 import { viewChecks } from './view.mjs';
 
-const dist = distDir();
 const shots = join(root, 'target', 'e2e');
 mkdirSync(shots, { recursive: true });
 
-const [ISOLATED_PORT, PLAIN_PORT] = await freePorts(2);
+const { isolated: ISOLATED_PORT, plain: PLAIN_PORT, servers } = await serveBuild();
 const TIMEOUT = 60_000;
 // The lowest adjusted Rand index (1 for a perfect recovery, about 0 for labels no better
 // than chance, below 0 for worse) the metrics deck may show for the default data with k one
@@ -439,4 +438,4 @@ const cases = [
   }],
 ];
 
-await runCases(cases, [await serveDist(dist, ISOLATED_PORT, false), await serveDist(dist, PLAIN_PORT, true)]);
+await runCases(cases, servers);

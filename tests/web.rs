@@ -6,7 +6,7 @@
 mod common;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use blobscale::pipeline::ScenarioInputs;
 use blobscale::web::{WebError, compute};
@@ -63,18 +63,145 @@ async fn browser_generates_the_native_dataset() {
     assert_eq!(generated, pinned_digest());
 }
 
+/// Resolves after `ms` milliseconds, letting the page's tasks run meanwhile.
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// A running evaluation cancelled the way the page cancels it: a newer request through
+/// [`Latest`], as `app::runner` submits one on every input change, sets the running one's
+/// flag. The fit stops part-way, its job says so, and nothing of it is kept: the next
+/// evaluation of the same scenario computes the fit again (its finished dataset is
+/// reused), giving what an engine that never saw the cancelled run gives.
 #[wasm_bindgen_test]
 async fn cancelled_evaluation_reports_cancellation() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use blobscale::cluster::Init;
+    use blobscale::data::Centers;
+    use blobscale::pipeline::clock::NoClock;
+    use blobscale::pipeline::job::JobStatus;
+    use blobscale::pipeline::{Engine, NodeState, Plan, TaskId};
+    use blobscale::web::compute::Outcome;
+    use blobscale::web::latest::Latest;
+
     pool().await;
-    let cancel = Arc::new(AtomicBool::new(true));
-    let plan = compute::plan(&scenario(1_000_000, 3), 2).expect("valid scenario");
-    let err = compute::evaluate(plan, 0, cancel.clone())
+    // A dataset no other test makes, so nothing of it is in the store yet; eight
+    // overlapping blobs and no tolerance keep the fit iterating long enough to be caught.
+    let inputs = ScenarioInputs {
+        data_seed: 7_071,
+        centers: Centers::Count(8),
+        init: Init::Random,
+        tol: 0.0,
+        max_iter: 300,
+        ..scenario(1_000_000, 8)
+    };
+    let from = compute::jobs_since(0)
+        .expect("log free")
+        .last()
+        .map_or(0, |j| j.id + 1);
+    // Every request's own result, delivered or not (the runner hands on only the newest).
+    let results: Rc<RefCell<Vec<Result<Outcome, WebError>>>> = Rc::default();
+    let (tx, delivered) = futures_channel::oneshot::channel();
+    let tx = RefCell::new(Some(tx));
+    let runner = Latest::new(
+        {
+            let results = results.clone();
+            move |inputs: ScenarioInputs, cancel| {
+                let results = results.clone();
+                async move {
+                    let r = match compute::plan(&inputs, 2) {
+                        Ok(plan) => compute::evaluate(plan, from, cancel).await,
+                        Err(e) => Err(e),
+                    };
+                    results.borrow_mut().push(r.clone());
+                    r
+                }
+            }
+        },
+        move |r| {
+            if let Some(tx) = tx.borrow_mut().take() {
+                let _ = tx.send(r);
+            }
+        },
+    );
+    runner.submit(inputs.clone());
+    // Watch the job log from the main thread, as the page does, until the fit has run
+    // some of its chunks.
+    let mut waited = 0;
+    loop {
+        let fitting = compute::jobs_since(from).is_some_and(|jobs| {
+            jobs.iter().any(|j| {
+                j.task == TaskId::Fit && j.status == JobStatus::Running && !j.tasks.is_empty()
+            })
+        });
+        if fitting {
+            break;
+        }
+        assert!(
+            results.borrow().is_empty(),
+            "the evaluation ended before its fit was seen running: {:?}",
+            results.borrow()[0]
+                .as_ref()
+                .map(|o| o.meta.summary.fit.n_iter)
+        );
+        assert!(waited < 60_000, "the fit never started");
+        sleep_ms(2).await;
+        waited += 2;
+    }
+    // Run pressed again with the same inputs: the runner cancels the running request.
+    runner.submit(inputs.clone());
+    let again = delivered
         .await
-        .unwrap_err();
-    assert!(cancel.load(Ordering::Relaxed));
-    assert_eq!(err, WebError::Cancelled);
-    assert!(err.is_cancellation());
-    assert_eq!(err.to_string(), "cancelled");
+        .expect("the newest request is delivered")
+        .expect("the newest request completes");
+
+    assert_eq!(results.borrow().len(), 2, "requests that returned");
+    let first = results.borrow_mut().remove(0);
+    match &first {
+        Err(e) => {
+            assert_eq!(*e, WebError::Cancelled);
+            assert!(e.is_cancellation());
+        }
+        Ok(o) => panic!(
+            "the first request was not cancelled: its fit ran {} iterations to the end",
+            o.meta.summary.fit.n_iter
+        ),
+    }
+    let jobs = compute::jobs_since(from).expect("log free");
+    let fit_jobs: Vec<_> = jobs.iter().filter(|j| j.task == TaskId::Fit).collect();
+    assert_eq!(fit_jobs.len(), 2, "fit jobs: {fit_jobs:?}");
+    assert_eq!(fit_jobs[0].status, JobStatus::Cancelled);
+    assert!(fit_jobs[0].end_ms.is_some());
+    // Nothing half-done was stored: the same key missed and the fit ran again, while the
+    // dataset the cancelled run had finished was reused.
+    let s = &again.meta.summary;
+    assert_eq!(s.node(TaskId::Fit).state, NodeState::Computed);
+    assert_eq!(s.node(TaskId::Fit).key, Some(fit_jobs[0].key));
+    assert_eq!(s.node(TaskId::Fit).job, Some(fit_jobs[1].id));
+    assert_eq!(
+        fit_jobs[1].status,
+        JobStatus::Completed { backdated: false }
+    );
+    assert_eq!(s.node(TaskId::Generate).state, NodeState::Reused);
+    // And the result is right: what a fresh engine computes for the same scenario.
+    let plan = Plan::new(&inputs).unwrap();
+    let fresh = blobscale::web::pool_job::on_pool(move || {
+        Engine::new(Arc::new(NoClock), 1 << 28).evaluate_detached(&plan, &AtomicBool::new(false))
+    })
+    .await
+    .expect("the job answers")
+    .expect("the fresh evaluation completes");
+    assert_eq!(s.fit, fresh.summary.fit);
+    assert_eq!(s.metrics, fresh.summary.metrics);
+    assert!(again.pixels == fresh.pixels, "pictures differ");
 }
 
 #[wasm_bindgen_test]
