@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use blobscale::cluster::Init;
 use blobscale::data::Centers;
 use blobscale::monitor::TaskKind;
-use blobscale::pipeline::job::JobStatus;
+use blobscale::pipeline::jobs::job::JobStatus;
 use blobscale::pipeline::{Engine, PipelineError, Plan, ScenarioInputs, TaskId};
 use common::engine;
 

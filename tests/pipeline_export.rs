@@ -9,13 +9,13 @@ use std::sync::atomic::AtomicBool;
 use blobscale::cluster::{Init, Oversampling, ParallelInit, Rounds};
 use blobscale::data::{Centers, ChunkedMatrix, ClusterStd};
 use blobscale::monitor::TaskKind;
-use blobscale::pipeline::clock::NoClock;
 use blobscale::pipeline::export::{
     BuildInfo, DaskScriptOptions, LabelsLayout, dask_script, scenario_json, write_centroids_csv,
     write_job_log_json, write_labels_csv,
 };
-use blobscale::pipeline::job::JobRecord;
-use blobscale::pipeline::scenario_codec::book_from_json;
+use blobscale::pipeline::jobs::clock::NoClock;
+use blobscale::pipeline::jobs::job::JobRecord;
+use blobscale::pipeline::scenarios::codec::book_from_json;
 use blobscale::pipeline::{Engine, ScenarioInputs, TaskId};
 use proptest::prelude::*;
 

@@ -9,10 +9,10 @@ use std::sync::atomic::AtomicBool;
 
 use blobscale::data::import::{ImportOptions, import};
 use blobscale::monitor::Unmonitored;
-use blobscale::pipeline::imported::DataSource;
-use blobscale::pipeline::job::JobStatus;
-use blobscale::pipeline::scenario_codec::{scenario_from_url, scenario_to_url};
-use blobscale::pipeline::sweep::SweepSpec;
+use blobscale::pipeline::graph::imported::DataSource;
+use blobscale::pipeline::jobs::job::JobStatus;
+use blobscale::pipeline::scenarios::codec::{scenario_from_url, scenario_to_url};
+use blobscale::pipeline::scenarios::sweep::SweepSpec;
 use blobscale::pipeline::{Engine, NodeState, Plan, ScenarioInputs, TaskId};
 use common::{engine, evaluate};
 

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use blobscale::data::Centers;
 use blobscale::monitor::TaskKind;
-use blobscale::pipeline::job::JobStatus;
+use blobscale::pipeline::jobs::job::JobStatus;
 use blobscale::pipeline::{PipelineError, Plan, ScenarioInputs, TaskId};
 use common::{engine, evaluate, with_threads};
 

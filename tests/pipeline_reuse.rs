@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
 
 use blobscale::data::Centers;
-use blobscale::pipeline::job::JobStatus;
+use blobscale::pipeline::jobs::job::JobStatus;
 use blobscale::pipeline::{Engine, Evaluation, NodeState, Plan, ScenarioInputs, TaskId};
 use common::{engine, evaluate, with_threads};
 

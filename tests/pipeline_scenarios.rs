@@ -11,12 +11,12 @@ use proptest::prelude::*;
 
 use blobscale::cluster::{Algorithm, Init, ParallelInit};
 use blobscale::data::{Centers, ClusterStd};
-use blobscale::pipeline::clock::NoClock;
-use blobscale::pipeline::compare::compare;
-use blobscale::pipeline::scenario::{ScenarioBook, ScenarioError};
-use blobscale::pipeline::scenario_codec::{
+use blobscale::pipeline::jobs::clock::NoClock;
+use blobscale::pipeline::scenarios::codec::{
     book_from_json, book_to_json, scenario_from_url, scenario_to_url,
 };
+use blobscale::pipeline::scenarios::compare::compare;
+use blobscale::pipeline::scenarios::scenario::{ScenarioBook, ScenarioError};
 use blobscale::pipeline::{Engine, Plan, ScenarioInputs, pipeline_graph};
 
 fn unusual() -> ScenarioInputs {
@@ -44,12 +44,12 @@ fn unusual() -> ScenarioInputs {
         height: 3,
         feature_x: 4,
         feature_y: 2,
-        projection: blobscale::pipeline::projection::Projection::Pca,
-        view: Some(blobscale::pipeline::raster::ViewWindow {
+        projection: blobscale::pipeline::render::projection::Projection::Pca,
+        view: Some(blobscale::pipeline::render::raster::ViewWindow {
             x: (-1.0 / 3.0, 2.5),
             y: (1e-3, 7.0),
         }),
-        source: blobscale::pipeline::imported::DataSource::Blobs,
+        source: blobscale::pipeline::graph::imported::DataSource::Blobs,
     }
 }
 

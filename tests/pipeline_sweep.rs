@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use blobscale::data::Centers;
-use blobscale::pipeline::clock::NoClock;
-use blobscale::pipeline::job::JobStatus;
-use blobscale::pipeline::sweep::SweepSpec;
+use blobscale::pipeline::jobs::clock::NoClock;
+use blobscale::pipeline::jobs::job::JobStatus;
+use blobscale::pipeline::scenarios::sweep::SweepSpec;
 use blobscale::pipeline::{Engine, PipelineError, ScenarioInputs, TaskId};
 
 /// Four well-separated blobs, so every criterion has one right answer.
@@ -81,7 +81,7 @@ fn a_sweep_over_seeds_keeps_the_best_seed_per_k_and_shares_with_single_scenarios
     // Running the same sweep again computes nothing.
     let before = e.jobs().len();
     let again = e.sweep(&spec, &AtomicBool::new(false)).unwrap();
-    let scores = |t: &blobscale::pipeline::sweep::SweepTable| -> Vec<(usize, u64, f64)> {
+    let scores = |t: &blobscale::pipeline::scenarios::sweep::SweepTable| -> Vec<(usize, u64, f64)> {
         t.per_k.iter().map(|r| (r.k, r.seed, r.inertia)).collect()
     };
     assert_eq!(scores(&again), scores(&table));

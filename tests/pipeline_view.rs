@@ -7,9 +7,9 @@ mod common;
 
 use blobscale::data::{Centers, ChunkedMatrix};
 use blobscale::monitor::Unmonitored;
-use blobscale::pipeline::projection::{Projection, pca};
-use blobscale::pipeline::raster::ViewWindow;
-use blobscale::pipeline::scenario_codec::{scenario_from_url, scenario_to_url};
+use blobscale::pipeline::render::projection::{Projection, pca};
+use blobscale::pipeline::render::raster::ViewWindow;
+use blobscale::pipeline::scenarios::codec::{scenario_from_url, scenario_to_url};
 use blobscale::pipeline::{NodeState, Plan, ScenarioInputs, TaskId};
 use common::{engine, evaluate, with_threads};
 use proptest::prelude::*;

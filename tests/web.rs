@@ -86,8 +86,8 @@ async fn cancelled_evaluation_reports_cancellation() {
 
     use blobscale::cluster::Init;
     use blobscale::data::Centers;
-    use blobscale::pipeline::clock::NoClock;
-    use blobscale::pipeline::job::JobStatus;
+    use blobscale::pipeline::jobs::clock::NoClock;
+    use blobscale::pipeline::jobs::job::JobStatus;
     use blobscale::pipeline::{Engine, NodeState, Plan, TaskId};
     use blobscale::web::compute::Outcome;
     use blobscale::web::latest::Latest;

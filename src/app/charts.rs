@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::format;
-use crate::pipeline::chart_layout::{ChartFrame, histogram_bars};
-use crate::pipeline::dataset_profile::FeatureHistogram;
+use crate::pipeline::display::chart_layout::{ChartFrame, histogram_bars};
+use crate::pipeline::render::dataset_profile::FeatureHistogram;
 
 const W: f64 = 320.0;
 const H: f64 = 120.0;

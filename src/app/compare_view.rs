@@ -3,8 +3,8 @@
 
 use super::plot::{self, CANVAS_HEIGHT, CANVAS_WIDTH};
 use super::state::{AppState, Shown};
-use crate::pipeline::compare::{ComparisonRow, compare};
-use crate::pipeline::scenario::Scenario;
+use crate::pipeline::scenarios::compare::{ComparisonRow, compare};
+use crate::pipeline::scenarios::scenario::Scenario;
 use crate::web::environment::now_ms;
 use leptos::prelude::*;
 

@@ -9,7 +9,7 @@ use crate::cluster::{Algorithm, Init, Oversampling, ParallelInit, Rounds};
 use crate::data::{Centers, ClusterStd};
 use crate::limits;
 use crate::pipeline::ScenarioInputs;
-use crate::pipeline::projection::{MAX_PCA_FEATURES, Projection};
+use crate::pipeline::render::projection::{MAX_PCA_FEATURES, Projection};
 use crate::web::browser_storage;
 use crate::web::environment::{Flavour, hardware_concurrency};
 

@@ -7,10 +7,10 @@ use super::charts::{bar_chart, histograms, line_chart};
 use super::format;
 use super::state::{AppState, Shown};
 use crate::cluster::Convergence;
-use crate::pipeline::dataset_profile::{DatasetProfile, HISTOGRAM_BINS};
-use crate::pipeline::evaluation::ViewSummary;
+use crate::pipeline::engine::evaluation::ViewSummary;
 use crate::pipeline::graph::TaskId;
-use crate::pipeline::job::JobStatus;
+use crate::pipeline::jobs::job::JobStatus;
+use crate::pipeline::render::dataset_profile::{DatasetProfile, HISTOGRAM_BINS};
 
 fn row(name: &'static str, value: String) -> impl IntoView {
     view! { <tr><th scope="row">{name}</th><td>{value}</td></tr> }

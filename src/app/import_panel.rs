@@ -13,9 +13,9 @@ use leptos::task::spawn_local;
 use super::format;
 use super::state::AppState;
 use crate::data::import::{Delimiter, FileFormat, ImportOptions, ImportReport, Preview};
-use crate::pipeline::imported::{DataSource, ImportedSource};
-use crate::pipeline::progress::percent;
-use crate::pipeline::projection::Projection;
+use crate::pipeline::graph::imported::{DataSource, ImportedSource};
+use crate::pipeline::jobs::progress::percent;
+use crate::pipeline::render::projection::Projection;
 use crate::web::WebError;
 use crate::web::import_bridge::{self, ImportOutcome, ImportProgress, Phase};
 
@@ -199,7 +199,7 @@ pub fn ImportPanel() -> impl IntoView {
 
     // A scenario naming an import this engine does not hold (a reload, a saved scenario):
     // import the kept copy again, then ask for a run.
-    let restoring = StoredValue::new(None::<crate::pipeline::fingerprint::Fingerprint>);
+    let restoring = StoredValue::new(None::<crate::pipeline::memo::fingerprint::Fingerprint>);
     Effect::new(move |_| {
         let Some(source) = state.inputs.with(|i| i.imported().cloned()) else {
             return;

@@ -23,7 +23,7 @@ mod task_stream;
 
 // Numbers for people are formatted by the core, where their text is tested natively; the
 // components name the module `format` (`super::format`).
-use crate::pipeline::number_format as format;
+use crate::pipeline::display::number_format as format;
 use crate::web::environment::{Flavour, cross_origin_isolated, is_window};
 
 /// The web entry point, called by `main` on wasm32.

@@ -18,8 +18,8 @@ use super::sweep_panel::SweepPanel;
 use super::task_stream::TaskStream;
 use crate::data::Centers;
 use crate::pipeline::ScenarioInputs;
-use crate::pipeline::raster::lit_pixels;
-use crate::pipeline::task_stream::{evaluation_tasks, kind_times, tasks_per_thread};
+use crate::pipeline::display::task_stream::{evaluation_tasks, kind_times, tasks_per_thread};
+use crate::pipeline::render::raster::lit_pixels;
 use crate::web::environment::{Flavour, cross_origin_isolated};
 
 /// The demo's starting point: W1 of the benchmarks (a million points, 2 features), five

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 
 use super::format;
 use super::state::{AppState, RunState};
+use crate::pipeline::display::graph_layout::{GraphLayout, NODE_HEIGHT, NODE_WIDTH};
+use crate::pipeline::display::staleness::stale_tasks;
 use crate::pipeline::graph::{TASKS, TaskId};
-use crate::pipeline::graph_layout::{GraphLayout, NODE_HEIGHT, NODE_WIDTH};
-use crate::pipeline::staleness::stale_tasks;
 use crate::pipeline::{NodeState, Plan};
 
 /// Tasks whose shown result a run of the edited inputs would not keep, by the engine's

@@ -10,7 +10,7 @@
 //! `drawImage` (the immediate feedback of map viewers such as Leaflet), then the exact one
 //! replaces it. Requests are throttled here and the latest-wins runner drops intermediates.
 //! The window arithmetic — the point under the cursor, zoom about it, pan, where the
-//! previous picture lands — is the core's ([`crate::pipeline::navigation`]).
+//! previous picture lands — is the core's ([`crate::pipeline::display::navigation`]).
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -22,8 +22,8 @@ use wasm_bindgen::JsCast;
 use super::legend::{LegendEntry, draw_legend};
 use super::measured_canvas::MeasuredCanvas;
 use super::state::{AppState, RunState, Shown, Theme};
-use crate::pipeline::navigation::{PlotArea, wheel_pixels, wheel_zoom_factor};
-use crate::pipeline::raster::{ViewWindow, colour};
+use crate::pipeline::display::navigation::{PlotArea, wheel_pixels, wheel_zoom_factor};
+use crate::pipeline::render::raster::{ViewWindow, colour};
 use crate::web::environment::now_ms;
 
 /// Canvas size in CSS pixels.

@@ -8,8 +8,8 @@ use super::compare_view::CompareView;
 use super::format;
 use super::scenarios;
 use super::state::AppState;
-use crate::pipeline::scenario::Scenario;
-use crate::pipeline::scenario_codec::scenario_to_url;
+use crate::pipeline::scenarios::codec::scenario_to_url;
+use crate::pipeline::scenarios::scenario::Scenario;
 use crate::web::browser_storage;
 
 /// One line of facts about a scenario: its shape and its last result, or why there is none.

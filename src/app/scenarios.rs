@@ -11,8 +11,10 @@ use leptos::prelude::*;
 
 use super::state::{AppState, Kept, RunState, Shown};
 use crate::pipeline::ScenarioInputs;
-use crate::pipeline::scenario_codec::scenario_from_url;
-use crate::pipeline::session::{SavedResult, Session, session_from_json, session_to_json};
+use crate::pipeline::scenarios::codec::scenario_from_url;
+use crate::pipeline::scenarios::session::{
+    SavedResult, Session, session_from_json, session_to_json,
+};
 use crate::web::browser_storage::{self, SESSION_KEY, UNREADABLE_KEY};
 use crate::web::compute;
 use crate::web::environment::now_ms;
@@ -303,7 +305,10 @@ pub fn rename(state: AppState, id: u64, name: &str) -> Result<(), String> {
 
 /// Deletes scenario `id` and returns it for an undo; the last scenario cannot be deleted
 /// (the page always edits one).
-pub fn delete(state: AppState, id: u64) -> Result<crate::pipeline::scenario::Scenario, String> {
+pub fn delete(
+    state: AppState,
+    id: u64,
+) -> Result<crate::pipeline::scenarios::scenario::Scenario, String> {
     if state.book.with_untracked(|b| b.scenarios().len()) <= 1 {
         return Err("the last scenario cannot be deleted: create another first".into());
     }
@@ -349,7 +354,7 @@ pub fn open_variant(state: AppState, name: &str, inputs: ScenarioInputs) -> Resu
 /// Puts a deleted scenario back (under a new id) and opens it.
 pub fn undelete(
     state: AppState,
-    scenario: crate::pipeline::scenario::Scenario,
+    scenario: crate::pipeline::scenarios::scenario::Scenario,
 ) -> Result<(), String> {
     let id = state
         .book

@@ -2,9 +2,9 @@
 //! under each scenario's shareable string, so a run with `?threads=1` and one with every
 //! core, in different page loads, can be set side by side.
 
-use crate::pipeline::evaluation::EvaluationSummary;
-use crate::pipeline::speedup::{Timings, computed_everything};
-use crate::pipeline::{ScenarioInputs, scenario_codec::scenario_to_url};
+use crate::pipeline::display::speedup::{Timings, computed_everything};
+use crate::pipeline::engine::evaluation::EvaluationSummary;
+use crate::pipeline::{ScenarioInputs, scenarios::codec::scenario_to_url};
 use crate::web::browser_storage;
 
 const KEY: &str = "blobscale.timings";

@@ -11,9 +11,9 @@ use leptos::prelude::*;
 
 use crate::pipeline::ScenarioInputs;
 use crate::pipeline::graph::TaskId;
-use crate::pipeline::job::JobRecord;
-use crate::pipeline::scenario::ScenarioBook;
-use crate::pipeline::session::SavedResult;
+use crate::pipeline::jobs::job::JobRecord;
+use crate::pipeline::scenarios::scenario::ScenarioBook;
+use crate::pipeline::scenarios::session::SavedResult;
 use crate::web::WebError;
 use crate::web::compute::{Live, Outcome};
 

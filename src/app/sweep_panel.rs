@@ -14,8 +14,8 @@ use super::scenarios;
 use super::state::AppState;
 use crate::limits;
 use crate::pipeline::ScenarioInputs;
-use crate::pipeline::chart_layout::ChartFrame;
-use crate::pipeline::sweep::{SweepRow, SweepSpec, SweepTable};
+use crate::pipeline::display::chart_layout::ChartFrame;
+use crate::pipeline::scenarios::sweep::{SweepRow, SweepSpec, SweepTable};
 use crate::web::compute;
 
 const W: f64 = 300.0;
@@ -130,7 +130,7 @@ pub fn SweepPanel() -> impl IntoView {
             .to_string();
         let name: String = format!("{base_name} · sweep k = {k}")
             .chars()
-            .take(crate::pipeline::scenario::MAX_NAME_CHARS)
+            .take(crate::pipeline::scenarios::scenario::MAX_NAME_CHARS)
             .collect();
         if let Err(e) = scenarios::open_variant(state, &name, ScenarioInputs { k, ..base }) {
             error.set(Some(e));

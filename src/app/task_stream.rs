@@ -11,9 +11,9 @@ use wasm_bindgen::JsCast;
 use super::format;
 use super::state::{AppState, Theme};
 use crate::monitor::TaskKind;
-use crate::pipeline::speedup::speedup;
-use crate::pipeline::task_record::TaskRecord;
-use crate::pipeline::task_stream::{StreamStats, lane_runs, latest_evaluation_tasks};
+use crate::pipeline::display::speedup::speedup;
+use crate::pipeline::display::task_stream::{StreamStats, lane_runs, latest_evaluation_tasks};
+use crate::pipeline::jobs::task_record::TaskRecord;
 
 const WIDTH: f64 = 760.0;
 const LANE_H: f64 = 22.0;

@@ -16,9 +16,9 @@ use super::fit_command::params;
 use crate::data::Centers;
 use crate::data::import::{FileFormat, import};
 use crate::monitor::Unmonitored;
-use crate::pipeline::clock::NoClock;
 use crate::pipeline::export::{DaskScriptOptions, DataFile, dask_script};
-use crate::pipeline::scenario_codec::book_from_json;
+use crate::pipeline::jobs::clock::NoClock;
+use crate::pipeline::scenarios::codec::book_from_json;
 use crate::pipeline::{Engine, Plan, ScenarioInputs};
 
 /// The memo budget of the one evaluation `--evaluate` runs: it keeps nothing for later.

@@ -14,7 +14,7 @@ use super::CliError;
 use super::args::PipelineArgs;
 use super::data_source::blobs_params;
 use super::fit_command::params;
-use crate::pipeline::clock::MonotonicClock;
+use crate::pipeline::jobs::clock::MonotonicClock;
 use crate::pipeline::{Engine, Plan, ScenarioInputs};
 
 /// Runs the command: `--repeat N` evaluates N times on data seeds `S, S+1, …` (each a new

@@ -364,7 +364,7 @@ impl ChunkedMatrix {
     }
 
     /// The values' [`ValueScan`], from one parallel pass the first time it is asked for
-    /// (or from the generator that wrote them, see [`ChunkedMatrix::with_scan`]).
+    /// (or from the generator that wrote them, see `ChunkedMatrix::with_scan`).
     pub fn value_scan(&self) -> &ValueScan {
         // Never `get_or_init` around the pass: it runs on the rayon pool, and a pool thread
         // blocked on a `Once` that another pool job is filling can deadlock the pool.

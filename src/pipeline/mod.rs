@@ -1,18 +1,18 @@
 //! The scenario engine: data nodes, task nodes, memo store, jobs (ARCHITECTURE.md §4–§7), and the
 //! computations the page renders from.
 //!
-//! Taipy's model — input data nodes ([`inputs`]), task nodes ([`graph`], [`tasks`]),
-//! scenarios ([`scenario`]) and jobs ([`job`]) — with salsa's memo semantics: outputs keyed
-//! by content ([`memo_key`]), equal outputs backdated, values evicted least-recently-used
-//! by bytes ([`memo_store`]). Sweeps ([`sweep`]) share upstream nodes as dask-ml's merged
-//! grid search does. Plain Rust + rayon; no web dependency. Time comes in through
-//! [`clock::Clock`].
+//! Taipy's model — input data nodes and task nodes declared once ([`graph`]), the task
+//! functions ([`tasks`]), scenarios ([`scenarios`]) and jobs ([`jobs`]) — with salsa's memo
+//! semantics ([`memo`]): outputs keyed by content, equal outputs backdated, values evicted
+//! least-recently-used by bytes. The [`engine`] validates a request into a plan and walks the
+//! graph from the nodes it asks for. Sweeps share upstream nodes as dask-ml's merged grid
+//! search does. Plain Rust + rayon; no web dependency. Time comes in through
+//! [`jobs::clock::Clock`].
 //!
-//! What the page shows is computed here too, so the components only turn it into views:
-//! which graph nodes are stale ([`staleness`], by the engine's own memo keys), the graph's
-//! layout ([`graph_layout`]), the task stream's statistics and lanes ([`task_stream`]), the
-//! canvas's zoom and pan ([`navigation`]), the small charts' geometry ([`chart_layout`]),
-//! measured speed-ups ([`speedup`]) and numbers for people ([`number_format`]).
+//! The canvas's picture is made in [`render`]; what else the page shows (staleness, graph
+//! layout, task-stream statistics, zoom and pan, chart geometry, speed-ups, number
+//! formats) is computed in [`display`], so the components only turn it into views. Files
+//! leave through [`export`].
 //!
 //! References: Taipy's data nodes, tasks, scenarios and jobs
 //! (<https://docs.taipy.io/en/latest/userman/scenario_features/>); the salsa book's
@@ -23,7 +23,7 @@
 //! use std::sync::Arc;
 //! use std::sync::atomic::AtomicBool;
 //! use blobscale::pipeline::{Engine, Plan, ScenarioInputs, NodeState, TaskId};
-//! use blobscale::pipeline::clock::NoClock;
+//! use blobscale::pipeline::jobs::clock::NoClock;
 //!
 //! let engine = Engine::new(Arc::new(NoClock), 256 << 20);
 //! let inputs = ScenarioInputs { n_samples: 5_000, width: 32, height: 32, ..Default::default() };
@@ -39,46 +39,21 @@
 //! # Ok::<(), blobscale::pipeline::PipelineError>(())
 //! ```
 
-pub mod chart_layout;
-pub mod clock;
-pub mod compare;
-pub mod dataset_profile;
+pub mod display;
 pub mod engine;
 pub mod error;
-pub mod evaluation;
 pub mod export;
-pub mod fingerprint;
 pub mod graph;
-pub mod graph_layout;
-pub mod imported;
-pub mod inputs;
-pub mod job;
-pub mod job_log;
-pub mod job_monitor;
-pub mod lane;
-pub mod memo_key;
-pub mod memo_store;
-pub mod navigation;
-pub mod number_format;
-pub mod plan;
-pub mod progress;
-pub mod projection;
-pub mod raster;
-pub mod run;
-pub mod scenario;
-pub mod scenario_codec;
-pub mod session;
-pub mod speedup;
-pub mod staleness;
-pub mod sweep;
-pub mod task_record;
-pub mod task_stream;
+pub mod jobs;
+pub mod memo;
+pub mod render;
+pub mod scenarios;
 pub mod tasks;
 
 pub use engine::Engine;
+pub use engine::evaluation::{Evaluation, EvaluationSummary, NodeState};
+pub use engine::lane::Ticket;
+pub use engine::plan::Plan;
 pub use error::PipelineError;
-pub use evaluation::{Evaluation, EvaluationSummary, NodeState};
+pub use graph::inputs::{InputId, ScenarioInputs};
 pub use graph::{TaskId, pipeline_graph};
-pub use inputs::{InputId, ScenarioInputs};
-pub use lane::Ticket;
-pub use plan::Plan;

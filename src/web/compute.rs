@@ -14,10 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::job::JobRecord;
-use crate::pipeline::memo_store::MemoryUse;
-use crate::pipeline::progress::ProgressSnapshot;
-use crate::pipeline::sweep::{SweepSpec, SweepTable};
+use crate::pipeline::jobs::job::JobRecord;
+use crate::pipeline::jobs::progress::ProgressSnapshot;
+use crate::pipeline::memo::store::MemoryUse;
+use crate::pipeline::scenarios::sweep::{SweepSpec, SweepTable};
 use crate::pipeline::{Engine, EvaluationSummary, Plan, ScenarioInputs};
 
 use super::error::WebError;
@@ -254,7 +254,7 @@ pub async fn warm_up(inputs: &ScenarioInputs) -> u64 {
         fit_sample: inputs.fit_sample.map(|m| m.min(rows / 2).max(inputs.k)),
         silhouette_sample: inputs.silhouette_sample.min(rows),
         view: None,
-        source: crate::pipeline::imported::DataSource::Blobs,
+        source: crate::pipeline::graph::imported::DataSource::Blobs,
         ..inputs.clone()
     };
     let asked = WORK.load(Ordering::Relaxed);

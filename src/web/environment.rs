@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 
 use wasm_bindgen::JsCast;
 
-use crate::pipeline::clock::Clock;
+use crate::pipeline::jobs::clock::Clock;
 
 /// Which of the two web builds is running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

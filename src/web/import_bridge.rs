@@ -25,8 +25,8 @@ use super::compute::{WASM_MEMORY_LIMIT, wasm_memory_bytes};
 use super::error::WebError;
 use super::imported_files;
 use crate::data::import::{ImportOptions, ImportReport, Preview, SNIFF_BYTES, check_fits, sniff};
-use crate::pipeline::fingerprint::Fingerprint;
-use crate::pipeline::imported::ImportedSource;
+use crate::pipeline::graph::imported::ImportedSource;
+use crate::pipeline::memo::fingerprint::Fingerprint;
 
 #[cfg(feature = "threads")]
 /// Bytes copied into wasm memory between two yields to the event loop: a few

@@ -13,7 +13,7 @@ use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
 use super::error::WebError;
 use crate::data::import::ImportOptions;
-use crate::pipeline::fingerprint::Fingerprint;
+use crate::pipeline::memo::fingerprint::Fingerprint;
 
 const DB_NAME: &str = "blobscale-imports";
 const DB_VERSION: u32 = 1;

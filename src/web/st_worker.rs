@@ -17,9 +17,9 @@ use wasm_bindgen::prelude::*;
 use super::compute::{Outcome, OutcomeMeta, evaluate_here, sweep_here};
 use super::error::WebError;
 use crate::pipeline::ScenarioInputs;
-use crate::pipeline::memo_store::MemoryUse;
-use crate::pipeline::progress::ProgressSnapshot;
-use crate::pipeline::sweep::{SweepSpec, SweepTable};
+use crate::pipeline::jobs::progress::ProgressSnapshot;
+use crate::pipeline::memo::store::MemoryUse;
+use crate::pipeline::scenarios::sweep::{SweepSpec, SweepTable};
 
 #[wasm_bindgen]
 extern "C" {

@@ -72,7 +72,7 @@ pub fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R 
 /// An engine keeping at most `budget_bytes` of outputs, timing jobs on the native clock.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn engine(budget_bytes: usize) -> Engine {
-    use blobscale::pipeline::clock::MonotonicClock;
+    use blobscale::pipeline::jobs::clock::MonotonicClock;
     Engine::new(std::sync::Arc::new(MonotonicClock::default()), budget_bytes)
 }
 

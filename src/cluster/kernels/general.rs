@@ -402,7 +402,7 @@ impl CentreSet {
     }
 
     /// Calls `f(row_within_values, label, dist, second_lb)` for every row of a row-major
-    /// block of rows (see [`CentreSet::block`] for the meaning).
+    /// block of rows (see `CentreSet::block` for the meaning).
     #[inline(always)]
     pub fn for_each_nearest(
         &self,

@@ -8,7 +8,7 @@
 //! compare/select operations on full vectors (AVX2 + FMA natively, `simd128` in wasm — the
 //! code is `std::simd` portable vectors of eight `f32`, no `core::arch` intrinsics, so one
 //! source serves every target). The ranking value is the same expanded form
-//! `‖c‖² − 2 x·c` with the same rounding bound, so [`Ranking::certify`] applies unchanged.
+//! `‖c‖² − 2 x·c` with the same rounding bound, so `Ranking::certify` applies unchanged.
 
 use std::simd::cmp::{SimdPartialEq, SimdPartialOrd};
 use std::simd::num::SimdInt;

@@ -695,8 +695,8 @@ mod tests {
 
     #[test]
     fn an_imported_source_needs_its_file_options() {
-        let source = crate::pipeline::imported::ImportedSource {
-            content: crate::pipeline::fingerprint::Fingerprint(7),
+        let source = crate::pipeline::graph::imported::ImportedSource {
+            content: crate::pipeline::memo::fingerprint::Fingerprint(7),
             name: "mine.csv".into(),
             rows: 1_000,
             columns: 2,
@@ -704,7 +704,7 @@ mod tests {
             standardised: false,
         };
         let i = ScenarioInputs {
-            source: crate::pipeline::imported::DataSource::Imported(source),
+            source: crate::pipeline::graph::imported::DataSource::Imported(source),
             fit_sample: None,
             ..inputs()
         };

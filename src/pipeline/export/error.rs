@@ -1,6 +1,6 @@
 //! Why an export produced no file.
 
-use super::super::PipelineError;
+use crate::pipeline::PipelineError;
 
 /// Why an export failed. Every message names the value and what was expected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

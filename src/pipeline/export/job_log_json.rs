@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ExportError;
 use crate::pipeline::ScenarioInputs;
-use crate::pipeline::job::JobRecord;
+use crate::pipeline::jobs::job::JobRecord;
 
 /// The `format` field of a job log.
 pub const JOB_LOG_FORMAT: &str = "blobscale-jobs";
@@ -92,7 +92,7 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     use super::*;
-    use crate::pipeline::clock::NoClock;
+    use crate::pipeline::jobs::clock::NoClock;
     use crate::pipeline::{Engine, Plan};
 
     #[test]

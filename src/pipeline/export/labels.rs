@@ -14,11 +14,11 @@ use std::sync::atomic::AtomicBool;
 use crate::cluster::{KMeansFit, Prediction, predict_monitored};
 use crate::data::Blobs;
 use crate::pipeline::engine::SCORE_TARGETS;
-use crate::pipeline::evaluation::EvaluationSummary;
+use crate::pipeline::engine::evaluation::EvaluationSummary;
+use crate::pipeline::engine::run::Run;
 use crate::pipeline::graph::TaskId;
-use crate::pipeline::job::JobStatus;
-use crate::pipeline::job_monitor::JobMonitor;
-use crate::pipeline::run::Run;
+use crate::pipeline::jobs::job::JobStatus;
+use crate::pipeline::jobs::monitor::JobMonitor;
 use crate::pipeline::tasks::NodeValue;
 use crate::pipeline::{Engine, PipelineError, Plan, ScenarioInputs};
 
@@ -153,7 +153,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::clock::NoClock;
+    use crate::pipeline::jobs::clock::NoClock;
 
     fn engine() -> Engine {
         Engine::new(Arc::new(NoClock), 256 << 20)

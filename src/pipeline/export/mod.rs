@@ -12,9 +12,9 @@
 //! - [`labels_csv`], [`centroids_csv`], [`csv_field`]: RFC 4180 CSV
 //!   (<https://www.rfc-editor.org/rfc/rfc4180>), the dialect pandas' `read_csv` reads by
 //!   default.
-//! - [`job_log_json`], [`scenario_json`]: the job log with its per-chunk task records, and
-//!   the scenario in the versioned format of [`super::scenario_codec`].
-//! - [`dask_script`], [`python_literal`]: the dask-ml script.
+//! - [`job_log_json`], [`scenario_json`](mod@scenario_json): the job log with its per-chunk task records, and
+//!   the scenario in the versioned format of [`crate::pipeline::scenarios::codec`].
+//! - [`dask_script`](mod@dask_script), [`python_literal`]: the dask-ml script.
 
 pub mod centroids_csv;
 pub mod csv_field;

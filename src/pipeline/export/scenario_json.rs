@@ -1,17 +1,17 @@
-//! `scenario.json`: one scenario as a saved-book document of [`scenario_codec`] — the
+//! `scenario.json`: one scenario as a saved-book document of [`crate::pipeline::scenarios::codec`] — the
 //! format the page saves in the browser — holding just this scenario, so the file can be
-//! read back by [`scenario_codec::book_from_json`] (and by the scenario panel's import)
+//! read back by [`codec::book_from_json`] (and by the scenario panel's import)
 //! with the same version check.
 
 use crate::pipeline::ScenarioInputs;
-use crate::pipeline::scenario::{ScenarioBook, ScenarioError};
-use crate::pipeline::scenario_codec;
+use crate::pipeline::scenarios::codec;
+use crate::pipeline::scenarios::scenario::{ScenarioBook, ScenarioError};
 
 /// The scenario named `name` with `inputs`, as a versioned JSON document.
 pub fn scenario_json(name: &str, inputs: &ScenarioInputs) -> Result<String, ScenarioError> {
     let mut book = ScenarioBook::new();
     book.create(name, inputs.clone())?;
-    Ok(scenario_codec::book_to_json(&book))
+    Ok(codec::book_to_json(&book))
 }
 
 #[cfg(test)]
@@ -26,7 +26,7 @@ mod tests {
             ..ScenarioInputs::default()
         };
         let text = scenario_json("nine \"clusters\"", &inputs).unwrap();
-        let book = scenario_codec::book_from_json(&text).unwrap();
+        let book = codec::book_from_json(&text).unwrap();
         assert_eq!(book.scenarios().len(), 1);
         assert_eq!(book.scenarios()[0].name, "nine \"clusters\"");
         assert_eq!(book.scenarios()[0].inputs, inputs);

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use crate::cluster::seeding::Seeding;
 use crate::cluster::{Init, KMeansFit, KMeansParams};
 use crate::monitor::Monitor;
+use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
-use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
-use crate::pipeline::plan::Plan;
+use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 
 use super::sample::Training;
 

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use crate::data::Blobs;
 use crate::monitor::Monitor;
+use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
-use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
-use crate::pipeline::plan::Plan;
+use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 
 /// Generates the dataset of `plan`.
 pub fn generate(plan: &Plan, monitor: &dyn Monitor) -> Result<Arc<Blobs>, PipelineError> {

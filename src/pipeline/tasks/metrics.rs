@@ -13,9 +13,9 @@ use crate::cluster::metrics::{
 };
 use crate::data::Blobs;
 use crate::monitor::{Monitor, TaskKind, run_chunk};
+use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
-use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
-use crate::pipeline::plan::Plan;
+use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 
 use super::predict::LabelSet;
 
@@ -28,7 +28,7 @@ pub struct Metrics {
     pub cluster_sizes: Vec<u64>,
     /// Adjusted Rand index against the generating blobs; NaN (`null` in JSON) for data
     /// without ground truth (an imported file).
-    #[serde(with = "crate::pipeline::imported::nan_as_null")]
+    #[serde(with = "crate::pipeline::graph::imported::nan_as_null")]
     pub adjusted_rand: f64,
     /// Mean silhouette on a seeded sample (higher is better).
     pub silhouette: Option<f64>,

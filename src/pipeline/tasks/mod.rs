@@ -22,12 +22,12 @@ use crate::cluster::seeding::Seeding;
 use crate::data::Blobs;
 use crate::monitor::Monitor;
 
-use super::dataset_profile::DatasetProfile;
-use super::error::PipelineError;
-use super::fingerprint::Fingerprint;
-use super::graph::TaskId;
-use super::plan::Plan;
-use super::projection::Axes;
+use crate::pipeline::engine::plan::Plan;
+use crate::pipeline::error::PipelineError;
+use crate::pipeline::graph::TaskId;
+use crate::pipeline::memo::fingerprint::Fingerprint;
+use crate::pipeline::render::dataset_profile::DatasetProfile;
+use crate::pipeline::render::projection::Axes;
 pub use metrics::Metrics;
 pub use predict::LabelSet;
 pub use render::Raster;
@@ -171,7 +171,7 @@ mod tests {
     use super::*;
     use crate::monitor::Unmonitored;
     use crate::pipeline::graph::TASKS;
-    use crate::pipeline::inputs::ScenarioInputs;
+    use crate::pipeline::graph::inputs::ScenarioInputs;
 
     /// Runs the graph by hand, each task on the values its spec lists: every read of
     /// [`Upstream`] happens once, so an edge a task reads but the graph lacks panics here.

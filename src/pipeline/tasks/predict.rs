@@ -8,7 +8,7 @@ use crate::cluster::{KMeansFit, Prediction, predict_monitored};
 use crate::data::Blobs;
 use crate::monitor::Monitor;
 use crate::pipeline::error::PipelineError;
-use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
+use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 
 /// Labels of every row with the inertia they give.
 #[derive(Debug, Clone)]

@@ -1,14 +1,14 @@
 //! `profile`: the dataset deck's histograms and first rows (see
-//! [`crate::pipeline::dataset_profile`]). It reads only the dataset, so it is memoised with
+//! [`crate::pipeline::render::dataset_profile`]). It reads only the dataset, so it is memoised with
 //! it: changing k or the view never recomputes it.
 
 use std::sync::Arc;
 
 use crate::data::Blobs;
 use crate::monitor::Monitor;
-use crate::pipeline::dataset_profile::{self, DatasetProfile};
 use crate::pipeline::error::PipelineError;
-use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
+use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
+use crate::pipeline::render::dataset_profile::{self, DatasetProfile};
 
 /// Profiles `data`.
 pub fn profile(data: &Blobs, monitor: &dyn Monitor) -> Result<Arc<DatasetProfile>, PipelineError> {

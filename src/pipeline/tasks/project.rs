@@ -1,4 +1,4 @@
-//! `project`: the plane the canvas shows (see [`crate::pipeline::projection`]) — two
+//! `project`: the plane the canvas shows (see [`crate::pipeline::render::projection`]) — two
 //! features at no cost, or a PCA fitted to every row, memoised with the dataset so zooming
 //! and panning reuse it.
 
@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use crate::data::Blobs;
 use crate::monitor::Monitor;
+use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
-use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
-use crate::pipeline::plan::Plan;
-use crate::pipeline::projection::{self, Axes};
+use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
+use crate::pipeline::render::projection::{self, Axes};
 
 /// The axes `plan` asks for on `data`.
 pub fn project(

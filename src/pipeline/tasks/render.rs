@@ -1,17 +1,17 @@
 //! `render`: the render-ready picture — the projected points rasterised into RGBA pixels,
 //! coloured by cluster, in the zoom window or the data's bounds (see
-//! [`crate::pipeline::raster`]). Zooming and panning change only its `view` input, so only
+//! [`crate::pipeline::render::raster`]). Zooming and panning change only its `view` input, so only
 //! this node reruns: the dataset, fit and axes come from the memo store.
 
 use std::sync::Arc;
 
 use crate::data::Blobs;
 use crate::monitor::Monitor;
+use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
-use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
-use crate::pipeline::plan::Plan;
-use crate::pipeline::projection::Axes;
-use crate::pipeline::raster::{Viewport, bounds, bounds_of, rasterise_of};
+use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
+use crate::pipeline::render::projection::Axes;
+use crate::pipeline::render::raster::{Viewport, bounds, bounds_of, rasterise_of};
 
 use super::predict::LabelSet;
 

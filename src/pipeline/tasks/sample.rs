@@ -7,9 +7,9 @@ use crate::data::keyed_stream::stream_key;
 use crate::data::permutation::Permutation;
 use crate::data::{Blobs, ChunkedMatrix, Purpose};
 use crate::monitor::Monitor;
+use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
-use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
-use crate::pipeline::plan::Plan;
+use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 
 /// Stream index of the fit sample; index 0 of [`Purpose::Sample`] is the silhouette's.
 const FIT_SAMPLE_STREAM: u64 = 1;

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use crate::cluster::seeding::{Seeding, seed_centres};
 use crate::cluster::summary::Summary;
 use crate::monitor::Monitor;
+use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
-use crate::pipeline::fingerprint::{Fingerprint, FingerprintHasher};
-use crate::pipeline::plan::Plan;
+use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 
 use super::sample::Training;
 

@@ -14,7 +14,7 @@ use crate::cluster::KMeansFit;
 use crate::cluster::seeding::Seeding;
 use crate::data::Blobs;
 use crate::pipeline::graph::TaskId;
-use crate::pipeline::projection::Axes;
+use crate::pipeline::render::projection::Axes;
 
 use super::NodeValue;
 use super::predict::LabelSet;
