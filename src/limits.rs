@@ -370,6 +370,43 @@ pub struct LimitError {
     pub allowed: String,
 }
 
+impl LimitError {
+    /// A value outside a range that no single row of the table holds: one that depends on
+    /// other values (k ≤ n_samples, a label below k, a product of parameters). The message
+    /// reads as the table's do.
+    pub fn out_of_range(
+        name: &'static str,
+        value: impl fmt::Display,
+        allowed: impl fmt::Display,
+    ) -> Self {
+        LimitError {
+            name,
+            value: value.to_string(),
+            problem: Problem::OutOfRange,
+            allowed: allowed.to_string(),
+        }
+    }
+}
+
+/// Checks `lo ..= hi` for a range derived from other values, refusing with the table's
+/// message.
+pub fn check_between<T: PartialOrd + fmt::Display>(
+    name: &'static str,
+    value: T,
+    lo: T,
+    hi: T,
+) -> Result<T, LimitError> {
+    if value >= lo && value <= hi {
+        Ok(value)
+    } else {
+        Err(LimitError::out_of_range(
+            name,
+            value,
+            format!("{lo} ..= {hi}"),
+        ))
+    }
+}
+
 /// What is wrong with a refused value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
@@ -601,5 +638,17 @@ mod tests {
             }
             assert!(l.help().contains(&l.allowed()), "{}", l.name);
         }
+    }
+
+    #[test]
+    fn derived_ranges_refuse_with_the_tables_message() {
+        assert_eq!(check_between("n_cols", 3usize, 1, 8), Ok(3));
+        let e = check_between("n_cols", 0usize, 1, 8).unwrap_err();
+        assert_eq!(e.to_string(), "n_cols = 0 is out of range: allowed 1 ..= 8");
+        let e = LimitError::out_of_range("k", 7, "1 ..= n_samples (5)");
+        assert_eq!(
+            e.to_string(),
+            "k = 7 is out of range: allowed 1 ..= n_samples (5)"
+        );
     }
 }

@@ -456,11 +456,9 @@ fn web_errors_cross_the_worker_boundary_as_themselves() {
             free_mib: 3_900,
             limit_mib: 4_096,
         },
-        WebError::from(PipelineError::OutOfRange {
-            name: "k",
-            value: "0".into(),
-            allowed: "1 ..= 30".into(),
-        }),
+        WebError::from(PipelineError::Limit(
+            blobscale::limits::LimitError::out_of_range("k", "0", "1 ..= 30"),
+        )),
     ];
     for e in &errors {
         let json = serde_json::to_string(e).unwrap();

@@ -9,16 +9,6 @@ use crate::monitor::Cancelled;
 /// Why parameters were rejected or a fit, predict or score could not run.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ClusterError {
-    /// A numeric parameter is outside its allowed range.
-    #[error("{name} = {value} is out of range: allowed {allowed}")]
-    OutOfRange {
-        /// Parameter name as the user sees it.
-        name: &'static str,
-        /// The rejected value, formatted.
-        value: String,
-        /// The allowed range, formatted.
-        allowed: String,
-    },
     /// A parameter is outside its row of the limits table.
     #[error(transparent)]
     Limit(crate::limits::LimitError),

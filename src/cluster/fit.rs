@@ -9,6 +9,7 @@ use super::predict::{Prediction, predict};
 use super::seeding::{SeedingStats, seed_centres};
 use super::summary::Summary;
 use crate::data::ChunkedMatrix;
+use crate::limits::LimitError;
 use crate::monitor::{Monitor, Unmonitored};
 
 /// A fitted k-means model.
@@ -74,11 +75,11 @@ impl ValidKMeansParams {
         let p = &self.0;
         let summary = Summary::of(x, weights)?;
         if p.k > summary.n {
-            return Err(ClusterError::OutOfRange {
-                name: "k",
-                value: p.k.to_string(),
-                allowed: format!("1 ..= n_samples ({})", summary.n),
-            });
+            return Err(ClusterError::Limit(LimitError::out_of_range(
+                "k",
+                p.k.to_string(),
+                format!("1 ..= n_samples ({})", summary.n),
+            )));
         }
         monitor.checkpoint()?;
         let tol_abs = summary.absolute_tol(x, p.tol);

@@ -9,6 +9,7 @@ use super::kernels::general::CentreSet;
 use super::lloyd::partial_sums::Scales;
 use super::summary::Summary;
 use crate::data::{ChunkedMatrix, DataError};
+use crate::limits::LimitError;
 use crate::monitor::{Monitor, TaskKind, Unmonitored};
 
 /// Labels and inertia of a dataset against fixed centres.
@@ -44,11 +45,11 @@ pub fn predict_monitored(
         });
     }
     if centres.nrows() == 0 {
-        return Err(ClusterError::OutOfRange {
-            name: "number of centres",
-            value: "0".into(),
-            allowed: "at least 1".into(),
-        });
+        return Err(ClusterError::Limit(LimitError::out_of_range(
+            "number of centres",
+            "0",
+            "at least 1",
+        )));
     }
     let values: Vec<f64> = centres.iter().copied().collect();
     if let Some(i) = values.iter().position(|v| !v.is_finite()) {

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use super::error::ClusterError;
 use super::lloyd::fixed_sum::FixedScale;
 use crate::data::{ChunkedMatrix, DataError};
+use crate::limits::LimitError;
 
 /// What the core needs to know about a dataset before clustering it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,11 +31,11 @@ impl Summary {
         let d = x.n_cols();
         let n = x.n_rows();
         if n == 0 {
-            return Err(ClusterError::OutOfRange {
-                name: "n_samples",
-                value: "0".into(),
-                allowed: "at least 1".into(),
-            });
+            return Err(ClusterError::Limit(LimitError::out_of_range(
+                "n_samples",
+                "0",
+                "at least 1",
+            )));
         }
         // Cached on the matrix: seeding, fitting and scoring one dataset share one pass.
         let scan = x.value_scan();
@@ -59,21 +60,21 @@ impl Summary {
                     });
                 }
                 if let Some(i) = w.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-                    return Err(ClusterError::OutOfRange {
-                        name: "sample_weight",
-                        value: format!("{} at row {i}", w[i]),
-                        allowed: "finite and ≥ 0".into(),
-                    });
+                    return Err(ClusterError::Limit(LimitError::out_of_range(
+                        "sample_weight",
+                        format!("{} at row {i}", w[i]),
+                        "finite and ≥ 0",
+                    )));
                 }
                 let max = w.iter().fold(0.0f64, |m, &v| m.max(v));
                 let scale = FixedScale::for_bound(max);
                 let total = scale.value(w.iter().map(|&v| scale.fix(v) as i128).sum());
                 if total <= 0.0 {
-                    return Err(ClusterError::OutOfRange {
-                        name: "sum of sample_weight",
-                        value: total.to_string(),
-                        allowed: "> 0".into(),
-                    });
+                    return Err(ClusterError::Limit(LimitError::out_of_range(
+                        "sum of sample_weight",
+                        total,
+                        "> 0",
+                    )));
                 }
                 (max, total)
             }

@@ -16,11 +16,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chunked_matrix::{CHUNKS_PER_JOB, ChunkedMatrix, DEFAULT_CHUNK_ROWS, ValueScan};
-use super::error::{DataError, check_range};
+use super::error::DataError;
 use super::keyed_stream::{KeyedStream, Purpose, StreamFamily, stream_key};
 use super::normal::StandardNormal;
 use super::permutation::Permutation;
 use crate::limits;
+use crate::limits::LimitError;
 use crate::monitor::{Cancelled, Monitor, TaskKind, Unmonitored, run_chunk};
 
 /// Largest `n_samples` accepted ([`limits::N_SAMPLES`]; the browser's 4 GiB wasm memory
@@ -139,11 +140,11 @@ impl BlobsParams {
         limits::DATA_SEED.check_whole(self.seed)?;
         let (lo, hi) = self.center_box;
         if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-            return Err(DataError::OutOfRange {
-                name: "center_box",
-                value: format!("({lo}, {hi})"),
-                allowed: "finite (low, high) with low < high".into(),
-            });
+            return Err(DataError::Limit(LimitError::out_of_range(
+                "center_box",
+                format!("({lo}, {hi})"),
+                "finite (low, high) with low < high",
+            )));
         }
         let (n_features, n_centers) = match &self.centers {
             Centers::Count(c) => {
@@ -177,7 +178,7 @@ impl BlobsParams {
                 (d, points.len())
             }
         };
-        check_range(
+        crate::limits::check_between(
             "n_samples × n_features",
             self.n_samples.saturating_mul(n_features),
             1,

@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
-use super::error::{DataError, check_range};
+use super::error::DataError;
+use crate::limits::LimitError;
 
 /// Default rows per chunk. 16,384 rows × d columns keeps a chunk of a 2-D dataset at
 /// 128 KiB (inside L2) and gives 61 chunks for a million rows: enough to balance two
@@ -235,13 +236,16 @@ impl ChunkedMatrix {
         n_cols: usize,
         chunk_rows: usize,
     ) -> Result<Self, DataError> {
-        check_range("n_cols", n_cols, 1, usize::MAX)?;
+        crate::limits::check_between("n_cols", n_cols, 1, usize::MAX)?;
         crate::limits::CHUNK_ROWS.check_usize(chunk_rows)?;
-        let expected = n_rows.checked_mul(n_cols).ok_or(DataError::OutOfRange {
-            name: "n_rows × n_cols",
-            value: format!("{n_rows} × {n_cols}"),
-            allowed: format!("at most {}", usize::MAX),
-        })?;
+        let expected =
+            n_rows
+                .checked_mul(n_cols)
+                .ok_or(DataError::Limit(LimitError::out_of_range(
+                    "n_rows × n_cols",
+                    format!("{n_rows} × {n_cols}"),
+                    format!("at most {}", usize::MAX),
+                )))?;
         if values.len() != expected {
             return Err(DataError::ShapeMismatch {
                 len: values.len(),
@@ -269,11 +273,13 @@ impl ChunkedMatrix {
         fill: impl Fn(usize, usize, &mut [f32]) + Sync,
     ) -> Result<Self, DataError> {
         let mut m = Self::from_vec(Vec::new(), 0, n_cols, chunk_rows)?;
-        let len = n_rows.checked_mul(n_cols).ok_or(DataError::OutOfRange {
-            name: "n_rows × n_cols",
-            value: format!("{n_rows} × {n_cols}"),
-            allowed: format!("at most {}", usize::MAX),
-        })?;
+        let len = n_rows
+            .checked_mul(n_cols)
+            .ok_or(DataError::Limit(LimitError::out_of_range(
+                "n_rows × n_cols",
+                format!("{n_rows} × {n_cols}"),
+                format!("at most {}", usize::MAX),
+            )))?;
         m.values = vec![0.0; len];
         m.n_rows = n_rows;
         m.values

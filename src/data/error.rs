@@ -5,16 +5,6 @@ use thiserror::Error;
 /// Why a dataset could not be built, generated or read.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum DataError {
-    /// A numeric parameter is outside its allowed range.
-    #[error("{name} = {value} is out of range: allowed {allowed}")]
-    OutOfRange {
-        /// Parameter name as the user sees it.
-        name: &'static str,
-        /// The rejected value, formatted.
-        value: String,
-        /// The allowed range, formatted.
-        allowed: String,
-    },
     /// A parameter is outside its row of the limits table.
     #[error(transparent)]
     Limit(#[from] crate::limits::LimitError),
@@ -54,22 +44,4 @@ pub enum DataError {
         /// Column of the value (0-based).
         col: usize,
     },
-}
-
-/// Checks `lo <= value <= hi` and reports the range otherwise.
-pub(crate) fn check_range<T: PartialOrd + std::fmt::Display>(
-    name: &'static str,
-    value: T,
-    lo: T,
-    hi: T,
-) -> Result<T, DataError> {
-    if value >= lo && value <= hi {
-        Ok(value)
-    } else {
-        Err(DataError::OutOfRange {
-            name,
-            value: value.to_string(),
-            allowed: format!("{lo} ..= {hi}"),
-        })
-    }
 }

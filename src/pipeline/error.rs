@@ -12,16 +12,6 @@ pub enum PipelineError {
     /// A clustering parameter was invalid or the fit failed.
     #[error(transparent)]
     Cluster(ClusterError),
-    /// A pipeline parameter was out of range.
-    #[error("{name} = {value} is out of range: allowed {allowed}")]
-    OutOfRange {
-        /// Parameter name.
-        name: &'static str,
-        /// The rejected value.
-        value: String,
-        /// The allowed range.
-        allowed: String,
-    },
     /// A parameter is outside its row of the limits table.
     #[error(transparent)]
     Limit(#[from] crate::limits::LimitError),

@@ -19,6 +19,8 @@ use crate::pipeline::jobs::progress::ProgressSnapshot;
 use crate::pipeline::memo::store::MemoryUse;
 use crate::pipeline::scenarios::sweep::{SweepSpec, SweepTable};
 use crate::pipeline::{Engine, EvaluationSummary, Plan, ScenarioInputs};
+#[cfg(feature = "threads")]
+use crate::pipeline::{Evaluation, PipelineError};
 
 use super::error::WebError;
 
@@ -126,22 +128,10 @@ pub async fn evaluate(
     jobs_from: u64,
     cancel: Arc<AtomicBool>,
 ) -> Result<Outcome, WebError> {
-    WORK.fetch_add(1, Ordering::Relaxed);
-    let e = engine().clone();
-    let ticket = e.submit(plan);
-    on_pool(move || {
-        let result = e.evaluate(&ticket, &cancel).map(|ev| Outcome {
-            meta: OutcomeMeta {
-                summary: ev.summary,
-                jobs: e.jobs_since(jobs_from),
-                memory: e.memory(),
-            },
-            pixels: ev.pixels,
-        });
-        result.map_err(WebError::from)
-    })
-    .await
-    .unwrap_or(Err(WebError::Cancelled))
+    // Submitted here, on the main thread, so the newest request marks older ones stale
+    // before any of them reaches a worker.
+    let ticket = engine().submit(plan);
+    on_pool_outcome(Some(jobs_from), move |e| e.evaluate(&ticket, &cancel)).await
 }
 
 /// Evaluates `plan` on the worker pool outside the view lane (another scenario's result
@@ -149,18 +139,28 @@ pub async fn evaluate(
 /// `cancel` does.
 #[cfg(feature = "threads")]
 pub async fn evaluate_detached(plan: Plan, cancel: Arc<AtomicBool>) -> Result<Outcome, WebError> {
+    on_pool_outcome(None, move |e| e.evaluate_detached(&plan, &cancel)).await
+}
+
+/// Runs `evaluate` against the page's engine on the worker pool and packs its result with
+/// the engine's memory use and, when `jobs_from` names an id, the jobs logged since.
+#[cfg(feature = "threads")]
+async fn on_pool_outcome(
+    jobs_from: Option<u64>,
+    evaluate: impl FnOnce(&Engine) -> Result<Evaluation, PipelineError> + Send + 'static,
+) -> Result<Outcome, WebError> {
     WORK.fetch_add(1, Ordering::Relaxed);
     let e = engine().clone();
     on_pool(move || {
-        let result = e.evaluate_detached(&plan, &cancel).map(|ev| Outcome {
+        let ev = evaluate(&e)?;
+        Ok(Outcome {
             meta: OutcomeMeta {
                 summary: ev.summary,
-                jobs: Vec::new(),
+                jobs: jobs_from.map_or_else(Vec::new, |from| e.jobs_since(from)),
                 memory: e.memory(),
             },
             pixels: ev.pixels,
-        });
-        result.map_err(WebError::from)
+        })
     })
     .await
     .unwrap_or(Err(WebError::Cancelled))

@@ -23,6 +23,7 @@ use super::kernels::general::sq_dist;
 use super::lloyd::partial_sums::Scales;
 use super::summary::Summary;
 use crate::data::ChunkedMatrix;
+use crate::limits::LimitError;
 
 /// Calinski–Harabasz and Davies–Bouldin together: one set of centroids and one pass over
 /// the rows for both (the same bits as computing each alone).
@@ -100,11 +101,11 @@ pub fn inertia(
     }
     let k = centres.nrows();
     if let Some(&bad) = labels.iter().find(|&&l| l as usize >= k) {
-        return Err(ClusterError::OutOfRange {
-            name: "label",
-            value: bad.to_string(),
-            allowed: format!("0 ..= {}", k.saturating_sub(1)),
-        });
+        return Err(ClusterError::Limit(LimitError::out_of_range(
+            "label",
+            bad,
+            format!("0 ..= {}", k.saturating_sub(1)),
+        )));
     }
     let values: Vec<f64> = centres.iter().copied().collect();
     let summary = Summary::of(x, weights)?.covering(&values);
@@ -183,11 +184,11 @@ pub(crate) fn encode(labels: &[u32]) -> (Cow<'_, [u32]>, Vec<u64>) {
 /// scikit-learn's `check_number_of_labels`: `2 ≤ n_labels ≤ n_samples − 1`.
 pub(crate) fn check_number_of_labels(n_labels: usize, n: usize) -> Result<(), ClusterError> {
     if n_labels < 2 || n_labels + 1 > n {
-        return Err(ClusterError::OutOfRange {
-            name: "number of labels",
-            value: n_labels.to_string(),
-            allowed: format!("2 ..= n_samples − 1 ({})", n.saturating_sub(1)),
-        });
+        return Err(ClusterError::Limit(LimitError::out_of_range(
+            "number of labels",
+            n_labels,
+            format!("2 ..= n_samples − 1 ({})", n.saturating_sub(1)),
+        )));
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ use crate::data::ChunkedMatrix;
 use crate::data::Purpose;
 use crate::data::keyed_stream::stream_key;
 use crate::data::permutation::Permutation;
+use crate::limits::LimitError;
 
 /// The mean silhouette of `labels` on `x`, on all rows (`sample_size = None`) or on a
 /// seeded sample of `sample_size` rows.
@@ -27,11 +28,11 @@ pub fn silhouette_score(
         None => (0..n).collect(),
         Some(m) => {
             if m < 2 || m > n {
-                return Err(ClusterError::OutOfRange {
-                    name: "sample_size",
-                    value: m.to_string(),
-                    allowed: format!("2 ..= n_samples ({n})"),
-                });
+                return Err(ClusterError::Limit(LimitError::out_of_range(
+                    "sample_size",
+                    m,
+                    format!("2 ..= n_samples ({n})"),
+                )));
             }
             let perm = Permutation::new(n as u64, stream_key(seed, Purpose::Sample, 0));
             (0..m).map(|i| perm.apply(i as u64) as usize).collect()

@@ -27,6 +27,7 @@ use crate::cluster::seeding::{Seeding, SeedingStats};
 use crate::cluster::summary::Summary;
 use crate::data::keyed_stream::stream_key;
 use crate::data::{CHUNKS_PER_JOB, ChunkedMatrix, KeyedStream, Purpose};
+use crate::limits::LimitError;
 use crate::monitor::{Monitor, TaskKind, Unmonitored};
 
 /// Stream index of the first-centre draw; rounds use indices `1..`.
@@ -352,11 +353,11 @@ pub fn kmeans_parallel(
         }
         FirstCenter::Row(r) => {
             if r >= n {
-                return Err(ClusterError::OutOfRange {
-                    name: "first centre row",
-                    value: r.to_string(),
-                    allowed: format!("0 ..= {}", n - 1),
-                });
+                return Err(ClusterError::Limit(LimitError::out_of_range(
+                    "first centre row",
+                    r,
+                    format!("0 ..= {}", n - 1),
+                )));
             }
             r
         }

@@ -11,6 +11,7 @@
 use crate::cluster::Init;
 use crate::data::ValidBlobsParams;
 use crate::limits;
+use crate::limits::LimitError;
 use crate::pipeline::error::PipelineError;
 use crate::pipeline::graph::inputs::{InputId, ScenarioInputs};
 use crate::pipeline::graph::{TASKS, TaskId};
@@ -64,11 +65,11 @@ impl Plan {
         if let Init::Centers(rows) = &inputs.init
             && rows[0].len() != d
         {
-            return Err(PipelineError::OutOfRange {
-                name: "features of the initial centres",
-                value: rows[0].len().to_string(),
-                allowed: format!("{d} (the dataset's features)"),
-            });
+            return Err(PipelineError::Limit(LimitError::out_of_range(
+                "features of the initial centres",
+                rows[0].len().to_string(),
+                format!("{d} (the dataset's features)"),
+            )));
         }
         limits::SILHOUETTE_SAMPLE.check_usize(inputs.silhouette_sample)?;
         let input_fps =

@@ -32,6 +32,7 @@ use super::python_literal::{comment_text, py_float, py_floats, py_str};
 use crate::cluster::{Algorithm, FirstCenter, Init, Oversampling, Recluster, Rounds};
 use crate::data::ClusterStd;
 use crate::data::import::{Delimiter, FileFormat, ImportOptions};
+use crate::limits::LimitError;
 use crate::pipeline::{PipelineError, Plan, ScenarioInputs};
 
 /// Versions the project runs the exported script with (`scripts/requirements-dask-export.txt`).
@@ -164,14 +165,14 @@ pub fn dask_script(
     let plan = Plan::new(inputs)?;
     if let (Some(source), None) = (inputs.imported(), &extra.data_file) {
         // A script generating blobs for it would cluster other data.
-        return Err(PipelineError::OutOfRange {
-            name: "data source",
-            value: format!(
+        return Err(PipelineError::Limit(LimitError::out_of_range(
+            "data source",
+            format!(
                 "the imported file {:?} without its import options",
                 source.name
             ),
-            allowed: "generated blobs, or the file with the options it was imported with".into(),
-        });
+            "generated blobs, or the file with the options it was imported with",
+        )));
     }
     let centres = plan.blobs().centers();
     let seeding = seeding_args(inputs);

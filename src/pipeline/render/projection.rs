@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::data::ChunkedMatrix;
+use crate::limits::LimitError;
 use crate::monitor::{Monitor, TaskKind, run_chunk};
 use crate::pipeline::error::PipelineError;
 
@@ -42,11 +43,11 @@ impl Projection {
     pub fn check(self, n_features: usize) -> Result<(), PipelineError> {
         match self {
             Projection::Pca if !(2..=MAX_PCA_FEATURES).contains(&n_features) => {
-                Err(PipelineError::OutOfRange {
-                    name: "n_features (for the PCA projection)",
-                    value: n_features.to_string(),
-                    allowed: format!("2 ..= {MAX_PCA_FEATURES}"),
-                })
+                Err(PipelineError::Limit(LimitError::out_of_range(
+                    "n_features (for the PCA projection)",
+                    n_features,
+                    format!("2 ..= {MAX_PCA_FEATURES}"),
+                )))
             }
             _ => Ok(()),
         }
@@ -162,11 +163,11 @@ pub fn pca(x: &ChunkedMatrix, monitor: &dyn Monitor) -> Result<Pca, PipelineErro
     let d = x.n_cols();
     Projection::Pca.check(d)?;
     if x.n_rows() < 2 {
-        return Err(PipelineError::OutOfRange {
-            name: "n_samples (for the PCA projection)",
-            value: x.n_rows().to_string(),
-            allowed: format!("2 ..= {}", usize::MAX),
-        });
+        return Err(PipelineError::Limit(LimitError::out_of_range(
+            "n_samples (for the PCA projection)",
+            x.n_rows(),
+            format!("2 ..= {}", usize::MAX),
+        )));
     }
     let (mean, cov) = covariance(x, monitor)?;
     let (values, vectors) = symmetric_eigen(cov, d);

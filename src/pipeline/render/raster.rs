@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::data::ChunkedMatrix;
+use crate::limits::LimitError;
 use crate::monitor::{Monitor, TaskKind, run_chunk};
 use crate::pipeline::error::PipelineError;
 
@@ -52,13 +53,13 @@ impl ViewWindow {
                 && hi.abs() <= MAX_VIEW_COORDINATE
                 && hi - lo > f64::EPSILON * lo.abs().max(hi.abs()).max(1e-300);
             if !ok {
-                return Err(PipelineError::OutOfRange {
+                return Err(PipelineError::Limit(LimitError::out_of_range(
                     name,
-                    value: format!("({lo}, {hi})"),
-                    allowed: format!(
+                    format!("({lo}, {hi})"),
+                    format!(
                         "finite (low, high) with low < high, each within ±{MAX_VIEW_COORDINATE:e}"
                     ),
-                });
+                )));
             }
         }
         Ok(())
