@@ -238,14 +238,7 @@ impl ChunkedMatrix {
     ) -> Result<Self, DataError> {
         crate::limits::check_between("n_cols", n_cols, 1, usize::MAX)?;
         crate::limits::CHUNK_ROWS.check_usize(chunk_rows)?;
-        let expected =
-            n_rows
-                .checked_mul(n_cols)
-                .ok_or(DataError::Limit(LimitError::out_of_range(
-                    "n_rows × n_cols",
-                    format!("{n_rows} × {n_cols}"),
-                    format!("at most {}", usize::MAX),
-                )))?;
+        let expected = values_len(n_rows, n_cols)?;
         if values.len() != expected {
             return Err(DataError::ShapeMismatch {
                 len: values.len(),
@@ -273,13 +266,7 @@ impl ChunkedMatrix {
         fill: impl Fn(usize, usize, &mut [f32]) + Sync,
     ) -> Result<Self, DataError> {
         let mut m = Self::from_vec(Vec::new(), 0, n_cols, chunk_rows)?;
-        let len = n_rows
-            .checked_mul(n_cols)
-            .ok_or(DataError::Limit(LimitError::out_of_range(
-                "n_rows × n_cols",
-                format!("{n_rows} × {n_cols}"),
-                format!("at most {}", usize::MAX),
-            )))?;
+        let len = values_len(n_rows, n_cols)?;
         m.values = vec![0.0; len];
         m.n_rows = n_rows;
         m.values
@@ -422,6 +409,16 @@ impl ChunkedMatrix {
     }
 }
 
+/// How many values an `n_rows × n_cols` matrix holds, refused when that overflows.
+fn values_len(n_rows: usize, n_cols: usize) -> Result<usize, DataError> {
+    n_rows.checked_mul(n_cols).ok_or_else(|| {
+        DataError::Limit(LimitError::out_of_range(
+            "n_rows × n_cols",
+            format!("{n_rows} × {n_cols}"),
+            format!("at most {}", usize::MAX),
+        ))
+    })
+}
 #[cfg(test)]
 mod tests {
     use super::*;
