@@ -128,6 +128,53 @@ export async function npyChecks(page) {
   return `npy 600 × 3 imported; "${err}"`;
 }
 
+// A 150-row, 4-feature file (three groups of 50 on grids, far enough apart that no two
+// markers touch): every row must show as a marker in its cluster's colour. Counted in the
+// canvas's pixels with the centres and legend switched off (they are drawn over the
+// points): regions of one palette colour of at least 9 pixels, so a single-pixel point
+// never counts.
+export async function smallDataChecks(page) {
+  const lines = ['a,b,c,d'];
+  for (let g = 0; g < 3; g++) {
+    for (let i = 0; i < 50; i++) lines.push(`${g * 12 + (i % 10)},${g * 3 + Math.floor(i / 10)},${(i * 37) % 11},${g}`);
+  }
+  await setFile(page, 'flowers.csv', 'text/csv', Buffer.from(lines.join('\n') + '\n'));
+  const report = await importAndReport(page);
+  expect(report.rows === 150 && report.bad === 0, `small file report ${JSON.stringify(report)}`);
+  const r = await waitResult(page, (r) => r.n_samples === 150 && r.n_features === 4);
+  expect(r.points?.style === 'markers' && r.points.visible === 150, `points drawn as ${JSON.stringify(r.points)}`);
+  await page.uncheck('#show-centres');
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  const palette = await page.evaluate(() => JSON.parse(document.querySelector('#result').textContent).palette);
+  const found = await page.$eval('#plot', (c, palette) => {
+    const { width: w, height: h } = c;
+    const d = c.getContext('2d').getImageData(0, 0, w, h).data;
+    const colourAt = (p) => palette.findIndex((q) => d[p * 4] === q[0] && d[p * 4 + 1] === q[1] && d[p * 4 + 2] === q[2] && d[p * 4 + 3] === 255);
+    const seen = new Uint8Array(w * h);
+    const byColour = palette.map(() => 0);
+    for (let start = 0; start < w * h; start++) {
+      const c0 = colourAt(start);
+      if (c0 < 0 || seen[start]) continue;
+      const stack = [start]; let size = 0; seen[start] = 1;
+      while (stack.length) {
+        const p = stack.pop(); size++;
+        const x = p % w, y = (p - x) / w;
+        for (const q of [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, y > 0 ? p - w : -1, y + 1 < h ? p + w : -1]) {
+          if (q >= 0 && !seen[q] && colourAt(q) === c0) { seen[q] = 1; stack.push(q); }
+        }
+      }
+      if (size >= 9) byColour[c0]++;
+    }
+    return byColour;
+  }, palette);
+  const total = found.reduce((a, b) => a + b, 0);
+  const colours = found.filter((n) => n > 0).length;
+  await page.check('#show-centres');
+  expect(total === 150, `${total} coloured markers on the canvas for 150 rows (by colour ${found})`);
+  expect(colours === Math.min(r.k, palette.length), `markers in ${colours} colours for k = ${r.k}`);
+  return `150 rows as ${total} markers in ${colours} colours (radius ${r.points.radius})`;
+}
+
 async function standalone() {
   const { isolated: ISOLATED_PORT, plain: PLAIN_PORT, servers } = await serveBuild();
   let shots = 0;
@@ -143,12 +190,14 @@ async function standalone() {
         const again = await waitResult(b.page, (x, rows) => x.n_samples === rows && x.n_features === 2, r.rows, { failFast: false });
         return `${r.rows} rows kept, k ${r.k}, ${r.ink} pixels; after a reload generate ${again.nodes.generate}`;
       })],
+    ['threaded build: a 150-row file is 150 markers coloured by cluster',
+      on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, (b) => smallDataChecks(b.page))],
     ['threaded build: .npy import and a 2^31 × 8 header refused before parsing',
       on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, (b) => npyChecks(b.page))],
     ['single-threaded build: the compute worker parses the CSV',
       on(`http://127.0.0.1:${PLAIN_PORT}/`, { serviceWorkers: 'block' }, async (b) => {
         const r = await importChecks(b.page);
-        return `${r.rows} rows kept, k ${r.k}; ${await npyChecks(b.page)}`;
+        return `${r.rows} rows kept, k ${r.k}; ${await npyChecks(b.page)}; ${await smallDataChecks(b.page)}`;
       })],
   ], servers);
 }

@@ -314,6 +314,12 @@ pub fn Controls() -> impl IntoView {
                 }).collect_view()}
             </div>
 
+            <label class="check">
+                <input id="show-centres" type="checkbox" prop:checked=move || state.overlays.get()
+                    on:change=move |ev| state.overlays.set(event_target_checked(&ev)) />
+                " Show centres and legend"
+            </label>
+
             <div class="run-row">
                 <label class="check">
                     <input id="auto-run" type="checkbox" prop:checked=move || state.auto_run.get()

@@ -19,7 +19,7 @@ use super::task_stream::TaskStream;
 use crate::data::Centers;
 use crate::pipeline::ScenarioInputs;
 use crate::pipeline::display::task_stream::{evaluation_tasks, kind_times, tasks_per_thread};
-use crate::pipeline::render::raster::lit_pixels;
+use crate::pipeline::render::raster::{PALETTE, lit_pixels};
 use crate::web::environment::{Flavour, cross_origin_isolated};
 
 /// The demo's starting point: W1 of the benchmarks (a million points, 2 features), five
@@ -94,6 +94,8 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
         "job_ended_ms": shown.received_ms,
         "engine_ms": s.end_ms - s.start_ms,
         "lit_pixels": lit_pixels(&shown.outcome.pixels),
+        "points": s.view.as_ref().map(|v| v.points),
+        "palette": PALETTE,
     })
     .to_string()
 }

@@ -141,17 +141,19 @@ pub fn draw(
     shown: &Shown,
     theme: Theme,
 ) -> Result<(), String> {
-    draw_at(canvas, shown, theme, None)
+    draw_at(canvas, shown, theme, None, true)
 }
 
 /// Draws `shown` on `canvas` in `theme` with axes and overlays for the data window
 /// `target`; when that is not the window of the shown raster, the raster is scaled and
-/// translated onto it (a preview until the exact raster arrives).
+/// translated onto it (a preview until the exact raster arrives). Without `overlays` only
+/// the points and the axes are drawn.
 pub fn draw_at(
     canvas: &web_sys::HtmlCanvasElement,
     shown: &Shown,
     theme: Theme,
     target: Option<ViewWindow>,
+    overlays: bool,
 ) -> Result<(), String> {
     let ctx = context(canvas)?;
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);
@@ -180,7 +182,7 @@ pub fn draw_at(
         drawn.map_err(|e| format!("could not draw the preview: {e:?}"))?;
     }
     let vp = target;
-    let inside = |c: &&[f64; 2]| vp.contains(**c);
+    let inside = |c: &&[f64; 2]| overlays && vp.contains(**c);
     let x_desc = if view.x_label.is_empty() {
         format!("feature {}", view.feature_x)
     } else {
@@ -279,7 +281,9 @@ pub fn draw_at(
             ))
         }),
     ];
-    draw_legend(&area, &entries, &font, legend_bg, fg).map_err(err)?;
+    if overlays {
+        draw_legend(&area, &entries, &font, legend_bg, fg).map_err(err)?;
+    }
     root.present().map_err(err)?;
     Ok(())
 }
@@ -379,6 +383,7 @@ pub fn PlotCanvas() -> impl IntoView {
 
     Effect::new(move |_| {
         let theme = state.theme.get();
+        let overlays = state.overlays.get();
         let target = preview.get().or_else(|| requested.get());
         state.shown.with(|shown| {
             let (Some(s), Some(c)) = (shown, canvas.get()) else {
@@ -393,7 +398,7 @@ pub fn PlotCanvas() -> impl IntoView {
                 .as_ref()
                 .is_some_and(|v| v.zoomed);
             let target = target.or_else(|| home_of(s).filter(|_| zoomed));
-            if let Err(e) = draw_at(&c, s, theme, target) {
+            if let Err(e) = draw_at(&c, s, theme, target, overlays) {
                 state.set_run(RunState::Failed(e));
             }
             // Only the main canvas's own unzoomed results define home (the comparison's

@@ -110,6 +110,8 @@ pub struct AppState {
     pub deck: RwSignal<TaskId>,
     /// Colour theme.
     pub theme: RwSignal<Theme>,
+    /// Whether the plot draws the centres and the legend over the points.
+    pub overlays: RwSignal<bool>,
     /// Bumped to ask for a run (the Run button).
     pub run_requests: RwSignal<u64>,
     /// A k sweep is running.
@@ -145,6 +147,7 @@ impl AppState {
             live: RwSignal::new(None),
             deck: RwSignal::new(TaskId::Fit),
             theme: RwSignal::new(Theme::Light),
+            overlays: RwSignal::new(true),
             run_requests: RwSignal::new(0),
             sweeping: RwSignal::new(false),
             book: RwSignal::new(ScenarioBook::new()),

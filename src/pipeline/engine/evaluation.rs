@@ -12,7 +12,7 @@ use crate::pipeline::graph::TaskId;
 use crate::pipeline::memo::fingerprint::Fingerprint;
 use crate::pipeline::render::dataset_profile::DatasetProfile;
 use crate::pipeline::render::projection::Axes;
-use crate::pipeline::render::raster::Viewport;
+use crate::pipeline::render::raster::{PointStyle, Viewport};
 use crate::pipeline::tasks::{Metrics, Raster};
 
 /// What happened to a task node in one evaluation (the pipeline view's node colours).
@@ -158,6 +158,9 @@ pub struct ViewSummary {
     /// Whether the window was zoomed or panned (`false`: the data's bounds).
     #[serde(default)]
     pub zoomed: bool,
+    /// Whether the points were drawn as markers or as a density raster.
+    #[serde(default)]
+    pub points: PointStyle,
     /// Generating centres, projected.
     pub true_centres: Vec<[f64; 2]>,
     /// Fitted centres, projected.
@@ -192,6 +195,7 @@ impl ViewSummary {
                 Axes::Features { .. } => None,
             },
             zoomed: plan.inputs().view.is_some(),
+            points: raster.style,
             true_centres: if plan.has_ground_truth() {
                 project(plan.blobs().centers())
             } else {

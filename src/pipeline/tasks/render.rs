@@ -11,7 +11,7 @@ use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
 use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 use crate::pipeline::render::projection::Axes;
-use crate::pipeline::render::raster::{Viewport, bounds, bounds_of, rasterise_of};
+use crate::pipeline::render::raster::{PointStyle, Viewport, bounds, bounds_of, rasterise_of};
 
 use super::predict::LabelSet;
 
@@ -24,6 +24,8 @@ pub struct Raster {
     pub axes: Arc<Axes>,
     /// `width × height` RGBA pixels.
     pub pixels: Vec<u8>,
+    /// Whether the points are markers or a density raster.
+    pub style: PointStyle,
 }
 
 /// Rasterises `data` on `axes`, coloured by `labels`, in the plan's window.
@@ -48,7 +50,7 @@ pub fn render(
         height: p.height,
     };
     monitor.checkpoint()?;
-    let pixels = match &**axes {
+    let picture = match &**axes {
         Axes::Features { x: fx, y: fy } => {
             let (fx, fy) = (*fx, *fy);
             rasterise_of(
@@ -65,7 +67,8 @@ pub fn render(
     Ok(Arc::new(Raster {
         viewport,
         axes: axes.clone(),
-        pixels,
+        pixels: picture.pixels,
+        style: picture.style,
     }))
 }
 
@@ -74,6 +77,7 @@ pub fn fingerprint(r: &Raster) -> Fingerprint {
     let mut h = FingerprintHasher::new("raster");
     h.json(&r.viewport);
     h.json(&*r.axes);
+    h.json(&r.style);
     h.large_bytes(&r.pixels);
     h.finish()
 }
