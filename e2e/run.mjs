@@ -167,6 +167,7 @@ async function pageChecks(page, last) {
   // Four tight blobs far apart: every row is labelled by its blob.
   const tight = await deckAri(page, opened);
   expect(tight === 1, `ARI ${tight} on four tight, well-separated blobs`);
+
 }
 
 // The adjusted Rand index the metrics deck shows, checked against the shown result's.
@@ -180,8 +181,9 @@ async function deckAri(page, result) {
   return ari;
 }
 
-// A job that runs for more than 0.1 s shows that it is running, with live progress, in
-// the status line and the graph (a shorter one goes straight to its result).
+// A job that runs for more than 0.1 s shows that it is running, with live progress and
+// progress bars that move, in the status line and the graph (a shorter one goes straight
+// to its result). A sweep over 10 million rows is stopped part-way.
 async function progressChecks(page) {
   await page.evaluate(() => {
     window.__seen = { texts: [], running: false };
@@ -191,13 +193,40 @@ async function progressChecks(page) {
       if (document.querySelector('#pipeline .node-running')) window.__seen.running = true;
     }).observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true, attributes: true });
   });
-  const before = await shownResult(page);
-  await setRange(page, '#samples', 11); // 4,641,589 rows: several hundred ms
-  const big = await waitResult(page, (r, n) => r.n_samples > n, before.n_samples);
+  const bars = page.evaluate(() => new Promise((done) => {
+    const seen = []; const t0 = performance.now();
+    const tick = () => {
+      const p = document.querySelector('#run-progress');
+      const node = document.querySelector('#pipeline [role="progressbar"]');
+      if (p) seen.push({ task: p.dataset.task, value: Number(p.value), max: Number(p.max), node: node?.getAttribute('aria-label') });
+      const state = document.querySelector('#status')?.dataset.state;
+      if ((seen.length && state === 'done') || performance.now() - t0 > 90_000) return done(seen);
+      requestAnimationFrame(tick);
+    };
+    tick();
+  }));
+  await setRange(page, '#samples', 12); // 10,000,000 rows
+  const big = await waitResult(page, (r) => r.n_samples === 10000000);
   const seen = await page.evaluate(() => window.__seen);
   const live = seen.texts.filter(([state, text, busy]) => state === 'running' && busy && /Computing [a-z]+… \d+ of \d+/.test(text));
   expect(live.length > 0, `no live progress during a ${big.engine_ms.toFixed(0)} ms job: ${JSON.stringify(seen.texts.slice(0, 6))}`);
   expect(seen.running, 'no graph node was shown running');
+  const sampled = await bars;
+  const rising = sampled.some((a, i) => sampled.slice(i + 1).some((b) => b.task === a.task && b.value > a.value));
+  expect(rising, `no progress bar rose during a 10M run: ${JSON.stringify(sampled.slice(0, 8))}`);
+  expect(sampled.some((x) => x.node === `${x.task} progress`), `no progress bar on the running node: ${JSON.stringify(sampled.slice(0, 4))}`);
+
+  // A sweep over those rows is stopped part-way: the last complete table stays.
+  const tableBefore = await page.$eval('#sweep-table', (t) => t.textContent);
+  await page.click('#run-sweep');
+  await page.waitForFunction(() => Number(document.querySelector('#sweep-progress')?.value) >= 1, null, { timeout: TIMEOUT });
+  await page.click('#stop-sweep');
+  await page.waitForSelector('#sweep-status[data-state="stopped"]', { timeout: TIMEOUT });
+  const stoppedText = await page.$eval('#sweep-status', (e) => e.textContent);
+  expect(/Sweep stopped at scenario \d+ of 11/.test(stoppedText), `stopped sweep says: ${stoppedText}`);
+  expect(await page.$eval('#sweep-table', (t) => t.textContent) === tableBefore, 'the stopped sweep changed the table');
+  expect(!(await page.$('#sweep-progress')), 'sweep progress bar left behind');
+  expect(await page.$eval('#run-sweep', (b) => !b.disabled), 'Run sweep stays disabled after a stop');
 }
 
 // Focusing and leaving a text box repaints the box, not the page: without paint

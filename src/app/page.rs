@@ -158,6 +158,18 @@ pub fn Page() -> impl IntoView {
                             RunState::Failed(e) => format!("Error: {e}"),
                         }}
                     </p>
+                    {move || {
+                        let p = state.live.get().map(|l| l.progress).filter(|p| p.running && p.total > 0)?;
+                        (state.shown_run.get() == RunState::Running).then(|| {
+                            let task = p.task.map_or("the evaluation", |t| t.name());
+                            view! {
+                                <progress id="run-progress" class="run-progress" max=p.total.to_string() value=p.done.to_string()
+                                    data-task=task aria-label=format!("Progress of {task}")>
+                                    {format!("{} %", p.percent().unwrap_or(0))}
+                                </progress>
+                            }
+                        })
+                    }}
                     <p id="summary">
                         {move || state.shown.get().map(|s| {
                             let o = &s.outcome.meta.summary;

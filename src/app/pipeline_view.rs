@@ -34,6 +34,14 @@ pub fn PipelineView() -> impl IntoView {
         .collect();
 
     let stale = Memo::new(move |_| stale_nodes(&state));
+    // The running node's progress in whole percent, when its total is known.
+    let running_percent = move |t: TaskId| -> Option<u64> {
+        let live = state.live.get()?;
+        let p = &live.progress;
+        (state.shown_run.get() == RunState::Running && p.running && p.task == Some(t))
+            .then(|| p.percent())
+            .flatten()
+    };
     let node_state = move |t: TaskId| -> (String, String) {
         let run = state.shown_run.get();
         if run == RunState::Running
@@ -41,8 +49,7 @@ pub fn PipelineView() -> impl IntoView {
             && live.progress.running
             && live.progress.task == Some(t)
         {
-            let p = &live.progress;
-            let pct = p.percent().unwrap_or(0);
+            let pct = running_percent(t).unwrap_or(0);
             return ("running".into(), format!("running {pct}%"));
         }
         if stale.get()[t.index()] {
@@ -113,6 +120,12 @@ pub fn PipelineView() -> impl IntoView {
                         <rect width=NODE_WIDTH.to_string() height=NODE_HEIGHT.to_string() rx="6" />
                         <text x="10" y="19" class="node-name">{t.name()}</text>
                         <text x="10" y="36" class="node-detail">{move || node_state(t).1}</text>
+                        {move || running_percent(t).map(|pct| view! {
+                            <rect class="node-progress" x="6" y=(NODE_HEIGHT - 7.0).to_string() height="3" rx="1.5"
+                                width=format!("{:.1}", (NODE_WIDTH - 12.0) * pct as f64 / 100.0)
+                                role="progressbar" aria-label=format!("{} progress", t.name())
+                                aria-valuemin="0" aria-valuemax="100" aria-valuenow=pct.to_string() />
+                        })}
                     </g>
                 }
             }).collect_view()}

@@ -4,7 +4,7 @@
 //! Clicking a k opens that scenario in the main view.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use leptos::prelude::*;
 
@@ -17,6 +17,7 @@ use crate::pipeline::ScenarioInputs;
 use crate::pipeline::display::chart_layout::ChartFrame;
 use crate::pipeline::scenarios::sweep::{SweepRow, SweepSpec, SweepTable};
 use crate::web::compute;
+use crate::web::environment::Flavour;
 
 const W: f64 = 300.0;
 const H: f64 = 130.0;
@@ -83,6 +84,11 @@ pub fn SweepPanel() -> impl IntoView {
     let seeds = RwSignal::new(1.0);
     let table = RwSignal::new(None::<SweepTable>);
     let error = RwSignal::new(None::<String>);
+    // The running sweep's cancel flag (Stop sets it).
+    let cancel = StoredValue::new(Arc::new(AtomicBool::new(false)));
+    // Where the last sweep was stopped: (scenario reached, scenarios).
+    let stopped = RwSignal::new(None::<(u32, u32)>);
+    let stoppable = Flavour::current() == Flavour::Threaded;
 
     let run = move |_| {
         let (from, to) = (
@@ -103,12 +109,21 @@ pub fn SweepPanel() -> impl IntoView {
                 .collect(),
         );
         error.set(None);
+        stopped.set(None);
         state.sweeping.set(true);
+        let flag = Arc::new(AtomicBool::new(false));
+        cancel.set_value(flag.clone());
         leptos::task::spawn_local(async move {
-            let result = compute::sweep(spec, Arc::new(AtomicBool::new(false))).await;
+            let result = compute::sweep(spec, flag).await;
             state.sweeping.set(false);
             match result {
                 Ok(t) => table.set(Some(t)),
+                Err(e) if e.is_cancellation() => stopped.set(Some(
+                    state
+                        .live
+                        .get_untracked()
+                        .map_or((0, 0), |l| (l.progress.step + 1, l.progress.steps)),
+                )),
                 Err(e) => error.set(Some(e.to_string())),
             }
         });
@@ -148,11 +163,26 @@ pub fn SweepPanel() -> impl IntoView {
                 <NumberField id="sweep-seeds" label="seeds per k" limit=limits::SWEEP_SEEDS step="1"
                     value=Signal::derive(move || seeds.get()) set=Callback::new(move |v| seeds.set(v)) />
                 <button id="run-sweep" type="button" class="primary" disabled=move || state.sweeping.get() on:click=run>"Run sweep"</button>
+                <button id="stop-sweep" type="button" disabled=move || !(stoppable && state.sweeping.get())
+                    title=if stoppable { "Stop the sweep at the next chunk" } else { "The single-threaded build computes in one worker that cannot be interrupted" }
+                    on:click=move |_| cancel.with_value(|c| c.store(true, Ordering::Relaxed))>"Stop"</button>
             </div>
-            <p id="sweep-status" class="muted" data-generated=move || table.with(|t| t.as_ref().map_or(0, |t| t.rows.iter().filter(|r| r.generated).count())).to_string() data-state=move || if state.sweeping.get() { "running" } else if table.with(|t| t.is_some()) { "done" } else { "idle" }>
+            {move || {
+                let p = state.live.get().map(|l| l.progress).filter(|p| p.steps > 1)?;
+                state.sweeping.get().then(|| view! {
+                    <progress id="sweep-progress" max=p.steps.to_string() value=p.step.to_string()
+                        aria-label="Sweep progress">{format!("{} of {}", p.step, p.steps)}</progress>
+                })
+            }}
+            <p id="sweep-status" class="muted" data-generated=move || table.with(|t| t.as_ref().map_or(0, |t| t.rows.iter().filter(|r| r.generated).count())).to_string() data-state=move || if state.sweeping.get() { "running" } else if stopped.with(|s| s.is_some()) { "stopped" } else if table.with(|t| t.is_some()) { "done" } else { "idle" }>
                 {move || {
                     if let Some(e) = error.get() {
                         return format!("Error: {e}");
+                    }
+                    if let Some((at, of)) = stopped.get() {
+                        return format!(
+                            "Sweep stopped at scenario {at} of {of}: nothing of it is shown, and the members it finished stay in the memo store."
+                        );
                     }
                     if state.sweeping.get() {
                         return match state.live.get().map(|l| l.progress).filter(|p| p.steps > 1) {
