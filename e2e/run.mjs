@@ -108,6 +108,34 @@ async function pageChecks(page, last) {
   const facts = await page.$eval('#deck', (d) => d.textContent);
   expect(facts.includes('1,000,000') && facts.includes('chunks'), `dataset deck: ${facts.slice(0, 120)}`);
 
+  // Each deck opens with what its step does and why it is in its state. With run on
+  // change off, a new k marks fit and what follows it stale before any run, and says so;
+  // generate stays as it was.
+  await page.click('#node-seed');
+  const seedCaption = await page.$eval('#deck-caption', (e) => e.textContent);
+  expect(seedCaption.includes('Bahmani et al., 2012') && seedCaption.includes(`k = ${last.k}`), `seed caption: ${seedCaption}`);
+  await page.click('#auto-run');
+  await page.click('#coupled');
+  await page.focus('#k');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('#node-fit')?.dataset.state === 'stale', null, { timeout: TIMEOUT });
+  const graph = await page.$$eval('#pipeline .node', (ns) => Object.fromEntries(ns.map((n) => [n.id.slice(5), n.dataset.state])));
+  expect(['seed', 'fit', 'metrics', 'render'].every((t) => graph[t] === 'stale') && graph.generate !== 'stale' && graph.profile !== 'stale',
+    `after a new k, before the run: ${JSON.stringify(graph)}`);
+  await page.click('#node-fit');
+  const fitReason = await page.$eval('#deck-reason', (e) => [e.dataset.stale, e.textContent]);
+  expect(fitReason[0] === 'true' && fitReason[1].startsWith('Stale'), `fit deck reason before the run: ${fitReason}`);
+  const fitCaption = await page.$eval('#deck-caption', (e) => e.textContent);
+  expect(fitCaption.includes('max_iter = ') && fitCaption.includes("scikit-learn's tol"), `fit caption: ${fitCaption}`);
+  await page.click('#node-generate');
+  const genReason = await page.$eval('#deck-reason', (e) => [e.dataset.stale, e.textContent]);
+  expect(genReason[0] === 'false', `generate deck reason after a new k: ${genReason}`);
+  await page.focus('#k');
+  await page.keyboard.press('ArrowLeft');
+  await page.click('#coupled');
+  await page.click('#auto-run');
+  await page.waitForFunction(() => document.querySelector('#node-fit')?.dataset.state !== 'stale', null, { timeout: TIMEOUT });
+
   // Uncoupled, a new k refits on the cached dataset: generate is reused, fit is computed.
   await page.click('#coupled');
   await page.focus('#k');

@@ -7,6 +7,7 @@ use super::charts::{bar_chart, histograms, line_chart};
 use super::format;
 use super::state::{AppState, Shown};
 use crate::cluster::Convergence;
+use crate::pipeline::display::explanation;
 use crate::pipeline::engine::evaluation::ViewSummary;
 use crate::pipeline::graph::TaskId;
 use crate::pipeline::jobs::job::JobStatus;
@@ -96,6 +97,7 @@ fn axes_facts(v: &ViewSummary) -> impl IntoView + use<> {
 fn deck_body(
     task: TaskId,
     shown: &Shown,
+    stale: Signal<bool>,
     job_line: impl Fn() -> String + Send + Sync + 'static,
 ) -> AnyView {
     let s = &shown.outcome.meta.summary;
@@ -104,7 +106,12 @@ fn deck_body(
     let m = &s.metrics;
     let report = s.node(task);
     let facts = format!("{:?} · {}", report.state, format::ms(report.ms));
+    let state = report.state;
     let header = view! {
+        <p id="deck-caption" class="deck-caption">{explanation::caption(task, &shown.inputs)}</p>
+        <p id="deck-reason" class="deck-reason" data-stale=move || stale.get().to_string()>
+            {move || explanation::reason(state, stale.get())}
+        </p>
         <p class="deck-meta">{move || format!("{facts} · {}", job_line())}</p>
     };
     let body = match task {
@@ -210,6 +217,7 @@ fn deck_body(
 #[component]
 pub fn Decks() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stale = Memo::new(move |_| super::pipeline_view::stale_nodes(&state));
     view! {
         <section class="decks panel" aria-label="Decks">
             <div class="tabs" role="tablist">
@@ -240,7 +248,8 @@ pub fn Decks() -> impl IntoView {
                                     format!("job {} {status}, {} chunk tasks", j.id, j.tasks.len() as u64 + j.dropped_tasks)
                                 })
                             });
-                            deck_body(task, &shown, job_line)
+                            let stale = Signal::derive(move || stale.get()[task.index()]);
+                            deck_body(task, &shown, stale, job_line)
                         }
                     }
                 }}

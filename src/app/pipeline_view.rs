@@ -14,7 +14,7 @@ use crate::pipeline::{NodeState, Plan};
 /// Tasks whose shown result a run of the edited inputs would not keep, by the engine's
 /// memo keys. Invalid inputs mark none: no evaluation would start, and the run state says
 /// why.
-fn stale_nodes(state: &AppState) -> [bool; TaskId::COUNT] {
+pub(super) fn stale_nodes(state: &AppState) -> [bool; TaskId::COUNT] {
     let plan = state.inputs.with(Plan::new);
     state.shown.with(|shown| match (shown, plan) {
         (Some(shown), Ok(plan)) => stale_tasks(&plan, &shown.outcome.meta.summary.nodes),

@@ -3,9 +3,11 @@
 //! reuse ([`staleness`], by the engine's own memo keys), where the graph's nodes go
 //! ([`graph_layout`]), the task stream's statistics and lanes ([`task_stream`]), the
 //! canvas's zoom and pan ([`navigation`]), the small charts' geometry ([`chart_layout`]),
-//! measured speed-ups ([`speedup`]) and numbers for people ([`number_format`]).
+//! measured speed-ups ([`speedup`]), numbers for people ([`number_format`]) and the
+//! decks' captions and reasons ([`explanation`]).
 
 pub mod chart_layout;
+pub mod explanation;
 pub mod graph_layout;
 pub mod navigation;
 pub mod number_format;
