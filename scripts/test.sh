@@ -24,6 +24,9 @@ step "clippy, wasm32 threaded"
 CARGO_TARGET_DIR=target/clippy-threaded \
   cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings
 
+step "rustdoc (broken or private intra-doc links fail)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --lib
+
 step "native tests"
 cargo test --locked
 
