@@ -173,16 +173,17 @@ fn padded(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
-/// Per pixel: how many points fall in it, and the smallest row index among them.
-type PixelSums = (Vec<u32>, Vec<u32>);
+/// Per pixel: how many points fall in it, and the smallest row index among them; and the
+/// points themselves as `(row, x, y)` while there are few enough to be markers.
+type PixelSums = (Vec<u32>, Vec<u32>, Vec<(u32, u32, u32)>);
 
 /// Most points in the window that are drawn as markers; above it, the density raster.
 ///
 /// At 20,000 points on a 600 × 400 canvas, markers of radius 2.5 (21 pixels each) already
 /// cover the canvas almost twice over, so more points only hide each other and the density
-/// shading says more. Measured with `cargo bench --bench render` (2 threads): 20,000
-/// markers take 3.3 ms, the density raster of 20,001 points 1.1 ms and of 1M points 11 ms,
-/// so the switch never makes a render slow.
+/// shading says more. Measured with `cargo bench --bench render` (2 threads, two runs):
+/// 20,000 markers take 3.3 ms, the density raster of 20,001 points 1.1–1.4 ms and of 1M
+/// points 11–14 ms, so the switch never makes a render slow.
 pub const MARKER_MAX_POINTS: usize = 20_000;
 
 /// How the points of a picture were drawn.
@@ -261,11 +262,13 @@ where
         (px >= 0.0 && py >= 0.0 && (px as usize) < w && (py as usize) < h)
             .then_some((px as usize, py as usize))
     };
-    let empty = || (vec![0u32; w * h], vec![u32::MAX; w * h]);
+    let empty = || (vec![0u32; w * h], vec![u32::MAX; w * h], Vec::new());
     // One pair of pixel buffers per thread, not per chunk or rayon split: each is w·h·8
     // bytes to zero and to merge. Chunks stay single stealable jobs, so a thread slowed by
     // a side-by-side job (the scores) leaves its share to the other; any grouping gives
-    // the same picture (sums and minima).
+    // the same picture (sums and minima). Each thread also keeps the points it placed, up
+    // to the marker limit: if the window holds few enough for markers, no thread reached
+    // it, so every point is kept and no second pass over the data is needed.
     let slots: Vec<Mutex<Option<PixelSums>>> = (0..=rayon::current_num_threads())
         .map(|_| Mutex::new(None))
         .collect();
@@ -275,34 +278,39 @@ where
             rayon::current_thread_index().map_or(slots.len() - 1, |i| i.min(slots.len() - 1));
         // Uncontended: a thread holds only its own slot, and nothing inside can steal.
         let mut guard = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
-        let (counts, first) = guard.get_or_insert_with(empty);
+        let (counts, first, kept) = guard.get_or_insert_with(empty);
         run_chunk(monitor, TaskKind::Render, c.index, || {
             for r in 0..c.rows() {
                 if let Some((px, py)) = pixel(c.row(r)) {
                     let p = py * w + px;
+                    let row = (c.start_row + r) as u32;
                     counts[p] += 1;
-                    first[p] = first[p].min((c.start_row + r) as u32);
+                    first[p] = first[p].min(row);
+                    if kept.len() < MARKER_MAX_POINTS {
+                        kept.push((row, px as u32, py as u32));
+                    }
                 }
             }
         });
     });
-    let (counts, first) = slots
+    let (counts, first, kept) = slots
         .into_iter()
         .filter_map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner()))
-        .reduce(|(mut ca, mut fa), (cb, fb)| {
+        .reduce(|(mut ca, mut fa, mut ka), (cb, fb, kb)| {
             for (a, b) in ca.iter_mut().zip(&cb) {
                 *a += b;
             }
             for (a, b) in fa.iter_mut().zip(&fb) {
                 *a = (*a).min(*b);
             }
-            (ca, fa)
+            ka.extend(kb);
+            (ca, fa, ka)
         })
         .unwrap_or_else(empty);
     let visible: usize = counts.iter().map(|&c| c as usize).sum();
     if visible > 0 && visible <= MARKER_MAX_POINTS {
         let radius = marker_radius(visible, viewport.width, viewport.height);
-        let pixels = markers(x, &pixel, labels, w, h, radius, monitor);
+        let pixels = markers(kept, labels, w, h, radius);
         return Picture {
             pixels,
             style: PointStyle::Markers { radius, visible },
@@ -336,43 +344,24 @@ where
     }
 }
 
-/// Draws a disc of `radius` for every point `pixel` places in the window (at most
-/// [`MARKER_MAX_POINTS`]): filled with its cluster's colour, with a rim one pixel wide at
-/// 55 % of that colour so touching discs stay apart.
-fn markers<Px>(
-    x: &ChunkedMatrix,
-    pixel: &Px,
+/// Draws a disc of `radius` for every kept point (at most [`MARKER_MAX_POINTS`]), filled
+/// with its cluster's colour, with a rim one pixel wide at 55 % of that colour so touching
+/// discs stay apart; in descending row order, so the smallest row ends on top.
+fn markers(
+    mut points: Vec<(u32, u32, u32)>,
     labels: Option<&[u32]>,
     w: usize,
     h: usize,
     radius: f64,
-    monitor: &dyn Monitor,
-) -> Vec<u8>
-where
-    Px: Fn(&[f32]) -> Option<(usize, usize)> + Sync,
-{
-    // In row order: chunks are collected in order, rows within a chunk are ascending.
-    let points: Vec<(usize, usize, u32)> = x
-        .par_chunks()
-        .map(|c| {
-            let mut found = Vec::new();
-            run_chunk(monitor, TaskKind::Render, c.index, || {
-                for r in 0..c.rows() {
-                    if let Some((px, py)) = pixel(c.row(r)) {
-                        let row = c.start_row + r;
-                        found.push((px, py, labels.map_or(0, |l| l[row])));
-                    }
-                }
-            });
-            found
-        })
-        .flatten_iter()
-        .collect();
+) -> Vec<u8> {
+    // Threads kept their points in whatever order they took chunks; rows are unique.
+    points.sort_unstable_by_key(|&(row, _, _)| std::cmp::Reverse(row));
     let reach = radius.floor() as isize;
     let (outer, inner) = (radius * radius, (radius - 1.0) * (radius - 1.0));
     let mut out = vec![0u8; w * h * 4];
-    for &(px, py, label) in points.iter().rev() {
-        let fill = colour(label);
+    for (row, px, py) in points {
+        let (px, py) = (px as usize, py as usize);
+        let fill = colour(labels.map_or(0, |l| l[row as usize]));
         let rim = fill.map(|c| (c as f64 * 0.55).round() as u8);
         for dy in -reach..=reach {
             let y = py as isize + dy;
