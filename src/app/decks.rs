@@ -217,7 +217,7 @@ fn deck_body(
 #[component]
 pub fn Decks() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let stale = Memo::new(move |_| super::pipeline_view::stale_nodes(&state));
+    let super::pipeline_view::StaleNodes(stale) = expect_context();
     view! {
         <section class="decks panel" aria-label="Decks">
             <div class="tabs" role="tablist">

@@ -110,6 +110,7 @@ pub fn Page() -> impl IntoView {
         .unwrap_or_else(default_inputs);
     let state = AppState::new(inputs);
     provide_context(state);
+    provide_context(super::pipeline_view::StaleNodes::new(state));
     scenarios::install(state, session, notice);
     runner::install(state);
 

@@ -9,12 +9,25 @@ use super::state::{AppState, RunState};
 use crate::pipeline::display::graph_layout::{GraphLayout, NODE_HEIGHT, NODE_WIDTH};
 use crate::pipeline::display::staleness::stale_tasks;
 use crate::pipeline::graph::{TASKS, TaskId};
+use crate::pipeline::jobs::progress::ProgressSnapshot;
 use crate::pipeline::{NodeState, Plan};
+
+/// Which task nodes are stale, computed once per change for the graph and the decks
+/// (provided as context by the page).
+#[derive(Clone, Copy)]
+pub(super) struct StaleNodes(pub Memo<[bool; TaskId::COUNT]>);
+
+impl StaleNodes {
+    /// The memo of [`stale_nodes`] over `state`.
+    pub(super) fn new(state: AppState) -> Self {
+        StaleNodes(Memo::new(move |_| stale_nodes(&state)))
+    }
+}
 
 /// Tasks whose shown result a run of the edited inputs would not keep, by the engine's
 /// memo keys. Invalid inputs mark none: no evaluation would start, and the run state says
 /// why.
-pub(super) fn stale_nodes(state: &AppState) -> [bool; TaskId::COUNT] {
+fn stale_nodes(state: &AppState) -> [bool; TaskId::COUNT] {
     let plan = state.inputs.with(Plan::new);
     state.shown.with(|shown| match (shown, plan) {
         (Some(shown), Ok(plan)) => stale_tasks(&plan, &shown.outcome.meta.summary.nodes),
@@ -33,23 +46,16 @@ pub fn PipelineView() -> impl IntoView {
         .flat_map(|s| s.upstream.iter().map(move |&u| (u, s.id)))
         .collect();
 
-    let stale = Memo::new(move |_| stale_nodes(&state));
-    // The running node's progress in whole percent, when its total is known.
-    let running_percent = move |t: TaskId| -> Option<u64> {
-        let live = state.live.get()?;
-        let p = &live.progress;
-        (state.shown_run.get() == RunState::Running && p.running && p.task == Some(t))
-            .then(|| p.percent())
-            .flatten()
+    let StaleNodes(stale) = expect_context::<StaleNodes>();
+    // The progress of node `t` while it runs.
+    let running = move |t: TaskId| -> Option<ProgressSnapshot> {
+        let p = state.live.get()?.progress;
+        (state.shown_run.get() == RunState::Running && p.running && p.task == Some(t)).then_some(p)
     };
     let node_state = move |t: TaskId| -> (String, String) {
         let run = state.shown_run.get();
-        if run == RunState::Running
-            && let Some(live) = state.live.get()
-            && live.progress.running
-            && live.progress.task == Some(t)
-        {
-            let pct = running_percent(t).unwrap_or(0);
+        if let Some(p) = running(t) {
+            let pct = p.percent().unwrap_or(0);
             return ("running".into(), format!("running {pct}%"));
         }
         if stale.get()[t.index()] {
@@ -120,7 +126,7 @@ pub fn PipelineView() -> impl IntoView {
                         <rect width=NODE_WIDTH.to_string() height=NODE_HEIGHT.to_string() rx="6" />
                         <text x="10" y="19" class="node-name">{t.name()}</text>
                         <text x="10" y="36" class="node-detail">{move || node_state(t).1}</text>
-                        {move || running_percent(t).map(|pct| view! {
+                        {move || running(t).and_then(|p| p.percent()).map(|pct| view! {
                             <rect class="node-progress" x="6" y=(NODE_HEIGHT - 7.0).to_string() height="3" rx="1.5"
                                 width=format!("{:.1}", (NODE_WIDTH - 12.0) * pct as f64 / 100.0)
                                 role="progressbar" aria-label=format!("{} progress", t.name())

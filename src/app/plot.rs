@@ -182,7 +182,7 @@ pub fn draw_at(
         drawn.map_err(|e| format!("could not draw the preview: {e:?}"))?;
     }
     let vp = target;
-    let inside = |c: &&[f64; 2]| overlays && vp.contains(**c);
+    let inside = |c: &&[f64; 2]| vp.contains(**c);
     let x_desc = if view.x_label.is_empty() {
         format!("feature {}", view.feature_x)
     } else {
@@ -221,6 +221,9 @@ pub fn draw_at(
         .y_desc(y_desc)
         .draw()
         .map_err(err)?;
+    if !overlays {
+        return root.present().map_err(err);
+    }
     chart
         .draw_series(
             view.true_centres
@@ -281,9 +284,7 @@ pub fn draw_at(
             ))
         }),
     ];
-    if overlays {
-        draw_legend(&area, &entries, &font, legend_bg, fg).map_err(err)?;
-    }
+    draw_legend(&area, &entries, &font, legend_bg, fg).map_err(err)?;
     root.present().map_err(err)?;
     Ok(())
 }

@@ -4,7 +4,8 @@
 //! three sentences each.
 
 use crate::cluster::{Algorithm, Init, Oversampling, Rounds};
-use crate::data::Centers;
+use crate::data::{Centers, ClusterStd};
+use crate::pipeline::display::number_format::thousands;
 use crate::pipeline::engine::evaluation::NodeState;
 use crate::pipeline::graph::TaskId;
 use crate::pipeline::graph::imported::DataSource;
@@ -26,14 +27,14 @@ pub fn caption(task: TaskId, inputs: &ScenarioInputs) -> String {
                  scikit-learn's make_blobs does, in chunks of {} rows. Every chunk has its own \
                  random stream keyed by the data seed ({}), so any thread count gives the same \
                  rows.",
-                i.n_samples,
+                thousands(i.n_samples as u64),
                 match &i.centers {
                     Centers::Count(c) => c.to_string(),
                     Centers::Points(p) => p.len().to_string(),
                 },
                 match &i.cluster_std {
-                    crate::data::ClusterStd::Scalar(s) => format!("{s}"),
-                    crate::data::ClusterStd::PerCenter(_) => "set per centre".to_string(),
+                    ClusterStd::Scalar(s) => format!("{s}"),
+                    ClusterStd::PerCenter(_) => "set per centre".to_string(),
                 },
                 i.chunk_rows,
                 i.data_seed
@@ -209,6 +210,11 @@ mod tests {
             }),
             ..ScenarioInputs::default()
         };
+        let blobs = ScenarioInputs {
+            n_samples: 1_234_567,
+            ..inputs.clone()
+        };
+        assert!(caption(TaskId::Generate, &blobs).contains("Draws 1,234,567 points"));
         let seed = caption(TaskId::Seed, &inputs);
         for want in [
             "Bahmani et al., 2012",
