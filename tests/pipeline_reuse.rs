@@ -279,7 +279,11 @@ fn eviction_respects_the_byte_budget_and_keeps_fingerprints() {
     // The dataset was dropped but its fingerprint kept: nothing downstream misses, so it
     // is not regenerated.
     let again = evaluate(&e, &base());
-    assert!(log(&e, &again).values().all(|&s| s == "reused"));
+    assert!(
+        log(&e, &again).values().all(|&s| s == "reused"),
+        "{:?}",
+        log(&e, &again)
+    );
     assert!(!log(&e, &again).contains_key(&Generate));
     assert_eq!(again.summary.node(Generate).state, NodeState::Known);
     assert_eq!(again.pixels, first.pixels);

@@ -49,6 +49,7 @@ fn unusual() -> ScenarioInputs {
             x: (-1.0 / 3.0, 2.5),
             y: (1e-3, 7.0),
         }),
+        replay_step: Some(4),
         source: blobscale::pipeline::graph::imported::DataSource::Blobs,
     }
 }
@@ -222,7 +223,7 @@ fn the_graph_is_data_the_page_can_draw() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len());
-    for edge in [("k", "seed"), ("generate", "sample"), ("predict", "render")] {
+    for edge in [("k", "seed"), ("generate", "sample"), ("predict", "replay"), ("replay", "render")] {
         assert!(
             g.edges
                 .iter()

@@ -6,7 +6,7 @@ use super::error::ClusterError;
 use super::lloyd::{Convergence, lloyd};
 use super::params::ValidKMeansParams;
 use super::predict::{Prediction, predict};
-use super::seeding::{SeedingStats, seed_centres};
+use super::seeding::{SeedingStats, SeedingTrace, seed_centres};
 use super::summary::Summary;
 use crate::data::ChunkedMatrix;
 use crate::limits::LimitError;
@@ -34,6 +34,14 @@ pub struct KMeansFit {
     pub relocated: usize,
     /// What seeding did.
     pub seeding: SeedingStats,
+    /// The candidates seeding drew, round by round (for the replay).
+    pub seeding_trace: SeedingTrace,
+    /// The centres after each iteration, from the seeds: `(n_iter + 1) × k × d` row-major.
+    /// Step `i`'s centres are those a fit with `max_iter = i` returns from the same seeds.
+    pub centre_history: Vec<f64>,
+    /// Rows whose label changed between consecutive steps of `centre_history` (see
+    /// [`LloydOutcome::moved`](super::lloyd::LloydOutcome::moved)).
+    pub moved: Vec<u64>,
 }
 
 impl KMeansFit {
@@ -45,6 +53,18 @@ impl KMeansFit {
     /// Rows per cluster.
     pub fn cluster_sizes(&self) -> Vec<u64> {
         super::metrics::cluster_sizes(&self.labels, self.k())
+    }
+
+    /// Steps of [`KMeansFit::centre_history`]: `n_iter + 1`.
+    pub fn history_steps(&self) -> usize {
+        self.centre_history.len() / self.centres.len().max(1)
+    }
+
+    /// The centres after `step` iterations (`k × d` row-major), clamped to the last step.
+    pub fn centres_at(&self, step: usize) -> &[f64] {
+        let kd = self.centres.len();
+        let step = step.min(self.history_steps().saturating_sub(1));
+        &self.centre_history[step * kd..(step + 1) * kd]
     }
 
     /// Labels and inertia of any dataset against the fitted centres (dask-ml's
@@ -107,6 +127,9 @@ impl ValidKMeansParams {
             convergence: out.convergence,
             relocated: out.relocated,
             seeding: seeding.stats,
+            seeding_trace: seeding.trace,
+            centre_history: out.history,
+            moved: out.moved,
         })
     }
 }

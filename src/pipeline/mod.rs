@@ -47,6 +47,7 @@ pub mod graph;
 pub mod jobs;
 pub mod memo;
 pub mod render;
+pub mod replay;
 pub mod scenarios;
 pub mod tasks;
 

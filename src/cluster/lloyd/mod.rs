@@ -52,6 +52,12 @@ pub struct LloydOutcome {
     pub convergence: Convergence,
     /// Empty clusters relocated, over all iterations.
     pub relocated: usize,
+    /// The centres after each iteration, starting with the ones given: `(n_iter + 1) × k × d`
+    /// row-major (k·d values per step, so small beside the data).
+    pub history: Vec<f64>,
+    /// Rows whose label against step `i`'s centres differs from their label against step
+    /// `i − 1`'s, for `i = 0 ..= n_iter` (step 0 labels every row for the first time).
+    pub moved: Vec<u64>,
 }
 
 /// Runs Lloyd's iterations from `centres` (`k × d`, row-major).
@@ -82,6 +88,8 @@ pub fn lloyd(
     let mut relocated = 0;
     let mut relocated_before = false;
     let mut convergence = Convergence::MaxIter;
+    let mut history = centres.clone();
+    let mut moved_rows = Vec::new();
     for it in 0..max_iter {
         monitor.checkpoint()?;
         let cs = CentreSet::new(centres.clone(), d);
@@ -117,6 +125,7 @@ pub fn lloyd(
             }
         };
         let changed = part.changed;
+        moved_rows.push(changed);
         let mut sums = match (pass, totals.take()) {
             (Pass::Delta, Some(mut t)) => {
                 t.merge(&part);
@@ -134,6 +143,7 @@ pub fn lloyd(
             .zip(&centres)
             .map(|(a, b)| (a - b) * (a - b))
             .sum();
+        history.extend_from_slice(&new);
         previous = Some(std::mem::replace(&mut centres, new));
         monitor.progress((it + 1) as u64, max_iter as u64);
         if changed == 0 && moved.is_empty() && !relocated_before {
@@ -162,6 +172,7 @@ pub fn lloyd(
         monitor,
     )?;
     let inertia = scales.dist.value(last.cost);
+    moved_rows.push(last.changed);
     Ok(LloydOutcome {
         centres,
         labels,
@@ -170,6 +181,8 @@ pub fn lloyd(
         curve,
         convergence,
         relocated,
+        history,
+        moved: moved_rows,
     })
 }
 

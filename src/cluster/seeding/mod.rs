@@ -34,6 +34,46 @@ pub struct SeedingStats {
     pub recluster_inertia: Option<f64>,
 }
 
+/// Every candidate a seeding considered, with the round that drew it and its weight: what
+/// the page's replay shows of the seeding, one step per round (ARCHITECTURE.md §12).
+///
+/// For k-means|| these are Bahmani et al.'s candidates, weighted by the rows closest to
+/// each (their step 7) when a recluster ran; for k-means++ each step's chosen centre; for
+/// random seeding the k rows drawn at once; empty for explicit centres.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SeedingTrace {
+    /// Candidates, `len(round) × d` row-major.
+    pub candidates: Vec<f64>,
+    /// The round (index into [`SeedingStats::candidates_per_round`]) that drew each; rows
+    /// added to make up k distinct candidates carry one past the last round.
+    pub round: Vec<u32>,
+    /// Weight of each candidate (the rows closest to it), or empty when no recluster
+    /// needed them.
+    pub weight: Vec<f64>,
+}
+
+impl SeedingTrace {
+    /// A trace of `centres` (`k × d`) where centre `i` was drawn in round `round(i)`.
+    pub fn of_centres(centres: &[f64], d: usize, round: impl Fn(usize) -> u32) -> Self {
+        let k = centres.len().checked_div(d).unwrap_or(0);
+        Self {
+            candidates: centres.to_vec(),
+            round: (0..k).map(round).collect(),
+            weight: Vec::new(),
+        }
+    }
+
+    /// Number of candidates.
+    pub fn len(&self) -> usize {
+        self.round.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.round.is_empty()
+    }
+}
+
 /// Initial centres (`k × d`, row-major) and what produced them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Seeding {
@@ -41,6 +81,8 @@ pub struct Seeding {
     pub centres: Vec<f64>,
     /// The statistics.
     pub stats: SeedingStats,
+    /// The candidates each round drew.
+    pub trace: SeedingTrace,
 }
 
 /// Seeds `k` centres on `x`.
@@ -59,11 +101,13 @@ pub fn seed_centres(
     match init {
         Init::Random => {
             let rows = random_rows(x.n_rows(), k, seed, 0);
+            let centres: Vec<f64> = rows
+                .iter()
+                .flat_map(|&i| x.row(i).iter().map(|&v| v as f64))
+                .collect();
             Ok(Seeding {
-                centres: rows
-                    .iter()
-                    .flat_map(|&i| x.row(i).iter().map(|&v| v as f64))
-                    .collect(),
+                trace: SeedingTrace::of_centres(&centres, d, |_| 0),
+                centres,
                 stats: SeedingStats {
                     method: "random".into(),
                     candidates_per_round: vec![k],
@@ -91,6 +135,7 @@ pub fn seed_centres(
                     n_candidates: k,
                     ..Default::default()
                 },
+                trace: SeedingTrace::default(),
             })
         }
     }

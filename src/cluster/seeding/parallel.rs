@@ -23,7 +23,7 @@ use crate::cluster::params::{
 };
 use crate::cluster::seeding::plus_plus::{first_row, kmeans_plus_plus};
 use crate::cluster::seeding::random::random_rows;
-use crate::cluster::seeding::{Seeding, SeedingStats};
+use crate::cluster::seeding::{Seeding, SeedingStats, SeedingTrace};
 use crate::cluster::summary::Summary;
 use crate::data::keyed_stream::stream_key;
 use crate::data::{CHUNKS_PER_JOB, ChunkedMatrix, KeyedStream, Purpose};
@@ -35,10 +35,12 @@ const FIRST_DRAW: u64 = 0;
 /// Offset of the recluster restarts' seeds in the `InitParallel` index space.
 const RECLUSTER_INDEX: u64 = 1 << 40;
 
-/// Candidates so far: their values and a set of their bit patterns (for de-duplication).
+/// Candidates so far: their values, the round that drew each, and a set of their bit
+/// patterns (for de-duplication).
 struct Candidates {
     d: usize,
     values: Vec<f32>,
+    round: Vec<u32>,
     seen: HashSet<Vec<u32>>,
 }
 
@@ -47,11 +49,13 @@ impl Candidates {
         self.values.len() / self.d
     }
 
-    /// Adds `row` unless an equal row is already a candidate; returns whether it was added.
-    fn push(&mut self, row: &[f32]) -> bool {
+    /// Adds `row`, drawn in `round`, unless an equal row is already a candidate; returns
+    /// whether it was added.
+    fn push(&mut self, row: &[f32], round: u32) -> bool {
         let key: Vec<u32> = row.iter().map(|v| v.to_bits()).collect();
         if self.seen.insert(key) {
             self.values.extend_from_slice(row);
+            self.round.push(round);
             true
         } else {
             false
@@ -365,9 +369,10 @@ pub fn kmeans_parallel(
     let mut cands = Candidates {
         d,
         values: Vec::new(),
+        round: Vec::new(),
         seen: HashSet::new(),
     };
-    cands.push(x.row(first));
+    cands.push(x.row(first), 0);
     // Squared distance to the nearest candidate (f32 is plenty for sampling weights and
     // halves the memory) and that candidate's index.
     let mut state = crate::cluster::lloyd::filled(n, (f32::INFINITY, 0u32));
@@ -426,7 +431,7 @@ pub fn kmeans_parallel(
         )?;
         let from = cands.len();
         for i in picked {
-            cands.push(x.row(i));
+            cands.push(x.row(i), round as u32);
         }
         pass = update(&cands, from, &mut state, extras(round + 1, Some(rounds)))?;
         stats.candidates_per_round.push(cands.len() - from);
@@ -438,18 +443,20 @@ pub fn kmeans_parallel(
         // Too few distinct candidates (few rounds, small ℓ, or few distinct rows): add
         // random rows, distinct when possible, and say so.
         let from = cands.len();
+        let padding = stats.candidates_per_round.len() as u32;
         let extra = random_rows(n, n.min(4 * k + 64), seed, 1);
         for &i in &extra {
             if cands.len() == k {
                 break;
             }
-            cands.push(x.row(i));
+            cands.push(x.row(i), padding);
         }
         let mut i = 0;
         while cands.len() < k {
             cands
                 .values
                 .extend_from_slice(x.row(extra[i % extra.len()]));
+            cands.round.push(padding);
             i += 1;
         }
         stats.padded = cands.len() - from;
@@ -462,8 +469,14 @@ pub fn kmeans_parallel(
     }
     let m = cands.len();
     if m == k {
+        let centres: Vec<f64> = cands.values.iter().map(|&v| v as f64).collect();
         return Ok(Seeding {
-            centres: cands.values.iter().map(|&v| v as f64).collect(),
+            trace: SeedingTrace {
+                candidates: centres.clone(),
+                round: cands.round,
+                weight: Vec::new(),
+            },
+            centres,
             stats,
         });
     }
@@ -507,6 +520,11 @@ pub fn kmeans_parallel(
         }
     };
     drop(state);
+    let trace = SeedingTrace {
+        candidates: cands.values.iter().map(|&v| v as f64).collect(),
+        round: cands.round,
+        weight: cand_w.clone(),
+    };
     let cx = ChunkedMatrix::from_vec(cands.values, m, d, x.chunk_rows())?;
     let (centres, inertia) = match p.recluster {
         Recluster::Weighted { n_init } => {
@@ -515,7 +533,11 @@ pub fn kmeans_parallel(
         Recluster::Unweighted => recluster(&cx, None, k, 1, seed, tol, monitor)?,
     };
     stats.recluster_inertia = Some(inertia);
-    Ok(Seeding { centres, stats })
+    Ok(Seeding {
+        centres,
+        stats,
+        trace,
+    })
 }
 
 /// The best of `n_init` k-means++ + Lloyd runs on the candidates, by (weighted) inertia.
@@ -580,9 +602,10 @@ mod tests {
         let mut cands = Candidates {
             d: 3,
             values: Vec::new(),
+            round: Vec::new(),
             seen: HashSet::new(),
         };
-        cands.push(x.row(17));
+        cands.push(x.row(17), 0);
         let mut rescanned = 0;
         for ell in [0.5, 16.0, 100.0, 400.0, 5000.0] {
             let mut state = vec![(f32::INFINITY, 0u32); x.n_rows()];

@@ -8,7 +8,7 @@ use crate::cluster::error::ClusterError;
 use crate::cluster::kernels::general::sq_dist;
 use crate::cluster::lloyd::fixed_sum::FixedScale;
 use crate::cluster::seeding::d2_sampling::{chunk_totals, pick, target};
-use crate::cluster::seeding::{Seeding, SeedingStats};
+use crate::cluster::seeding::{Seeding, SeedingStats, SeedingTrace};
 use crate::cluster::summary::Summary;
 use crate::data::{ChunkedMatrix, KeyedStream, Purpose};
 use crate::monitor::{Monitor, TaskKind};
@@ -127,5 +127,9 @@ pub fn kmeans_plus_plus(
         monitor.progress(step as u64, k as u64);
     }
     debug_assert_eq!(centres.len(), k * d);
-    Ok(Seeding { centres, stats })
+    Ok(Seeding {
+        trace: SeedingTrace::of_centres(&centres, d, |i| i as u32),
+        centres,
+        stats,
+    })
 }

@@ -98,6 +98,18 @@ pub fn caption(task: TaskId, inputs: &ScenarioInputs) -> String {
                                 them), so any number of features can be seen at once."
                 .to_string(),
         },
+        TaskId::Replay => match i.replay_step {
+            None => "Passes the final labels through. Press play under the plot to replay \
+                     the fit: each seeding round's candidates, then each Lloyd iteration's \
+                     centres and labels."
+                .to_string(),
+            Some(s) => format!(
+                "Labels every row against the centres of replay step {s}, in one parallel \
+                 predict pass (two from the second iteration on, to find the rows that \
+                 changed). A step's labels are those a fit with max_iter set to its \
+                 iteration returns."
+            ),
+        },
         TaskId::Render => format!(
             "Draws every point on a {} × {} canvas, coloured by its cluster: one marker per \
              point when few fall in the window, a density shading when many. Zooming and \

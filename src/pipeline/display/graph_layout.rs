@@ -134,10 +134,11 @@ mod tests {
         assert_eq!(d[TaskId::Generate.index()], 0);
         assert_eq!(d[TaskId::Sample.index()], 1);
         assert_eq!(d[TaskId::Fit.index()], 3);
-        assert_eq!(d[TaskId::Render.index()], 5);
+        assert_eq!(d[TaskId::Replay.index()], 5);
+        assert_eq!(d[TaskId::Render.index()], 6);
         // The widest column fixes the height: generate's three readers share column 1.
         let g = GraphLayout::new();
-        assert_eq!(g.width, 16.0 + 6.0 * (NODE_WIDTH + COLUMN_GAP) - COLUMN_GAP);
+        assert_eq!(g.width, 16.0 + 7.0 * (NODE_WIDTH + COLUMN_GAP) - COLUMN_GAP);
         assert_eq!(g.height, 16.0 + 3.0 * (NODE_HEIGHT + ROW_GAP) - ROW_GAP);
     }
 }

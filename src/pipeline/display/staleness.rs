@@ -119,7 +119,7 @@ mod tests {
         use TaskId::*;
         assert_eq!(
             stale_after(&shown, &ScenarioInputs { k: 5, ..base }),
-            [Seed, Fit, Predict, Metrics, Render]
+            [Seed, Fit, Predict, Metrics, Replay, Render]
         );
     }
 

@@ -13,6 +13,9 @@ use crate::pipeline::memo::fingerprint::Fingerprint;
 use crate::pipeline::render::dataset_profile::DatasetProfile;
 use crate::pipeline::render::projection::Axes;
 use crate::pipeline::render::raster::{PointStyle, Viewport};
+use crate::pipeline::replay::frame::ReplayFrame;
+use crate::pipeline::replay::step_labels::StepLabels;
+use crate::pipeline::replay::timeline::{TimelineStep, timeline};
 use crate::pipeline::tasks::{Metrics, Raster};
 
 /// What happened to a task node in one evaluation (the pipeline view's node colours).
@@ -117,6 +120,10 @@ pub struct FitSummary {
     /// reproduce, and what the centroids export writes).
     #[serde(default)]
     pub centres: Vec<Vec<f64>>,
+    /// The replay's steps: each seeding round, the seeds, each iteration (empty in older
+    /// saved results).
+    #[serde(default)]
+    pub timeline: Vec<TimelineStep>,
 }
 
 impl FitSummary {
@@ -133,6 +140,7 @@ impl FitSummary {
             seeding: fit.seeding.clone(),
             trained_on: fit.labels.len(),
             centres: fit.centres.rows().into_iter().map(|r| r.to_vec()).collect(),
+            timeline: timeline(fit),
         }
     }
 }
@@ -167,11 +175,14 @@ pub struct ViewSummary {
     pub fitted_centres: Vec<[f64; 2]>,
     /// Seeded centres, projected.
     pub initial_centres: Vec<[f64; 2]>,
+    /// The replay step shown (`None`: the final labels; older results read as `None`).
+    #[serde(default)]
+    pub replay: Option<ReplayFrame>,
 }
 
 impl ViewSummary {
     /// Projects the centres of `plan` and `fit` on the plane of `raster`.
-    pub fn of(plan: &Plan, fit: &KMeansFit, raster: &Raster) -> Self {
+    pub fn of(plan: &Plan, fit: &KMeansFit, raster: &Raster, step: Option<&StepLabels>) -> Self {
         let (fx, fy) = (plan.inputs().feature_x, plan.inputs().feature_y);
         let axes = &*raster.axes;
         let project = |m: &ndarray::Array2<f64>| {
@@ -203,6 +214,7 @@ impl ViewSummary {
             },
             fitted_centres: project(&fit.centres),
             initial_centres: project(&fit.initial_centres),
+            replay: step.map(|s| ReplayFrame::of(fit, s, axes)),
         }
     }
 }

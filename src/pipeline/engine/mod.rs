@@ -41,6 +41,23 @@ const VIEW_TARGETS: [TaskId; 4] = [
     TaskId::Metrics,
     TaskId::Profile,
 ];
+/// The same with the replay step's labels, when one is shown (asking for them otherwise
+/// would load the final labels' upstream values, which a reused picture does not need).
+const REPLAY_TARGETS: [TaskId; 5] = [
+    TaskId::Fit,
+    TaskId::Replay,
+    TaskId::Render,
+    TaskId::Metrics,
+    TaskId::Profile,
+];
+
+/// What the page asks for under `plan`.
+fn view_targets(plan: &Plan) -> &'static [TaskId] {
+    match plan.inputs().replay_step {
+        Some(_) => &REPLAY_TARGETS,
+        None => &VIEW_TARGETS,
+    }
+}
 /// What a sweep asks for: no picture.
 pub(crate) const SCORE_TARGETS: [TaskId; 2] = [TaskId::Fit, TaskId::Metrics];
 
@@ -94,7 +111,14 @@ impl Engine {
         ticket: &Ticket,
         cancel: &AtomicBool,
     ) -> Result<Evaluation, PipelineError> {
-        self.evaluate_targets(ticket.plan(), Some(ticket), cancel, &VIEW_TARGETS, 0, 1)
+        self.evaluate_targets(
+            ticket.plan(),
+            Some(ticket),
+            cancel,
+            view_targets(ticket.plan()),
+            0,
+            1,
+        )
     }
 
     /// Evaluates `plan` outside the view lane (comparisons, exports): newer submissions do
@@ -104,7 +128,7 @@ impl Engine {
         plan: &Plan,
         cancel: &AtomicBool,
     ) -> Result<Evaluation, PipelineError> {
-        self.evaluate_targets(plan, None, cancel, &VIEW_TARGETS, 0, 1)
+        self.evaluate_targets(plan, None, cancel, view_targets(plan), 0, 1)
     }
 
     /// Progress of the evaluation that reported last. Atomics only.
@@ -194,8 +218,14 @@ impl Engine {
         let Some(NodeValue::Metrics(metrics)) = pick(TaskId::Metrics) else {
             unreachable!("every evaluation asks for the metrics")
         };
+        let step = match pick(TaskId::Replay) {
+            Some(NodeValue::Step(s)) => s.step(),
+            _ => None,
+        };
         let (view, pixels) = match pick(TaskId::Render) {
-            Some(NodeValue::Raster(r)) => (Some(ViewSummary::of(plan, fit, r)), r.pixels.clone()),
+            Some(NodeValue::Raster(r)) => {
+                (Some(ViewSummary::of(plan, fit, r, step)), r.pixels.clone())
+            }
             _ => (None, Vec::new()),
         };
         Ok(Evaluation {

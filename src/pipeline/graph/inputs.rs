@@ -75,6 +75,10 @@ pub struct ScenarioInputs {
     /// (older documents without it read as `None`).
     #[serde(default)]
     pub view: Option<ViewWindow>,
+    /// The replay step the canvas shows (see [`crate::pipeline::replay::timeline`]);
+    /// `None` shows the fit's final labels (older documents without it read as `None`).
+    #[serde(default)]
+    pub replay_step: Option<usize>,
     /// Where the dataset comes from: generated blobs or an imported file (older documents
     /// without it read as blobs).
     #[serde(default)]
@@ -109,6 +113,7 @@ impl Default for ScenarioInputs {
             feature_y: 1,
             projection: Projection::Features,
             view: None,
+            replay_step: None,
             source: DataSource::Blobs,
         }
     }
@@ -191,12 +196,13 @@ pub enum InputId {
     FeatureY,
     Projection,
     View,
+    ReplayStep,
     Source,
 }
 
 impl InputId {
     /// Number of input nodes.
-    pub const COUNT: usize = 23;
+    pub const COUNT: usize = 24;
 
     /// Every input node, in field order.
     pub const ALL: [InputId; Self::COUNT] = [
@@ -222,6 +228,7 @@ impl InputId {
         InputId::FeatureY,
         InputId::Projection,
         InputId::View,
+        InputId::ReplayStep,
         InputId::Source,
     ];
 
@@ -255,6 +262,7 @@ impl InputId {
             InputId::FeatureY => "feature_y",
             InputId::Projection => "projection",
             InputId::View => "view",
+            InputId::ReplayStep => "replay_step",
             InputId::Source => "source",
         }
     }
@@ -284,6 +292,7 @@ impl InputId {
             InputId::FeatureY => "y feature",
             InputId::Projection => "projection",
             InputId::View => "zoom window",
+            InputId::ReplayStep => "replay step",
             InputId::Source => "data source",
         }
     }

@@ -35,6 +35,8 @@ pub enum TaskId {
     Profile,
     /// The plane the canvas shows: two features, or a PCA fitted to the dataset.
     Project,
+    /// Label every row for the replay step shown (or pass the final labels through).
+    Replay,
     /// Rasterise the projected points coloured by cluster, in the zoom window.
     Render,
 }
@@ -125,17 +127,24 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
         upstream: &[TaskId::Generate],
     },
     TaskSpec {
+        id: TaskId::Replay,
+        version: 1,
+        output: "step labels",
+        inputs: &[I::ReplayStep],
+        upstream: &[TaskId::Generate, TaskId::Fit, TaskId::Predict],
+    },
+    TaskSpec {
         id: TaskId::Render,
-        version: 2,
+        version: 3,
         output: "raster",
         inputs: &[I::Width, I::Height, I::View],
-        upstream: &[TaskId::Generate, TaskId::Predict, TaskId::Project],
+        upstream: &[TaskId::Generate, TaskId::Replay, TaskId::Project],
     },
 ];
 
 impl TaskId {
     /// Number of task nodes.
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 10;
 
     /// Every task, in evaluation order.
     pub const ALL: [TaskId; Self::COUNT] = [
@@ -147,6 +156,7 @@ impl TaskId {
         TaskId::Metrics,
         TaskId::Profile,
         TaskId::Project,
+        TaskId::Replay,
         TaskId::Render,
     ];
 
@@ -166,6 +176,7 @@ impl TaskId {
             TaskId::Metrics => "metrics",
             TaskId::Profile => "profile",
             TaskId::Project => "project",
+            TaskId::Replay => "replay",
             TaskId::Render => "render",
         }
     }

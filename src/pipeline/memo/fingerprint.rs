@@ -140,6 +140,11 @@ impl FingerprintHasher {
         self.blocks(values.len(), values.len(), |i| values[i].to_bits());
     }
 
+    /// Absorbs `u64` values.
+    pub fn u64s(&mut self, values: &[u64]) {
+        self.blocks(values.len(), values.len(), |i| values[i]);
+    }
+
     /// Absorbs `u32` values.
     pub fn u32s(&mut self, values: &[u32]) {
         self.pairs(values.len(), |i| values[i]);

@@ -104,6 +104,48 @@ pub fn colour(label: u32) -> [u8; 3] {
     PALETTE[label as usize % PALETTE.len()]
 }
 
+/// The colour of points that have no cluster yet (a replay's seeding rounds).
+pub const UNLABELLED: [u8; 3] = [150, 150, 150];
+
+/// The colour that marks rows whose label just changed (a replay's Lloyd steps): gold, in
+/// no cluster's palette and readable on both themes' backgrounds.
+pub const CHANGED: [u8; 3] = [255, 200, 0];
+
+/// How points are coloured.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint<'a> {
+    /// One label per row, or `None` for every point in `unlabelled`.
+    pub labels: Option<&'a [u32]>,
+    /// The colour of every point when there are no labels.
+    pub unlabelled: [u8; 3],
+    /// One bit per row: rows to mark in [`CHANGED`] (a ring around their marker, or their
+    /// density pixel).
+    pub changed: Option<&'a [u64]>,
+}
+
+impl<'a> Paint<'a> {
+    /// Coloured by `labels`, or all in the first palette colour.
+    pub fn labels(labels: Option<&'a [u32]>) -> Self {
+        Self {
+            labels,
+            unlabelled: PALETTE[0],
+            changed: None,
+        }
+    }
+
+    fn fill(&self, row: u32) -> [u8; 3] {
+        self.labels
+            .map_or(self.unlabelled, |l| colour(l[row as usize]))
+    }
+
+    fn is_changed(&self, row: u32) -> bool {
+        self.changed.is_some_and(|c| {
+            c.get(row as usize / 64)
+                .is_some_and(|w| w >> (row % 64) & 1 == 1)
+        })
+    }
+}
+
 /// Pixels of an RGBA raster that some point fell in (the rest are transparent).
 pub fn lit_pixels(rgba: &[u8]) -> usize {
     rgba.chunks(4).filter(|p| p[3] > 0).count()
@@ -175,7 +217,7 @@ fn padded(lo: f64, hi: f64) -> (f64, f64) {
 
 /// Per pixel: how many points fall in it, and the smallest row index among them; and the
 /// points themselves as `(row, x, y)` while there are few enough to be markers.
-type PixelSums = (Vec<u32>, Vec<u32>, Vec<(u32, u32, u32)>);
+type PixelSums = (Vec<u32>, Vec<u32>, Vec<(u32, u32, u32)>, Vec<bool>);
 
 /// Most points in the window that are drawn as markers; above it, the density raster.
 ///
@@ -251,6 +293,21 @@ pub fn rasterise_of<P>(
 where
     P: Fn(&[f32]) -> (f64, f64) + Sync,
 {
+    rasterise_painted(x, point, &Paint::labels(labels), viewport, monitor)
+}
+
+/// Rasterises `point(row)` of every row of `x` into `viewport`, coloured by `paint`.
+pub fn rasterise_painted<P>(
+    x: &ChunkedMatrix,
+    point: P,
+    paint: &Paint<'_>,
+    viewport: &Viewport,
+    monitor: &dyn Monitor,
+) -> Picture
+where
+    P: Fn(&[f32]) -> (f64, f64) + Sync,
+{
+    let marks = paint.changed.is_some();
     let (w, h) = (viewport.width as usize, viewport.height as usize);
     let sx = w as f64 / (viewport.x.1 - viewport.x.0);
     let sy = h as f64 / (viewport.y.1 - viewport.y.0);
@@ -262,7 +319,19 @@ where
         (px >= 0.0 && py >= 0.0 && (px as usize) < w && (py as usize) < h)
             .then_some((px as usize, py as usize))
     };
-    let empty = || (vec![0u32; w * h], vec![u32::MAX; w * h], Vec::new());
+    let empty = || {
+        let changed = if marks {
+            vec![false; w * h]
+        } else {
+            Vec::new()
+        };
+        (
+            vec![0u32; w * h],
+            vec![u32::MAX; w * h],
+            Vec::new(),
+            changed,
+        )
+    };
     // One pair of pixel buffers per thread, not per chunk or rayon split: each is w·h·8
     // bytes to zero and to merge. Chunks stay single stealable jobs, so a thread slowed by
     // a side-by-side job (the scores) leaves its share to the other; any grouping gives
@@ -278,7 +347,7 @@ where
             rayon::current_thread_index().map_or(slots.len() - 1, |i| i.min(slots.len() - 1));
         // Uncontended: a thread holds only its own slot, and nothing inside can steal.
         let mut guard = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
-        let (counts, first, kept) = guard.get_or_insert_with(empty);
+        let (counts, first, kept, changed) = guard.get_or_insert_with(empty);
         run_chunk(monitor, TaskKind::Render, c.index, || {
             for r in 0..c.rows() {
                 if let Some((px, py)) = pixel(c.row(r)) {
@@ -286,6 +355,9 @@ where
                     let row = (c.start_row + r) as u32;
                     counts[p] += 1;
                     first[p] = first[p].min(row);
+                    if marks && paint.is_changed(row) {
+                        changed[p] = true;
+                    }
                     if kept.len() < MARKER_MAX_POINTS {
                         kept.push((row, px as u32, py as u32));
                     }
@@ -293,24 +365,27 @@ where
             }
         });
     });
-    let (counts, first, kept) = slots
+    let (counts, first, kept, changed) = slots
         .into_iter()
         .filter_map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner()))
-        .reduce(|(mut ca, mut fa, mut ka), (cb, fb, kb)| {
+        .reduce(|(mut ca, mut fa, mut ka, mut xa), (cb, fb, kb, xb)| {
             for (a, b) in ca.iter_mut().zip(&cb) {
                 *a += b;
             }
             for (a, b) in fa.iter_mut().zip(&fb) {
                 *a = (*a).min(*b);
             }
+            for (a, b) in xa.iter_mut().zip(&xb) {
+                *a |= b;
+            }
             ka.extend(kb);
-            (ca, fa, ka)
+            (ca, fa, ka, xa)
         })
         .unwrap_or_else(empty);
     let visible: usize = counts.iter().map(|&c| c as usize).sum();
     if visible > 0 && visible <= MARKER_MAX_POINTS {
         let radius = marker_radius(visible, viewport.width, viewport.height);
-        let pixels = markers(kept, labels, w, h, radius);
+        let pixels = markers(kept, paint, w, h, radius);
         return Picture {
             pixels,
             style: PointStyle::Markers { radius, visible },
@@ -322,15 +397,17 @@ where
     // Most pixels hold few points: look their alpha up instead of taking a logarithm each.
     let table: Vec<u8> = (0..=max.min(4096)).map(alpha).collect();
     let mut out = vec![0u8; w * h * 4];
+    let changed = if marks { changed } else { vec![false; w * h] };
     out.par_chunks_mut(4 * w)
         .zip(counts.par_chunks(w).zip(first.par_chunks(w)))
-        .for_each(|(line, (counts, first))| {
-            for ((px, &count), &row) in line.chunks_exact_mut(4).zip(counts).zip(first) {
+        .zip(changed.par_chunks(w))
+        .for_each(|((line, (counts, first)), changed)| {
+            let pixels = line.chunks_exact_mut(4).zip(counts).zip(first).zip(changed);
+            for (((px, &count), &row), &moved) in pixels {
                 if count == 0 {
                     continue;
                 }
-                let label = labels.map_or(0, |l| l[row as usize]);
-                let [r, g, b] = colour(label);
+                let [r, g, b] = if moved { CHANGED } else { paint.fill(row) };
                 let a = table
                     .get(count as usize)
                     .copied()
@@ -346,10 +423,11 @@ where
 
 /// Draws a disc of `radius` for every kept point (at most [`MARKER_MAX_POINTS`]), filled
 /// with its cluster's colour, with a rim one pixel wide at 55 % of that colour so touching
-/// discs stay apart; in descending row order, so the smallest row ends on top.
+/// discs stay apart (two pixels of [`CHANGED`] for a row whose label just changed); in
+/// descending row order, so the smallest row ends on top.
 fn markers(
     mut points: Vec<(u32, u32, u32)>,
-    labels: Option<&[u32]>,
+    paint: &Paint<'_>,
     w: usize,
     h: usize,
     radius: f64,
@@ -361,8 +439,12 @@ fn markers(
     let mut out = vec![0u8; w * h * 4];
     for (row, px, py) in points {
         let (px, py) = (px as usize, py as usize);
-        let fill = colour(labels.map_or(0, |l| l[row as usize]));
-        let rim = fill.map(|c| (c as f64 * 0.55).round() as u8);
+        let fill = paint.fill(row);
+        let (rim, inner) = if paint.is_changed(row) {
+            (CHANGED, (radius - 2.0).max(0.0).powi(2))
+        } else {
+            (fill.map(|c| (c as f64 * 0.55).round() as u8), inner)
+        };
         for dy in -reach..=reach {
             let y = py as isize + dy;
             if y < 0 || y >= h as isize {

@@ -32,6 +32,7 @@ pub fn fit(
     .check()?
     .fit_monitored(training.x(), None, monitor)?;
     fit.seeding = seeding.stats.clone();
+    fit.seeding_trace = seeding.trace.clone();
     Ok(Arc::new(fit))
 }
 
@@ -47,12 +48,24 @@ pub fn fingerprint(f: &KMeansFit) -> Fingerprint {
     h.json(&f.convergence);
     h.word(f.relocated as u64);
     h.json(&f.seeding);
+    h.f64s(&f.seeding_trace.candidates);
+    h.u32s(&f.seeding_trace.round);
+    h.f64s(&f.seeding_trace.weight);
+    h.f64s(&f.centre_history);
+    h.u64s(&f.moved);
     h.finish()
 }
 
 /// Bytes held.
 pub fn bytes(f: &KMeansFit) -> usize {
-    (f.centres.len() + f.initial_centres.len() + f.inertia_curve.len()) * 8
-        + f.labels.len() * 4
+    (f.centres.len()
+        + f.initial_centres.len()
+        + f.inertia_curve.len()
+        + f.centre_history.len()
+        + f.moved.len()
+        + f.seeding_trace.candidates.len()
+        + f.seeding_trace.weight.len())
+        * 8
+        + (f.labels.len() + f.seeding_trace.round.len()) * 4
         + 128
 }

@@ -11,6 +11,7 @@ pub mod predict;
 pub mod profile;
 pub mod project;
 pub mod render;
+pub mod replay;
 pub mod sample;
 pub mod seed;
 pub mod upstream;
@@ -31,6 +32,7 @@ use crate::pipeline::render::projection::Axes;
 pub use metrics::Metrics;
 pub use predict::LabelSet;
 pub use render::Raster;
+pub use replay::StepView;
 pub use sample::Training;
 pub use upstream::Upstream;
 
@@ -53,6 +55,8 @@ pub enum NodeValue {
     Profile(Arc<DatasetProfile>),
     /// `project`'s plane.
     Axes(Arc<Axes>),
+    /// `replay`'s labels of the shown step.
+    Step(StepView),
     /// `render`'s raster.
     Raster(Arc<Raster>),
 }
@@ -72,6 +76,8 @@ impl NodeValue {
             NodeValue::Metrics(m) => metrics::bytes(m),
             NodeValue::Profile(p) => profile::bytes(p),
             NodeValue::Axes(a) => project::bytes(a),
+            NodeValue::Step(StepView::Final(_)) => 0,
+            NodeValue::Step(StepView::Step(s)) => s.bytes(),
             NodeValue::Raster(r) => render::bytes(r),
         }
     }
@@ -93,15 +99,24 @@ impl NodeValue {
             NodeValue::Metrics(m) => metrics::fingerprint(m),
             NodeValue::Profile(p) => profile::fingerprint(p),
             NodeValue::Axes(a) => project::fingerprint(a),
+            NodeValue::Step(StepView::Final(l)) => {
+                replay::pass_through_fingerprint(NodeValue::Labels(l.clone()).fingerprint())
+            }
+            NodeValue::Step(StepView::Step(s)) => s.fingerprint(),
             NodeValue::Raster(r) => render::fingerprint(r),
         }
     }
 }
 
 /// Whether `task` only forwards an upstream value under `plan` (no sample drawn, so the
-/// training set is the dataset and the labels are the fit's).
+/// training set is the dataset and the labels are the fit's; no replay step chosen, so the
+/// canvas shows the final labels).
 pub fn passes_through(task: TaskId, plan: &Plan) -> bool {
-    matches!(task, TaskId::Sample | TaskId::Predict) && !plan.fits_on_sample()
+    match task {
+        TaskId::Sample | TaskId::Predict => !plan.fits_on_sample(),
+        TaskId::Replay => plan.inputs().replay_step.is_none(),
+        _ => false,
+    }
 }
 
 /// The fingerprint of a pass-through task's output, from its upstream output fingerprints
@@ -111,6 +126,7 @@ pub fn pass_through_fingerprint(task: TaskId, upstream: &[Fingerprint]) -> Finge
     match task {
         TaskId::Sample => sample::pass_through_fingerprint(*up.of(TaskId::Generate)),
         TaskId::Predict => predict::pass_through_fingerprint(*up.of(TaskId::Fit)),
+        TaskId::Replay => replay::pass_through_fingerprint(*up.of(TaskId::Predict)),
         other => unreachable!("{other:?} never passes through"),
     }
 }
@@ -121,6 +137,7 @@ pub fn pass_through_value(task: TaskId, upstream: &[NodeValue]) -> NodeValue {
     match task {
         TaskId::Sample => NodeValue::Training(Training::Full(up.dataset().clone())),
         TaskId::Predict => NodeValue::Labels(LabelSet::FromFit(up.model().clone())),
+        TaskId::Replay => NodeValue::Step(StepView::Final(up.labels().clone())),
         other => unreachable!("{other:?} never passes through"),
     }
 }
@@ -156,10 +173,16 @@ pub fn run(
         )?),
         TaskId::Profile => NodeValue::Profile(profile::profile(up.dataset(), monitor)?),
         TaskId::Project => NodeValue::Axes(project::project(plan, up.dataset(), monitor)?),
+        TaskId::Replay => NodeValue::Step(StepView::Step(replay::replay(
+            plan,
+            up.dataset(),
+            up.model(),
+            monitor,
+        )?)),
         TaskId::Render => NodeValue::Raster(render::render(
             plan,
             up.dataset(),
-            up.labels(),
+            up.step_view(),
             up.axes(),
             monitor,
         )?),
@@ -185,9 +208,10 @@ mod tests {
             height: 12,
             ..ScenarioInputs::default()
         };
-        for fit_sample in [None, Some(200)] {
+        for (fit_sample, replay_step) in [(None, None), (Some(200), None), (None, Some(3))] {
             let plan = Plan::new(&ScenarioInputs {
                 fit_sample,
+                replay_step,
                 ..small.clone()
             })
             .unwrap();

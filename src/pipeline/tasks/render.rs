@@ -11,9 +11,11 @@ use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
 use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 use crate::pipeline::render::projection::Axes;
-use crate::pipeline::render::raster::{PointStyle, Viewport, bounds, bounds_of, rasterise_of};
+use crate::pipeline::render::raster::{
+    Paint, PointStyle, UNLABELLED, Viewport, bounds, bounds_of, rasterise_painted,
+};
 
-use super::predict::LabelSet;
+use super::replay::StepView;
 
 /// A rasterised projection.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,16 +30,24 @@ pub struct Raster {
     pub style: PointStyle,
 }
 
-/// Rasterises `data` on `axes`, coloured by `labels`, in the plan's window.
+/// Rasterises `data` on `axes`, coloured by the shown step's labels (grey before the
+/// seeding has k centres, rows that just changed label marked), in the plan's window.
 pub fn render(
     plan: &Plan,
     data: &Blobs,
-    labels: &LabelSet,
+    shown: &StepView,
     axes: &Arc<Axes>,
     monitor: &dyn Monitor,
 ) -> Result<Arc<Raster>, PipelineError> {
     let p = plan.inputs();
-    let labels = Some(labels.labels());
+    let paint = Paint {
+        labels: shown.labels(),
+        unlabelled: UNLABELLED,
+        changed: shown
+            .step()
+            .map(|s| s.changed.as_slice())
+            .filter(|c| !c.is_empty()),
+    };
     let (x, y) = match (&p.view, &**axes) {
         (Some(w), _) => (w.x, w.y),
         (None, Axes::Features { x, y }) => bounds(&data.x, *x, *y),
@@ -53,15 +63,15 @@ pub fn render(
     let picture = match &**axes {
         Axes::Features { x: fx, y: fy } => {
             let (fx, fy) = (*fx, *fy);
-            rasterise_of(
+            rasterise_painted(
                 &data.x,
                 move |r| (r[fx] as f64, r[fy] as f64),
-                labels,
+                &paint,
                 &viewport,
                 monitor,
             )
         }
-        a => rasterise_of(&data.x, |r| a.point(r), labels, &viewport, monitor),
+        a => rasterise_painted(&data.x, |r| a.point(r), &paint, &viewport, monitor),
     };
     monitor.checkpoint()?;
     Ok(Arc::new(Raster {

@@ -33,10 +33,16 @@ pub fn fingerprint(s: &Seeding) -> Fingerprint {
     let mut h = FingerprintHasher::new("seeding");
     h.f64s(&s.centres);
     h.json(&s.stats);
+    h.f64s(&s.trace.candidates);
+    h.u32s(&s.trace.round);
+    h.f64s(&s.trace.weight);
     h.finish()
 }
 
 /// Bytes held.
 pub fn bytes(s: &Seeding) -> usize {
-    s.centres.len() * 8 + 64 + s.stats.cost_per_round.len() * 16
+    (s.centres.len() + s.trace.candidates.len() + s.trace.weight.len()) * 8
+        + s.trace.round.len() * 4
+        + 64
+        + s.stats.cost_per_round.len() * 16
 }

@@ -18,6 +18,7 @@ use crate::pipeline::render::projection::Axes;
 
 use super::NodeValue;
 use super::predict::LabelSet;
+use super::replay::StepView;
 use super::sample::Training;
 
 /// The upstream outputs of one task (values, or their fingerprints), readable by producer.
@@ -97,6 +98,14 @@ impl<'a> Upstream<'a, NodeValue> {
         match self.of(TaskId::Predict) {
             NodeValue::Labels(l) => l,
             other => unreachable!("predict gave {other:?}"),
+        }
+    }
+
+    /// `replay`'s labels of the shown step.
+    pub fn step_view(&self) -> &'a StepView {
+        match self.of(TaskId::Replay) {
+            NodeValue::Step(s) => s,
+            other => unreachable!("replay gave {other:?}"),
         }
     }
 
