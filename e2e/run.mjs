@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   canvasDigest, expect, launchLocal, onlyLocal, root, runCases, serveBuild, setRange, shownResult, waitResult,
 } from './chromium.mjs';
+import { replayChecks } from './replay.mjs';
 import { viewChecks } from './view.mjs';
 
 const shots = join(root, 'target', 'e2e');
@@ -479,6 +480,25 @@ const cases = [
       expect(rows === 3, `single-threaded sweep 2..4 gave ${rows} rows`);
       onlyLocal(b.requests);
       return `job ${job_ms.toFixed(0)} ms with ${ticks} frames, longest frame gap ${gap.toFixed(0)} ms`;
+    } finally { await b.close(); }
+  }],
+  ['replay (threaded): steps, canvas, labels equal native fits stopped at each iteration, play', async () => {
+    const b = await launch();
+    try {
+      await b.page.goto(`http://127.0.0.1:${ISOLATED_PORT}/`);
+      const detail = await replayChecks(b.page);
+      await b.page.screenshot({ path: join(shots, 'replay.png'), fullPage: true });
+      onlyLocal(b.requests);
+      return detail;
+    } finally { await b.close(); }
+  }],
+  ['replay (single-threaded): the same in the worker build', async () => {
+    const b = await launch();
+    try {
+      await b.page.goto(`http://127.0.0.1:${PLAIN_PORT}/?nosw`);
+      const detail = await replayChecks(b.page);
+      onlyLocal(b.requests);
+      return detail;
     } finally { await b.close(); }
   }],
   ['scenarios: compared, switched from cache, restored after reload, shared as a link', scenarioCase],

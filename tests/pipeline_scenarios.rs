@@ -223,7 +223,12 @@ fn the_graph_is_data_the_page_can_draw() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len());
-    for edge in [("k", "seed"), ("generate", "sample"), ("predict", "replay"), ("replay", "render")] {
+    for edge in [
+        ("k", "seed"),
+        ("generate", "sample"),
+        ("predict", "replay"),
+        ("replay", "render"),
+    ] {
         assert!(
             g.edges
                 .iter()

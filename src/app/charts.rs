@@ -105,3 +105,31 @@ pub fn histograms(id: &'static str, hs: &[FeatureHistogram]) -> impl IntoView {
         </div>
     }
 }
+
+/// A line through `values` with the point at `mark` ringed (the replay's convergence chart).
+pub fn marked_line_chart(
+    id: &'static str,
+    values: &[f64],
+    mark: Option<usize>,
+) -> impl IntoView + use<> {
+    let line = FRAME.line(values);
+    let points: String = line
+        .iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ring = mark.and_then(|m| line.get(m).map(|&p| (m, p))).map(|(m, (x, y))| {
+        view! { <circle class="replay-mark" data-step=m.to_string() cx=format!("{x:.1}") cy=format!("{y:.1}") r="5" /> }
+    });
+    view! {
+        <svg id=id class="chart" viewBox=format!("0 0 {W} {H}") data-points=values.len().to_string()
+            role="img" aria-label="Inertia at each Lloyd step, the shown step ringed">
+            <line class="axis" x1=PAD.to_string() y1=(H - PAD).to_string() x2=(W - PAD).to_string() y2=(H - PAD).to_string() />
+            <polyline class="series" points=points />
+            {ring}
+            <text class="axis-label" x=PAD.to_string() y="14">{format::score(values.first().copied())}</text>
+            <text class="axis-label" x=(W - PAD).to_string() y="14" text-anchor="end">{format::score(values.last().copied())}</text>
+            <text class="axis-label" x=(W / 2.0).to_string() y=(H - 6.0).to_string() text-anchor="middle">"Lloyd step (0: the seeds)"</text>
+        </svg>
+    }
+}

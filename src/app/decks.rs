@@ -198,6 +198,17 @@ fn deck_body(
                 {row("Davies–Bouldin", format::score(m.davies_bouldin))}
             </table>
         }.into_any(),
+        TaskId::Replay => view! {
+            <table id="deck-replay" class="facts">
+                {row("steps", format!("{} ({} seeding, the seeds, {} Lloyd)", f.timeline.len(), f.seeding.candidates_per_round.len(), f.n_iter))}
+                {row("shown", s.view.as_ref().and_then(|v| v.replay.as_ref()).map_or("the final labels".to_string(), |r| format!("step {} of {}", r.step + 1, f.timeline.len())))}
+                {s.view.as_ref().and_then(|v| v.replay.as_ref()).map(|r| view! {
+                    {row("rows changed at this step", format::thousands(r.moved))}
+                    {row("inertia at this step (every row)", format::score(r.inertia))}
+                    {row("label digest", r.labels_digest.clone().unwrap_or_else(|| "no labels yet".to_string()))}
+                })}
+            </table>
+        }.into_any(),
         TaskId::Render => view! {
             <table class="facts">
                 {s.view.as_ref().map(|v| view! {

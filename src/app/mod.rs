@@ -12,6 +12,7 @@ pub mod measured_canvas;
 mod page;
 mod pipeline_view;
 mod plot;
+mod replay_panel;
 mod runner;
 mod scenario_panel;
 mod scenarios;

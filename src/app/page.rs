@@ -96,6 +96,17 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
         "lit_pixels": lit_pixels(&shown.outcome.pixels),
         "points": s.view.as_ref().map(|v| v.points),
         "palette": PALETTE,
+        "replay_steps": s.fit.timeline.len(),
+        "seeding_steps": s.fit.timeline.iter().filter(|t| matches!(t.kind, crate::pipeline::replay::timeline::StepKind::Seeding { .. })).count(),
+        "replay": s.view.as_ref().and_then(|v| v.replay.as_ref()).map(|f| serde_json::json!({
+            "step": f.step,
+            "kind": f.kind,
+            "moved": f.moved,
+            "inertia": f.inertia,
+            "labels_digest": f.labels_digest,
+            "candidates": f.candidates.len(),
+            "centres": f.centres.len(),
+        })),
     })
     .to_string()
 }
@@ -143,6 +154,7 @@ pub fn Page() -> impl IntoView {
             <div class="main-column">
                 <section class="figure panel">
                     <PlotCanvas />
+                    <super::replay_panel::ReplayPanel />
                     <p id="status" data-state=move || state.run.get().key() class:busy=move || state.shown_run.get() == RunState::Running role="status">
                         {move || match state.shown_run.get() {
                             RunState::Starting => "Starting threads…".to_string(),

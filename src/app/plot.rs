@@ -24,7 +24,10 @@ use super::measured_canvas::MeasuredCanvas;
 use super::state::{AppState, RunState, Shown, Theme};
 use crate::pipeline::display::navigation::{PlotArea, wheel_pixels, wheel_zoom_factor};
 use crate::pipeline::render::raster::{ViewWindow, colour};
+use crate::pipeline::replay::frame::ReplayFrame;
+use crate::pipeline::replay::timeline::StepKind;
 use crate::web::environment::now_ms;
+use plotters::coord::types::RangedCoordf64;
 
 /// Canvas size in CSS pixels.
 pub const CANVAS_WIDTH: u32 = 800;
@@ -221,6 +224,10 @@ pub fn draw_at(
         .y_desc(y_desc)
         .draw()
         .map_err(err)?;
+    if let Some(frame) = &view.replay {
+        draw_replay(&mut chart, frame, &vp, mark).map_err(err)?;
+        return root.present().map_err(err);
+    }
     if !overlays {
         return root.present().map_err(err);
     }
@@ -286,6 +293,69 @@ pub fn draw_at(
     ];
     draw_legend(&area, &entries, &font, legend_bg, fg).map_err(err)?;
     root.present().map_err(err)?;
+    Ok(())
+}
+
+/// A replay step over its points: the seeding's candidates so far as discs sized by their
+/// weight (this round's solid, earlier ones hollow), or the step's centroids in their
+/// clusters' colours with trails through their last positions.
+fn draw_replay<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    frame: &ReplayFrame,
+    vp: &ViewWindow,
+    mark: RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let inside = |c: &[f64; 2]| vp.contains(*c);
+    let this_round = match frame.kind {
+        StepKind::Seeding { round } => Some(round as u32),
+        StepKind::Lloyd { .. } => None,
+    };
+    chart.draw_series(frame.candidates.iter().filter(|c| inside(&c.at)).map(|c| {
+        let radius = 3.0 + 7.0 * c.weight.unwrap_or(0.25).sqrt();
+        let style = if Some(c.round) == this_round {
+            ShapeStyle::from(&mark.mix(0.85)).filled()
+        } else {
+            ShapeStyle::from(&mark.mix(0.6)).stroke_width(1)
+        };
+        Circle::new((c.at[0], c.at[1]), radius.round() as i32, style)
+    }))?;
+    for (i, trail) in frame.trails.iter().enumerate() {
+        let Some(now) = frame.centres.get(i) else {
+            continue;
+        };
+        let [r, g, b] = colour(i as u32);
+        let points: Vec<(f64, f64)> = trail
+            .iter()
+            .chain(std::iter::once(now))
+            .map(|p| (p[0], p[1]))
+            .collect();
+        chart.draw_series(std::iter::once(PathElement::new(
+            points.clone(),
+            ShapeStyle::from(&mark).stroke_width(3),
+        )))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            points,
+            ShapeStyle::from(&RGBColor(r, g, b)).stroke_width(2),
+        )))?;
+    }
+    chart.draw_series(
+        frame
+            .centres
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| inside(c))
+            .flat_map(|(i, c)| {
+                let [r, g, b] = colour(i as u32);
+                [
+                    Circle::new(
+                        (c[0], c[1]),
+                        7,
+                        ShapeStyle::from(&RGBColor(r, g, b)).filled(),
+                    ),
+                    Circle::new((c[0], c[1]), 7, ShapeStyle::from(&mark).stroke_width(2)),
+                ]
+            }),
+    )?;
     Ok(())
 }
 

@@ -95,6 +95,7 @@ pub fn run(args: FitArgs) -> Result<Value, CliError> {
         "inertia_curve": fit.inertia_curve,
         "seeding": fit.seeding,
         "cluster_sizes": fit.cluster_sizes(),
+        "labels_digest": crate::pipeline::replay::frame::labels_digest(&fit.labels),
         "centres": fit.centres.outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
         "labels_file": labels_out,
         "centres_file": centres_out,

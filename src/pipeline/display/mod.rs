@@ -11,6 +11,7 @@ pub mod explanation;
 pub mod graph_layout;
 pub mod navigation;
 pub mod number_format;
+pub mod replay_caption;
 pub mod speedup;
 pub mod staleness;
 pub mod task_stream;
