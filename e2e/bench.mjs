@@ -33,7 +33,8 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts, launchLocal, requestsAway, root, serveDist } from './chromium.mjs';
+import { freePorts, launchLocal, requestsAway, root, serveDist, waitResult as waitShown } from './chromium.mjs';
+import { playReplay } from './replay.mjs';
 
 const dist = process.env.BENCH_DIST || join(root, 'dist');
 const outDir = join(root, 'target', 'bench');
@@ -577,6 +578,16 @@ async function main() {
       rows.push(rAll, rOne);
       report.workloads.push({ ...entry, summary: [rAll, rOne] });
     }
+    // The replay of the page's default fit (1M points), played from the start: the
+    // main-thread tasks of 50 ms or more while it plays.
+    const rb = await launchLocal({});
+    try {
+      await rb.page.goto(`http://127.0.0.1:${PORT}/`);
+      const end = await waitShown(rb.page, (r) => r.replay_steps > 0 && !r.replay, null, { timeout: 120_000 });
+      report.replay = { n_samples: end.n_samples, threads: end.threads, ...await playReplay(rb.page, end.replay_steps) };
+      log(`replay of the default fit (${end.n_samples} points, ${end.threads} threads): ${report.replay.steps} steps in ` +
+        `${report.replay.ms} ms, longest main-thread task ${report.replay.longest.toFixed(0)} ms (${report.replay.count} of 50 ms or more)`);
+    } finally { await rb.close(); }
   } finally {
     server.kill();
   }

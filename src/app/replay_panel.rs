@@ -3,7 +3,7 @@
 //!
 //! A step is one more input of the scenario (`replay_step`), so it is computed like any
 //! evaluation, off the main thread in both builds, and a step seen before comes from the
-//! memo store (ARCHITECTURE.md §12).
+//! memo store (ARCHITECTURE.md §13).
 
 use std::time::Duration;
 

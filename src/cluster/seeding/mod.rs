@@ -35,7 +35,7 @@ pub struct SeedingStats {
 }
 
 /// Every candidate a seeding considered, with the round that drew it and its weight: what
-/// the page's replay shows of the seeding, one step per round (ARCHITECTURE.md §12).
+/// the page's replay shows of the seeding, one step per round (ARCHITECTURE.md §13).
 ///
 /// For k-means|| these are Bahmani et al.'s candidates, weighted by the rows closest to
 /// each (their step 7) when a recluster ran; for k-means++ each step's chosen centre; for

@@ -1,4 +1,4 @@
-//! The replay: how a fit got where it is, one step at a time (ARCHITECTURE.md §12).
+//! The replay: how a fit got where it is, one step at a time (ARCHITECTURE.md §13).
 //!
 //! A fit keeps what the replay needs and nothing per row: the candidates each seeding round
 //! drew ([`SeedingTrace`](crate::cluster::seeding::SeedingTrace)) and the centres after
