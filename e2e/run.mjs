@@ -108,6 +108,13 @@ async function pageChecks(page, last) {
   await page.click('#deck-tab-generate');
   const facts = await page.$eval('#deck', (d) => d.textContent);
   expect(facts.includes('1,000,000') && facts.includes('chunks'), `dataset deck: ${facts.slice(0, 120)}`);
+  // A graph node opens its deck from the keyboard too.
+  await page.focus('#node-replay');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#deck[data-deck="replay"] #deck-replay', { timeout: 5_000 });
+  await page.focus('#node-metrics');
+  await page.keyboard.press(' ');
+  await page.waitForSelector('#deck[data-deck="metrics"]', { timeout: 5_000 });
 
   // Each deck opens with what its step does and why it is in its state. With run on
   // change off, a new k marks fit and what follows it stale before any run, and says so;

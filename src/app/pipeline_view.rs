@@ -119,6 +119,13 @@ pub fn PipelineView() -> impl IntoView {
                         data-state=move || node_state(t).0
                         transform=format!("translate({x} {y})")
                         on:click=move |_| state.deck.set(t)
+                        on:keydown=move |ev: web_sys::KeyboardEvent| {
+                            // A focused node opens its deck from the keyboard, as a button does.
+                            if matches!(ev.key().as_str(), "Enter" | " ") {
+                                ev.prevent_default();
+                                state.deck.set(t);
+                            }
+                        }
                         tabindex="0"
                         role="button"
                     >

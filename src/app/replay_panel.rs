@@ -103,6 +103,11 @@ pub fn ReplayPanel() -> impl IntoView {
                     .map(|f| f.step)
             })
         });
+        if on && matches!(run, RunState::Failed(_)) {
+            // A step that failed says why in the status line; playing on would hide it.
+            playing.set(false);
+            return;
+        }
         if !on || run != RunState::Done || scheduled.get_value() {
             return;
         }
