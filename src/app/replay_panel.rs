@@ -155,7 +155,7 @@ pub fn ReplayPanel() -> impl IntoView {
         timeline.with(|t| {
             t.iter()
                 .filter(|s| matches!(s.kind, StepKind::Lloyd { .. }))
-                .map(|s| s.cost)
+                .filter_map(|s| s.cost)
                 .collect::<Vec<f64>>()
         })
     };

@@ -14,12 +14,16 @@ pub fn step_caption(timeline: &[TimelineStep], step: usize, frame: Option<&Repla
         .iter()
         .filter(|s| matches!(s.kind, StepKind::Seeding { .. }))
         .count();
-    let iterations = timeline.len() - seeding - 1;
+    let iterations = timeline.len().saturating_sub(seeding + 1);
     match t.kind {
-        StepKind::Seeding { round: 0 } => format!(
+        StepKind::Seeding { round: 0 } if t.drawn == 1 => format!(
             "Seeding, step 1 of {seeding}: the first centre, one row drawn at random \
              (potential φ {}).",
-            score(Some(t.cost))
+            score(t.cost)
+        ),
+        StepKind::Seeding { round: 0 } => format!(
+            "Seeding: {} rows drawn at random as the starting centres.",
+            thousands(t.drawn as u64)
         ),
         StepKind::Seeding { round } => format!(
             "Seeding, step {} of {seeding}: {} new candidate{} drawn, each row with \
@@ -28,12 +32,12 @@ pub fn step_caption(timeline: &[TimelineStep], step: usize, frame: Option<&Repla
             round + 1,
             thousands(t.drawn as u64),
             if t.drawn == 1 { "" } else { "s" },
-            score(Some(t.cost))
+            score(t.cost)
         ),
         StepKind::Lloyd { iteration: 0 } => format!(
             "The seeds: every row labelled by its nearest starting centre (inertia {}). \
              {iterations} Lloyd {}.",
-            score(Some(t.cost)),
+            score(t.cost),
             if iterations == 1 {
                 "iteration follows"
             } else {
@@ -43,7 +47,7 @@ pub fn step_caption(timeline: &[TimelineStep], step: usize, frame: Option<&Repla
         StepKind::Lloyd { iteration } => format!(
             "Lloyd iteration {iteration} of {iterations}: centres moved to their rows' means \
              and rows relabelled (inertia {}); {} rows changed cluster{}.",
-            score(Some(t.cost)),
+            score(t.cost),
             thousands(frame.map_or(t.moved.unwrap_or(0), |f| f.moved)),
             if frame.is_some_and(|f| f.moved > 0) {
                 ", marked in gold"
@@ -62,7 +66,7 @@ mod tests {
         TimelineStep {
             kind,
             drawn,
-            cost,
+            cost: Some(cost),
             moved,
         }
     }
@@ -81,5 +85,7 @@ mod tests {
         let last = step_caption(&tl, 3, None);
         assert!(last.starts_with("Lloyd iteration 1 of 1") && last.contains("1,234 rows"));
         assert_eq!(step_caption(&tl, 9, None), "");
+        let random = [t(StepKind::Seeding { round: 0 }, 8, 0.0, None)];
+        assert!(step_caption(&random, 0, None).contains("8 rows drawn at random"));
     }
 }

@@ -36,9 +36,10 @@ pub struct TimelineStep {
     pub kind: StepKind,
     /// Candidates drawn in this round (seeding steps), or 0.
     pub drawn: usize,
-    /// The seeding's potential `φ` after this round, or the inertia of this step's labels
-    /// against its centres (on the rows the model was fitted on).
-    pub cost: f64,
+    /// The seeding's potential `φ` after this round (when the method records it; random
+    /// seeding does not), or the inertia of this step's labels against its centres (on the
+    /// rows the model was fitted on).
+    pub cost: Option<f64>,
     /// Rows whose label changed from the step before (Lloyd steps after the first).
     pub moved: Option<u64>,
 }
@@ -58,7 +59,7 @@ pub fn timeline(fit: &KMeansFit) -> Vec<TimelineStep> {
         .map(|(round, &drawn)| TimelineStep {
             kind: StepKind::Seeding { round },
             drawn,
-            cost: s.cost_per_round.get(round).copied().unwrap_or(f64::NAN),
+            cost: s.cost_per_round.get(round).copied(),
             moved: None,
         })
         .collect();
@@ -68,11 +69,11 @@ pub fn timeline(fit: &KMeansFit) -> Vec<TimelineStep> {
     steps.extend((0..=last).map(|i| TimelineStep {
         kind: StepKind::Lloyd { iteration: i },
         drawn: 0,
-        cost: if i < last {
+        cost: Some(if i < last {
             fit.inertia_curve[i]
         } else {
             fit.inertia
-        },
+        }),
         moved: (i > 0).then(|| fit.moved.get(i).copied()).flatten(),
     }));
     steps
@@ -125,13 +126,17 @@ mod tests {
             assert!(rounds >= 1, "{init:?}");
             assert_eq!(t.len(), rounds + fit.n_iter + 1, "{init:?}");
             assert_eq!(t[rounds].kind, StepKind::Lloyd { iteration: 0 });
-            assert_eq!(t.last().unwrap().cost, fit.inertia);
+            assert_eq!(t.last().unwrap().cost, Some(fit.inertia));
             assert_eq!(step_kind(&fit, 10_000).0, t.len() - 1);
             // Costs never rise along Lloyd's steps (the assignment and the update both
             // lower the inertia).
             for w in t[rounds..].windows(2) {
-                assert!(w[1].cost <= w[0].cost * (1.0 + 1e-12), "{init:?}: {w:?}");
+                let (a, b) = (w[0].cost.unwrap(), w[1].cost.unwrap());
+                assert!(b <= a * (1.0 + 1e-12), "{init:?}: {w:?}");
             }
+            // Every step survives the JSON the single-threaded build's worker sends.
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(serde_json::from_str::<Vec<TimelineStep>>(&json).unwrap(), t);
         }
     }
 }
