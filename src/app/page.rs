@@ -97,7 +97,7 @@ fn result_json(state: &AppState, shown: &Shown) -> String {
         "points": s.view.as_ref().map(|v| v.points),
         "palette": PALETTE,
         "replay_steps": s.fit.timeline.len(),
-        "seeding_steps": s.fit.timeline.iter().filter(|t| matches!(t.kind, crate::pipeline::replay::timeline::StepKind::Seeding { .. })).count(),
+        "seeding_steps": crate::pipeline::replay::timeline::seeding_count(&s.fit.timeline),
         "replay": s.view.as_ref().and_then(|v| v.replay.as_ref()).map(|f| serde_json::json!({
             "step": f.step,
             "kind": f.kind,

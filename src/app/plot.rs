@@ -248,23 +248,7 @@ pub fn draw_at(
         )
         .map_err(err)?;
     chart
-        .draw_series(
-            view.fitted_centres
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| inside(c))
-                .flat_map(|(i, c)| {
-                    let [r, g, b] = colour(i as u32);
-                    [
-                        Circle::new(
-                            (c[0], c[1]),
-                            7,
-                            ShapeStyle::from(&RGBColor(r, g, b)).filled(),
-                        ),
-                        Circle::new((c[0], c[1]), 7, ShapeStyle::from(&mark).stroke_width(2)),
-                    ]
-                }),
-        )
+        .draw_series(centroid_discs(&view.fitted_centres, &vp, mark))
         .map_err(err)?;
     let area = chart.plotting_area().strip_coord_spec();
     let font = ("sans-serif", 12).into_font().color(&fg);
@@ -338,25 +322,31 @@ fn draw_replay<DB: DrawingBackend>(
             ShapeStyle::from(&RGBColor(r, g, b)).stroke_width(2),
         )))?;
     }
-    chart.draw_series(
-        frame
-            .centres
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| inside(c))
-            .flat_map(|(i, c)| {
-                let [r, g, b] = colour(i as u32);
-                [
-                    Circle::new(
-                        (c[0], c[1]),
-                        7,
-                        ShapeStyle::from(&RGBColor(r, g, b)).filled(),
-                    ),
-                    Circle::new((c[0], c[1]), 7, ShapeStyle::from(&mark).stroke_width(2)),
-                ]
-            }),
-    )?;
+    chart.draw_series(centroid_discs(&frame.centres, vp, mark))?;
     Ok(())
+}
+
+/// Each centroid inside `vp` as a disc of its cluster's colour ringed in `mark`.
+fn centroid_discs<'a>(
+    centres: &'a [[f64; 2]],
+    vp: &'a ViewWindow,
+    mark: RGBColor,
+) -> impl Iterator<Item = Circle<(f64, f64), i32>> + 'a {
+    centres
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| vp.contains(**c))
+        .flat_map(move |(i, c)| {
+            let [r, g, b] = colour(i as u32);
+            [
+                Circle::new(
+                    (c[0], c[1]),
+                    7,
+                    ShapeStyle::from(&RGBColor(r, g, b)).filled(),
+                ),
+                Circle::new((c[0], c[1]), 7, ShapeStyle::from(&mark).stroke_width(2)),
+            ]
+        })
 }
 
 /// Canvas pixels per CSS pixel (the canvas is scaled down by CSS on narrow screens).

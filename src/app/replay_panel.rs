@@ -13,7 +13,7 @@ use super::charts::marked_line_chart;
 use super::state::{AppState, RunState};
 use crate::pipeline::ScenarioInputs;
 use crate::pipeline::display::replay_caption::step_caption;
-use crate::pipeline::replay::timeline::StepKind;
+use crate::pipeline::replay::timeline::{StepKind, seeding_count};
 
 /// Time each step stays on screen while playing, after it is drawn.
 const PLAY_STEP: Duration = Duration::from_millis(450);
@@ -39,6 +39,13 @@ pub fn ReplayPanel() -> impl IntoView {
         })
     });
     let requested = Memo::new(move |_| state.inputs.with(|i| i.replay_step));
+    // The replay step the shown result draws, if any.
+    let frame = Memo::new(move |_| {
+        state.shown.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.outcome.meta.summary.view.as_ref()?.replay.clone())
+        })
+    });
     let last = move || timeline.with(|t| t.len().saturating_sub(1));
     // The step the controls show: the requested one, or the end (the final labels).
     let current = move || requested.get().unwrap_or_else(last).min(last());
@@ -91,18 +98,7 @@ pub fn ReplayPanel() -> impl IntoView {
     Effect::new(move |_| {
         let run = state.run.get();
         let on = playing.get();
-        let shown_step = state.shown.with(|s| {
-            s.as_ref().and_then(|s| {
-                s.outcome
-                    .meta
-                    .summary
-                    .view
-                    .as_ref()?
-                    .replay
-                    .as_ref()
-                    .map(|f| f.step)
-            })
-        });
+        let shown_step = frame.with(|f| f.as_ref().map(|f| f.step));
         if on && matches!(run, RunState::Failed(_)) {
             // A step that failed says why in the status line; playing on would hide it.
             playing.set(false);
@@ -133,22 +129,17 @@ pub fn ReplayPanel() -> impl IntoView {
         );
     });
 
-    let frame = move || {
-        state.shown.with(|s| {
-            s.as_ref()
-                .and_then(|s| s.outcome.meta.summary.view.as_ref()?.replay.clone())
-        })
-    };
     let caption = move || {
-        let f = frame();
-        timeline.with(|t| match &f {
-            Some(f) => step_caption(t, f.step, Some(f)),
-            None if !t.is_empty() => format!(
-                "The fitted result. Press play to replay its {} steps: the seeding's rounds, \
+        frame.with(|f| {
+            timeline.with(|t| match f {
+                Some(f) => step_caption(t, f.step, Some(f)),
+                None if !t.is_empty() => format!(
+                    "The fitted result. Press play to replay its {} steps: the seeding's rounds, \
                  the seeds, then each Lloyd iteration.",
-                t.len()
-            ),
-            None => String::new(),
+                    t.len()
+                ),
+                None => String::new(),
+            })
         })
     };
     let lloyd_costs = move || {
@@ -159,14 +150,7 @@ pub fn ReplayPanel() -> impl IntoView {
                 .collect::<Vec<f64>>()
         })
     };
-    let lloyd_mark = move || {
-        let seeding = timeline.with(|t| {
-            t.iter()
-                .filter(|s| matches!(s.kind, StepKind::Seeding { .. }))
-                .count()
-        });
-        current().checked_sub(seeding)
-    };
+    let lloyd_mark = move || current().checked_sub(timeline.with(|t| seeding_count(t)));
 
     view! {
         <div id="replay" class="replay" role="group" aria-label="Replay of the fit"

@@ -2,7 +2,7 @@
 
 use crate::pipeline::display::number_format::{score, thousands};
 use crate::pipeline::replay::frame::ReplayFrame;
-use crate::pipeline::replay::timeline::{StepKind, TimelineStep};
+use crate::pipeline::replay::timeline::{StepKind, TimelineStep, seeding_count};
 
 /// What step `step` of `timeline` shows; `frame` adds what only the computed step knows
 /// (the rows of the whole dataset that moved).
@@ -10,10 +10,7 @@ pub fn step_caption(timeline: &[TimelineStep], step: usize, frame: Option<&Repla
     let Some(t) = timeline.get(step) else {
         return String::new();
     };
-    let seeding = timeline
-        .iter()
-        .filter(|s| matches!(s.kind, StepKind::Seeding { .. }))
-        .count();
+    let seeding = seeding_count(timeline);
     let iterations = timeline.len().saturating_sub(seeding + 1);
     match t.kind {
         StepKind::Seeding { round: 0 } if t.drawn == 1 => format!(

@@ -397,16 +397,18 @@ where
     // Most pixels hold few points: look their alpha up instead of taking a logarithm each.
     let table: Vec<u8> = (0..=max.min(4096)).map(alpha).collect();
     let mut out = vec![0u8; w * h * 4];
-    let changed = if marks { changed } else { vec![false; w * h] };
     out.par_chunks_mut(4 * w)
         .zip(counts.par_chunks(w).zip(first.par_chunks(w)))
-        .zip(changed.par_chunks(w))
-        .for_each(|((line, (counts, first)), changed)| {
-            let pixels = line.chunks_exact_mut(4).zip(counts).zip(first).zip(changed);
-            for (((px, &count), &row), &moved) in pixels {
+        .enumerate()
+        .for_each(|(y, (line, (counts, first)))| {
+            // Only a replay step marks pixels; otherwise there is no flag buffer at all.
+            let changed = marks.then(|| &changed[y * w..(y + 1) * w]);
+            let pixels = line.chunks_exact_mut(4).zip(counts).zip(first);
+            for (x, ((px, &count), &row)) in pixels.enumerate() {
                 if count == 0 {
                     continue;
                 }
+                let moved = changed.is_some_and(|c| c[x]);
                 let [r, g, b] = if moved { CHANGED } else { paint.fill(row) };
                 let a = table
                     .get(count as usize)
@@ -671,6 +673,48 @@ mod tests {
         assert!(radii.windows(2).all(|p| p[0] >= p[1]), "{radii:?}");
         assert_eq!(radii[0], 5.5);
         assert_eq!(*radii.last().unwrap(), 2.5);
+    }
+
+    #[test]
+    fn rows_that_changed_label_are_marked_in_both_styles() {
+        // Two spots; only the last row (alone on the second spot) changed label.
+        let vp = Viewport {
+            x: (0.0, 1.0),
+            y: (0.0, 1.0),
+            width: 40,
+            height: 40,
+        };
+        for n in [10, MARKER_MAX_POINTS + 1] {
+            let mut values = [0.25f32, 0.75].repeat(n - 1);
+            values.extend([0.875, 0.125]);
+            let labels = vec![1u32; n];
+            let mut changed = vec![0u64; n.div_ceil(64)];
+            changed[(n - 1) / 64] |= 1 << ((n - 1) % 64);
+            let x = ChunkedMatrix::from_vec(values, n, 2, 1024).unwrap();
+            let paint = Paint {
+                labels: Some(&labels),
+                unlabelled: UNLABELLED,
+                changed: Some(&changed),
+            };
+            let point = |r: &[f32]| (r[0] as f64, r[1] as f64);
+            let pic = rasterise_painted(&x, point, &paint, &vp, &Unmonitored);
+            let gold = |px: usize, py: usize| {
+                let i = (py * 40 + px) * 4;
+                pic.pixels[i..i + 3] == CHANGED
+            };
+            // (0.875, 0.125) is pixel (35, 35); (0.25, 0.75) is pixel (10, 10).
+            let marked = match pic.style {
+                PointStyle::Markers { radius, .. } => gold(35 + radius.floor() as usize, 35),
+                PointStyle::Density => gold(35, 35),
+            };
+            assert!(marked, "n = {n}: the changed row is not marked");
+            assert!(!gold(10, 10), "n = {n}: an unchanged row is marked");
+            let plain = rasterise_of(&x, point, Some(&labels), &vp, &Unmonitored);
+            assert!(
+                !plain.pixels.chunks(4).any(|p| p[..3] == CHANGED),
+                "n = {n}"
+            );
+        }
     }
 
     #[test]

@@ -49,6 +49,14 @@ pub fn seeding_steps(fit: &KMeansFit) -> usize {
     fit.seeding.candidates_per_round.len()
 }
 
+/// Seeding steps at the start of `timeline` (as it travels in the fit's summary).
+pub fn seeding_count(timeline: &[TimelineStep]) -> usize {
+    timeline
+        .iter()
+        .take_while(|s| matches!(s.kind, StepKind::Seeding { .. }))
+        .count()
+}
+
 /// Every step of `fit`'s replay: `seeding_steps + n_iter + 1` of them.
 pub fn timeline(fit: &KMeansFit) -> Vec<TimelineStep> {
     let s = &fit.seeding;
