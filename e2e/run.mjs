@@ -130,6 +130,22 @@ async function pageChecks(page, last) {
   const graph = await page.$$eval('#pipeline .node', (ns) => Object.fromEntries(ns.map((n) => [n.id.slice(5), n.dataset.state])));
   expect(['seed', 'fit', 'metrics', 'render'].every((t) => graph[t] === 'stale') && graph.generate !== 'stale' && graph.profile !== 'stale',
     `after a new k, before the run: ${JSON.stringify(graph)}`);
+  // The data nodes between the tasks follow their tasks, and only the edited input is
+  // marked, by the engine's fingerprints.
+  const picture = await page.$$eval('#pipeline .data-node, #pipeline .input-node', (ns) => Object.fromEntries(ns.map((n) => [n.id, n.dataset.state])));
+  expect(['data-seeds', 'data-model', 'data-labels', 'data-scores', 'data-picture'].every((d) => picture[d] === 'stale')
+    && picture['data-dataset'] !== 'stale' && picture['data-profile'] !== 'stale',
+    `data nodes after a new k: ${JSON.stringify(picture)}`);
+  const edited = Object.entries(picture).filter(([, v]) => v === 'edited').map(([id]) => id);
+  expect(edited.length === 1 && edited[0] === 'input-k', `edited inputs after a new k: ${edited}`);
+  expect(Object.keys(picture).filter((id) => id.startsWith('data-')).length === 10
+    && Object.keys(picture).filter((id) => id.startsWith('input-')).length === 24, `graph nodes: ${Object.keys(picture)}`);
+  await page.focus('#data-model');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#deck[data-deck="fit"]', { timeout: 5_000 });
+  await page.focus('#input-k');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#deck[data-deck="seed"]', { timeout: 5_000 });
   await page.click('#node-fit');
   const fitReason = await page.$eval('#deck-reason', (e) => [e.dataset.stale, e.textContent]);
   expect(fitReason[0] === 'true' && fitReason[1].startsWith('Stale'), `fit deck reason before the run: ${fitReason}`);

@@ -122,6 +122,7 @@ pub fn Page() -> impl IntoView {
     let state = AppState::new(inputs);
     provide_context(state);
     provide_context(super::pipeline_view::StaleNodes::new(state));
+    provide_context(super::pipeline_view::InputMarks::new(state));
     scenarios::install(state, session, notice);
     runner::install(state);
 
@@ -203,6 +204,7 @@ pub fn Page() -> impl IntoView {
                 <section class="panel">
                     <h2>"Pipeline"</h2>
                     <PipelineView />
+                    <p class="legend">"Inputs, grouped by the step that reads them, feed the task nodes; under each task is the data node it writes. An edited input is orange; a dashed node is stale: the next run recomputes it."</p>
                     <h2>"Task stream"</h2>
                     <TaskStream />
                 </section>

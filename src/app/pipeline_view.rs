@@ -1,13 +1,20 @@
-//! The pipeline graph (Taipy's DAG view): every task node with its state — running with
-//! progress, fresh, reused, backdated, stale, idle, failed — and its time. Clicking a node
-//! opens its deck.
+//! The pipeline graph (Taipy's picture of a scenario): the input nodes grouped by the
+//! step that reads them, every task node with its state — running with progress, fresh,
+//! reused, backdated, stale, idle, failed — and its time, and under each task the data
+//! node it writes, in the same state. Clicking a node, or Enter or Space on it, opens the
+//! deck of its task (an input's first reader).
 
 use leptos::prelude::*;
 
 use super::format;
 use super::state::{AppState, RunState};
-use crate::pipeline::display::graph_layout::{GraphLayout, NODE_HEIGHT, NODE_WIDTH};
+use crate::pipeline::display::graph_layout::{
+    DATA_HEIGHT, GROUP_PAD, GraphLayout, NODE_HEIGHT, NODE_WIDTH, NodeRef,
+};
+use crate::pipeline::display::input_marks::{InputMark, input_marks};
 use crate::pipeline::display::staleness::stale_tasks;
+use crate::pipeline::graph::input_groups::InputGroup;
+use crate::pipeline::graph::inputs::InputId;
 use crate::pipeline::graph::{TASKS, TaskId};
 use crate::pipeline::jobs::progress::ProgressSnapshot;
 use crate::pipeline::{NodeState, Plan};
@@ -35,18 +42,48 @@ fn stale_nodes(state: &AppState) -> [bool; TaskId::COUNT] {
     })
 }
 
+/// Each input node's mark against the shown result (provided as context by the page).
+#[derive(Clone, Copy)]
+pub(super) struct InputMarks(pub Memo<[InputMark; InputId::COUNT]>);
+
+impl InputMarks {
+    /// The memo of [`input_marks`] over `state`; invalid inputs mark none.
+    pub(super) fn new(state: AppState) -> Self {
+        InputMarks(Memo::new(move |_| {
+            let now = state.inputs.with(Plan::new);
+            let shown = state
+                .shown
+                .with(|s| s.as_ref().and_then(|s| Plan::new(&s.inputs).ok()));
+            now.map_or([InputMark::Same; InputId::COUNT], |now| {
+                input_marks(&now, shown.as_ref())
+            })
+        }))
+    }
+}
+
+/// A focused node opens `deck` from the keyboard, as a button does.
+fn open_on_key(state: AppState, deck: TaskId) -> impl Fn(web_sys::KeyboardEvent) {
+    move |ev: web_sys::KeyboardEvent| {
+        if matches!(ev.key().as_str(), "Enter" | " ") {
+            ev.prevent_default();
+            state.deck.set(deck);
+        }
+    }
+}
+
+/// The id of a data node's element: `data-` and its name, dashed.
+fn data_node_id(t: TaskId) -> String {
+    format!("data-{}", t.spec().output.replace(' ', "-"))
+}
+
 /// The DAG.
 #[component]
 pub fn PipelineView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let layout = GraphLayout::new();
     let (width, height) = (layout.width, layout.height);
-    let edges: Vec<(TaskId, TaskId)> = TASKS
-        .iter()
-        .flat_map(|s| s.upstream.iter().map(move |&u| (u, s.id)))
-        .collect();
-
     let StaleNodes(stale) = expect_context::<StaleNodes>();
+    let InputMarks(marks) = expect_context::<InputMarks>();
     // The progress of node `t` while it runs.
     let running = move |t: TaskId| -> Option<ProgressSnapshot> {
         let p = state.live.get()?.progress;
@@ -97,13 +134,75 @@ pub fn PipelineView() -> impl IntoView {
                     <path d="M 0 0 L 10 5 L 0 10 z" class="edge-head" />
                 </marker>
             </defs>
-            {edges.into_iter().map(|(from, to)| {
-                let e = layout.edge(from, to);
-                let ((x1, y1), (x2, y2), mid) = (e.start, e.end, e.bend_x());
-                view! { <path class="edge" marker-end="url(#arrow)" d=format!("M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}") /> }
+            {layout.edges().into_iter().map(|e| {
+                let class = match (e.from, e.to) {
+                    (NodeRef::Group(_), _) => "edge edge-input",
+                    (NodeRef::Task(_), _) => "edge edge-output",
+                    _ => "edge",
+                };
+                view! { <path class=class marker-end="url(#arrow)" d=e.path() /> }
+            }).collect_view()}
+            {InputGroup::ALL.into_iter().map(|g| {
+                let r = layout.groups[g.index()];
+                view! {
+                    <g class="input-group" id=format!("group-{}", g.name())>
+                        <rect x=r.x.to_string() y=r.y.to_string() width=r.width.to_string() height=r.height.to_string() rx="8" />
+                        <text x=(r.x + GROUP_PAD).to_string() y=(r.y + 12.0).to_string() class="group-title">{g.title()}</text>
+                    </g>
+                }
+            }).collect_view()}
+            {InputId::ALL.into_iter().map(|i| {
+                let r = layout.inputs[i.index()];
+                let readers: Vec<TaskId> = TASKS.iter().filter(|t| t.inputs.contains(&i)).map(|t| t.id).collect();
+                let first = readers[0];
+                let read_by = readers.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ");
+                let mark = move || marks.get()[i.index()];
+                let title = move || {
+                    let value = state.inputs.with(|s| s.values()[i.index()].1.to_string());
+                    let value: String = if value.chars().count() > 60 {
+                        value.chars().take(59).chain(['…']).collect()
+                    } else {
+                        value
+                    };
+                    let note = match mark() {
+                        InputMark::Edited => "; edited since the shown run",
+                        InputMark::Unread => "; not read: a file is the data",
+                        InputMark::Same => "",
+                    };
+                    format!("{} ({}) = {value}; read by {read_by}{note}", i.label(), i.name())
+                };
+                view! {
+                    <g class=move || format!("input-node input-{}", mark().name())
+                        id=format!("input-{}", i.name())
+                        data-state=move || mark().name()
+                        on:click=move |_| state.deck.set(first)
+                        on:keydown=open_on_key(state, first)
+                        tabindex="0" role="button">
+                        <title>{title}</title>
+                        <rect x=r.x.to_string() y=r.y.to_string() width=r.width.to_string() height=r.height.to_string() rx="9" />
+                        <text x=(r.x + GROUP_PAD).to_string() y=(r.y + 13.0).to_string()>{i.name()}</text>
+                    </g>
+                }
             }).collect_view()}
             {TaskId::ALL.into_iter().map(|t| {
-                let (x, y) = layout.position(t);
+                let r = layout.data[t.index()];
+                let output = t.spec().output;
+                view! {
+                    <g class=move || format!("data-node data-{}", node_state(t).0)
+                        id=data_node_id(t)
+                        data-state=move || node_state(t).0
+                        on:click=move |_| state.deck.set(t)
+                        on:keydown=open_on_key(state, t)
+                        tabindex="0" role="button">
+                        <title>{move || format!("{output}: written by {} ({})", t.name(), node_state(t).1)}</title>
+                        <rect x=r.x.to_string() y=r.y.to_string() width=r.width.to_string() height=DATA_HEIGHT.to_string() rx=(DATA_HEIGHT / 2.0).to_string() />
+                        <text x=(r.x + r.width / 2.0).to_string() y=(r.y + 15.0).to_string() text-anchor="middle">{output}</text>
+                    </g>
+                }
+            }).collect_view()}
+            {TaskId::ALL.into_iter().map(|t| {
+                let r = layout.tasks[t.index()];
+                let (x, y) = (r.x, r.y);
                 let spec = t.spec();
                 let title = format!(
                     "{} (v{}) → {}; reads {}",
@@ -119,13 +218,7 @@ pub fn PipelineView() -> impl IntoView {
                         data-state=move || node_state(t).0
                         transform=format!("translate({x} {y})")
                         on:click=move |_| state.deck.set(t)
-                        on:keydown=move |ev: web_sys::KeyboardEvent| {
-                            // A focused node opens its deck from the keyboard, as a button does.
-                            if matches!(ev.key().as_str(), "Enter" | " ") {
-                                ev.prevent_default();
-                                state.deck.set(t);
-                            }
-                        }
+                        on:keydown=open_on_key(state, t)
                         tabindex="0"
                         role="button"
                     >

@@ -111,6 +111,12 @@ impl Plan {
             .map_or(self.blobs().n_features(), |s| s.columns)
     }
 
+    /// Whether any task reads `input`: an imported dataset leaves the generator-only
+    /// inputs unread.
+    pub fn reads_input(&self, input: InputId) -> bool {
+        self.inputs().imported().is_none() || !BLOBS_ONLY.contains(&input)
+    }
+
     /// Whether the dataset has ground truth (generated blobs do; an imported file not).
     pub fn has_ground_truth(&self) -> bool {
         self.inputs().imported().is_none()

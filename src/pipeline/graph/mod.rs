@@ -9,6 +9,7 @@
 //! standing in for the generated blobs ([`imported`]).
 
 pub mod imported;
+pub mod input_groups;
 pub mod inputs;
 
 use serde::{Deserialize, Serialize};
@@ -87,7 +88,7 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
     TaskSpec {
         id: TaskId::Seed,
         version: 1,
-        output: "seeding",
+        output: "seeds",
         inputs: &[I::K, I::Init, I::Tol, I::KmeansSeed],
         upstream: &[TaskId::Sample],
     },
@@ -108,7 +109,7 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
     TaskSpec {
         id: TaskId::Metrics,
         version: 1,
-        output: "metrics",
+        output: "scores",
         inputs: &[I::SilhouetteSample, I::DataSeed],
         upstream: &[TaskId::Generate, TaskId::Fit, TaskId::Predict],
     },
@@ -136,7 +137,7 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
     TaskSpec {
         id: TaskId::Render,
         version: 3,
-        output: "raster",
+        output: "picture",
         inputs: &[I::Width, I::Height, I::View],
         upstream: &[TaskId::Generate, TaskId::Replay, TaskId::Project],
     },
