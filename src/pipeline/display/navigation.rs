@@ -1,5 +1,5 @@
 //! Zoom and pan of the canvas's data window: which data point is under a pixel, the
-//! window after a wheel notch, a drag or a key, and where the previous picture lands in
+//! window after a wheel notch, a drag, a pinch or a key, and where the previous picture lands in
 //! the new window while its exact raster is being made.
 //!
 //! Pixels are canvas pixels with y growing downwards; data y grows upwards, so the top
@@ -12,6 +12,10 @@ pub const WHEEL_ZOOM_PER_PIXEL: f64 = 0.002;
 
 /// Pixels of one wheel line (`deltaMode` 1), as browsers scroll a line.
 pub const WHEEL_LINE_PIXELS: f64 = 16.0;
+
+/// The closest two fingers may be, in canvas pixels, for their spread to set a zoom: any
+/// closer and a pixel of jitter would be a large zoom.
+pub const PINCH_MIN_SPREAD: f64 = 8.0;
 
 /// The plot area: where the raster sits on the canvas, in canvas pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,6 +70,30 @@ impl PlotArea {
             y: (w.y.0 + dy * sy, w.y.1 + dy * sy),
         };
         p.check().is_ok().then_some(p)
+    }
+
+    /// The window after a two-finger gesture that started with the fingers at `from` over
+    /// window `w` and has them at `to` now (canvas pixels): the window is scaled by how far
+    /// the fingers spread (closer together zooms out) about the data point under their
+    /// first midpoint, and that point follows the midpoint, so pinch zoom and two-finger
+    /// pan are one motion, as in any map. `None` when the fingers are too close together
+    /// to measure a spread, or the result is not a window [`ViewWindow::check`] accepts.
+    pub fn pinched(
+        &self,
+        w: &ViewWindow,
+        from: [(f64, f64); 2],
+        to: [(f64, f64); 2],
+    ) -> Option<ViewWindow> {
+        let spread = |[a, b]: [(f64, f64); 2]| (a.0 - b.0).hypot(a.1 - b.1);
+        let mid = |[a, b]: [(f64, f64); 2]| ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        let (d0, d1) = (spread(from), spread(to));
+        if d0 < PINCH_MIN_SPREAD || d1 < PINCH_MIN_SPREAD {
+            return None;
+        }
+        let (m0, m1) = (mid(from), mid(to));
+        let anchor = self.data_at(w, m0.0, m0.1);
+        let zoomed = w.zoomed(d0 / d1, anchor)?;
+        self.panned(&zoomed, m1.0 - m0.0, m1.1 - m0.1)
     }
 
     /// Where the raster of window `own` lands while the area shows `target`: the
@@ -193,6 +221,35 @@ mod tests {
             prop_assert!(close(back.x.0, w.x.0, 1e3) && close(back.y.1, w.y.1, 1e3), "{back:?} {w:?}");
         }
 
+        /// A pinch keeps the data under each finger under that finger, wherever the
+        /// fingers move (a spread and a shift without rotation), and two fingers moved
+        /// together pan as one would.
+        #[test]
+        fn a_pinch_keeps_the_data_under_the_fingers(
+            w in window(),
+            a in (0.0..1.0f64, 0.0..1.0f64),
+            b in (0.0..1.0f64, 0.0..1.0f64),
+            scale in 0.3..3.0f64,
+            shift in (-200.0..200.0f64, -200.0..200.0f64),
+        ) {
+            let px = |(fx, fy): (f64, f64)| (AREA.left + fx * AREA.width, AREA.top + fy * AREA.height);
+            let from = [px(a), px(b)];
+            let spread = (from[0].0 - from[1].0).hypot(from[0].1 - from[1].1);
+            prop_assume!(spread >= 2.0 * PINCH_MIN_SPREAD);
+            let mid = ((from[0].0 + from[1].0) / 2.0, (from[0].1 + from[1].1) / 2.0);
+            let moved = |p: (f64, f64)| (
+                mid.0 + (p.0 - mid.0) * scale + shift.0,
+                mid.1 + (p.1 - mid.1) * scale + shift.1,
+            );
+            let to = [moved(from[0]), moved(from[1])];
+            let p = AREA.pinched(&w, from, to).expect("a modest pinch stays valid");
+            for (f, t) in from.iter().zip(&to) {
+                let (before, after) = (AREA.data_at(&w, f.0, f.1), AREA.data_at(&p, t.0, t.1));
+                prop_assert!(close(before.0, after.0, 1e4) && close(before.1, after.1, 1e4), "{before:?} {after:?}");
+            }
+            prop_assert!(close((p.x.1 - p.x.0) * scale, w.x.1 - w.x.0, 1e4));
+        }
+
         /// The previous picture of a window lands exactly on that window's pixels.
         #[test]
         fn the_previous_picture_lands_on_its_window(own in window(), target in window()) {
@@ -241,6 +298,19 @@ mod tests {
         assert!(w.zoomed(1e16, w.centre()).is_none());
         assert!(AREA.panned(&w, 1e18, 0.0).is_none());
         assert!(w.contains([0.0, 1.0]) && !w.contains([1.5, 0.5]));
+    }
+
+    #[test]
+    fn fingers_too_close_together_set_no_zoom() {
+        let w = ViewWindow {
+            x: (0.0, 1.0),
+            y: (0.0, 1.0),
+        };
+        let (a, b) = ((100.0, 100.0), (100.0 + PINCH_MIN_SPREAD / 2.0, 100.0));
+        assert!(AREA.pinched(&w, [a, b], [a, (300.0, 100.0)]).is_none());
+        assert!(AREA.pinched(&w, [a, (300.0, 100.0)], [a, b]).is_none());
+        let same = AREA.pinched(&w, [a, (300.0, 100.0)], [a, (300.0, 100.0)]);
+        assert!(same.is_some_and(|s| s.same_as(&w)));
     }
 
     #[test]
