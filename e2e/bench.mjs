@@ -22,11 +22,15 @@
 // between ~6 and ~11 ms per pass every second or two, as other tenants fill the shared
 // cache), but a page that stays slow would decide its thread count's median on its own.
 // A page's first run is cold; the warm figure is the median of every other run of every
-// page. Prints a markdown table at the end and writes target/bench/browser-bench.json.
+// page. Then the start-up timeline of both builds (e2e/startup.mjs): --startup-loads fresh
+// loads each (5 by default), first paint, first interactive control, first result and the
+// longest main-thread task, as medians over the loads.
+// Prints markdown tables at the end and writes target/bench/browser-bench.json.
 // Exits 0 unless something broke: no timing is asserted.
 //
 // BENCH_DIST=dir serves another build of the page.
-// Usage: node e2e/bench.mjs [--reps N] [--reps-10m N] [--pages N] [--only w1|10m]
+// Usage: node e2e/bench.mjs [--reps N] [--reps-10m N] [--pages N] [--only w1|10m|startup]
+//                           [--startup-loads N]
 //                           [--no-mlkmeans] [--mlkmeans-cap-s S] [--mlkmeans-runs N]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +39,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, launchLocal, requestsAway, root, serveDist, waitResult as waitShown } from './chromium.mjs';
 import { playReplay } from './replay.mjs';
+import { startupTimeline } from './startup.mjs';
 
 const dist = process.env.BENCH_DIST || join(root, 'dist');
 const outDir = join(root, 'target', 'bench');
@@ -58,6 +63,8 @@ const ML_CAP_S = Number(arg('mlkmeans-cap-s', 300));
 // ml-kmeans's time is the median of this many identical kmeans() calls in one page: a
 // single multi-second call of JIT-compiled JavaScript varied by 40 % between runs.
 const ML_RUNS = Math.max(1, Number(arg('mlkmeans-runs', 3)));
+const STARTUP_LOADS = Math.max(1, Math.floor(Number(arg('startup-loads', 5))));
+const STARTUP = !ONLY || String(ONLY).toLowerCase() === 'startup';
 
 const WORKLOADS = [
   { name: 'W1', n: 1_000_000, d: 2, centers: 8, k: 8, std: 1.0, reps: REPS },
@@ -515,7 +522,7 @@ function table(rows, mlRows) {
 
 async function main() {
   if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/index.html is missing: build the page first (trunk build --release)');
-  const bin = nativeBin();
+  const bin = WORKLOADS.length ? nativeBin() : null;
   const cores = cpus().length;
   const server = await serveDist(dist, PORT, false);
   const report = { date: new Date().toISOString(), cores, chromium: null, workloads: [] };
@@ -578,6 +585,18 @@ async function main() {
       rows.push(rAll, rOne);
       report.workloads.push({ ...entry, summary: [rAll, rOne] });
     }
+    if (STARTUP) {
+      report.startup = {};
+      for (const [build, path, repeat] of [['threaded', '/', false], ['single-threaded', '/st/', false],
+        ['threaded, repeat visit', '/', true], ['single-threaded, repeat visit', '/st/', true]]) {
+        report.startup[build] = await startupTimeline(`${ORIGIN}${path}`, STARTUP_LOADS, { repeat });
+        const m = report.startup[build].median;
+        log(`start-up, ${build}: first paint ${m.first_paint_ms.toFixed(0)} ms, interactive ${m.first_interactive_ms.toFixed(0)} ms, ` +
+          `first result ${m.first_result_ms.toFixed(0)} ms, longest task ${m.longest_task_ms.toFixed(0)} ms (median of ${STARTUP_LOADS}); ` +
+          `long tasks per load ${JSON.stringify(report.startup[build].loads.map((l) => l.long_tasks))}`);
+      }
+    }
+    if (ONLY && !WORKLOADS.length) return finish(report, rows, mlRows, bundle, cores, server);
     // The replay of the page's default fit (1M points), played from the start: the
     // main-thread tasks of 50 ms or more while it plays.
     const rb = await launchLocal({});
@@ -591,6 +610,12 @@ async function main() {
   } finally {
     server.kill();
   }
+  return finish(report, rows, mlRows, bundle, cores, server);
+}
+
+// Writes the report and prints the tables.
+function finish(report, rows, mlRows, bundle, cores, server) {
+  server.kill();
   report.rows = rows;
   report.mlkmeans = bundle ? { version: bundle.version, esbuild: bundle.esbuild } : null;
   mkdirSync(outDir, { recursive: true });
@@ -618,6 +643,17 @@ async function main() {
     }
   }
 
+  if (report.startup) {
+    console.log(`\n## Start-up (${report.date.slice(0, 10)}, ${cores} cores, headless Chromium, fresh profile per load)\n`);
+    console.log('| build | first paint | first interactive control | first result | longest main-thread task (median) | loads with a task ≥ 50 ms |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const [build, t] of Object.entries(report.startup)) {
+      const m = t.median;
+      const lt = m.longest_task_ms >= 50 ? `${m.longest_task_ms.toFixed(0)} ms` : '< 50 ms';
+      console.log(`| ${build} | ${m.first_paint_ms.toFixed(0)} ms | ${m.first_interactive_ms.toFixed(0)} ms | ${m.first_result_ms.toFixed(0)} ms | ${lt} | ${t.loads_with_a_long_task} of ${t.loads.length} |`);
+    }
+  }
+  if (!rows.length) return 0;
   console.log(`\n## Browser benchmark (${report.date.slice(0, 10)}, ${cores} cores, headless Chromium; ml-kmeans ${report.mlkmeans?.version ?? 'not run'})\n`);
   console.log(table(rows, mlRows));
   console.log(`\nEnd to end: the Run click → #result updated, page clock; each thread count ran in ${PAGES} fresh page${PAGES > 1 ? 's' : ''}, the seeds dealt out in turn; ` +

@@ -155,9 +155,10 @@ export function canvasChanged(page, digest, { sel = '#plot', timeout = 5_000 } =
 }
 
 // Runs `cases` ([name, run] pairs; `run()` returns a line of detail), those whose name
-// contains `filter` if one is given; prints "ok"/"FAIL" per case and "N passed, N failed",
-// stops `servers`, and exits non-zero on any failure.
-export async function runCases(cases, servers, filter = process.argv[2]) {
+// contains `filter` if one is given; prints "ok"/"FAIL" per case and "N passed, N failed"
+// (after `after()`, if given, has printed its own summary), stops `servers`, and exits
+// non-zero on any failure.
+export async function runCases(cases, servers, filter = process.argv[2], after = null) {
   let passed = 0, failed = 0;
   for (const [name, run] of cases) {
     if (filter && !name.includes(filter)) continue;
@@ -172,6 +173,7 @@ export async function runCases(cases, servers, filter = process.argv[2]) {
     }
   }
   for (const s of servers) s.kill();
+  if (after) after();
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }

@@ -13,5 +13,7 @@ CARGO_UNSTABLE_BUILD_STD=panic_abort,std trunk build --release --locked --dist "
 # so the prebuilt std is used. Its own target dir keeps the flavours from invalidating each other.
 RUSTFLAGS="$ST_RUSTFLAGS" CARGO_TARGET_DIR=target/st trunk build --release --locked --no-default-features --dist "$DIST/st"
 
+# The service worker learns this build's files and version (offline use, updates).
+python3 tools/sw_precache.py "$DIST"
 python3 tools/wasminfo.py "$DIST"/*_bg.wasm --expect-shared
 python3 tools/wasminfo.py "$DIST"/st/*_bg.wasm --expect-unshared

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: every check. Installs what is missing, then: formatting, clippy (native
-# and both wasm32 flavours, -D warnings), native tests, both web builds, browser tests.
+# and both wasm32 flavours, -D warnings), native tests, both web builds, browser tests
+# (the page in both builds, the replay, imports, exports, accessibility, touch, offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -42,6 +43,15 @@ node e2e/run.mjs
 
 step "browser tests of importing your own CSV and .npy files (both builds)"
 node e2e/import.mjs
+
+step "browser tests: accessibility (axe-core on every state) and the keyboard"
+node e2e/a11y.mjs
+
+step "browser tests: a phone's layout and touch (pinch, two-finger pan, zoom buttons)"
+node e2e/touch.mjs
+
+step "browser tests: installable, offline after one visit, updates with one reload"
+node e2e/offline.mjs
 
 step "exported dask-ml script vs blobscale (pinned venv, 1 %)"
 bash scripts/check-dask-export.sh

@@ -131,7 +131,7 @@ pub fn CompareView() -> impl IntoView {
                         </label>
                     </p>
                     <table id="compare-table" class="facts compare-table">
-                        <thead><tr><th></th>{heads}</tr></thead>
+                        <thead><tr><th><span class="visually-hidden">"parameter or score"</span></th>{heads}</tr></thead>
                         <tbody>
                             <tr class="group"><th colspan="99">"Parameters"</th></tr>
                             {parameters}

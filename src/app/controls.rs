@@ -2,6 +2,7 @@
 //! out-of-range values are refused at the control with the reason.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::fields::{NumberField, Slider};
 use super::state::AppState;
@@ -83,33 +84,12 @@ pub fn Controls() -> impl IntoView {
     let inputs = state.inputs;
     let edit = move |f: &dyn Fn(&mut ScenarioInputs)| inputs.update(|i| f(i));
 
-    let samples_index = Signal::derive(move || {
-        let n = inputs.with(|i| i.n_samples);
-        SAMPLE_STEPS
-            .iter()
-            .position(|&s| s >= n)
-            .unwrap_or(SAMPLE_STEPS.len() - 1) as i64
-    });
-    let k_label = Signal::derive(move || {
-        if state.coupled.get() {
-            "Number of clusters (true centres and k)".to_string()
-        } else {
-            "k (clusters to find)".to_string()
-        }
-    });
-
+    let wide = fold_open_when_wide();
     view! {
+        <details class="fold controls-fold" id="parameters" prop:open=move || wide.get()>
+        <summary>"All parameters"</summary>
         <section class="controls panel" aria-label="Parameters">
             <h2>"Dataset"</h2>
-            <Slider
-                id="samples"
-                label=Signal::derive(|| "Samples".to_string())
-                min=0
-                max={SAMPLE_STEPS.len() as i64 - 1}
-                value=samples_index
-                display=Signal::derive(move || super::format::thousands(inputs.with(|i| i.n_samples) as u64))
-                set=Callback::new(move |v: i64| edit(&|i| i.n_samples = SAMPLE_STEPS[v as usize]))
-            />
             <NumberField
                 id="n-features"
                 label="Features"
@@ -180,21 +160,6 @@ pub fn Controls() -> impl IntoView {
                     } />
                 " One slider for centres and k (as in the demo)"
             </label>
-            <Slider
-                id="k"
-                label=k_label
-                min=1
-                max=MAX_CLUSTERS
-                value=Signal::derive(move || inputs.with(|i| i.k) as i64)
-                display=Signal::derive(move || inputs.with(|i| i.k).to_string())
-                set=Callback::new(move |v: i64| {
-                    let coupled = state.coupled.get_untracked();
-                    edit(&|i| {
-                        i.k = v as usize;
-                        if coupled { i.centers = Centers::Count(v as usize) }
-                    })
-                })
-            />
             <div class="field">
                 <label for="init">"Seeding"</label>
                 <select id="init" on:change=move |ev| {
@@ -319,7 +284,81 @@ pub fn Controls() -> impl IntoView {
                     on:change=move |ev| state.overlays.set(event_target_checked(&ev)) />
                 " Show centres and legend"
             </label>
+        </section>
+        </details>
+    }
+}
 
+/// Whether the folded parts of the page are open: always on a wide window, where nothing is
+/// folded and the fold's summary is hidden; closed at first on a narrow one (a phone), where
+/// the plot and the quick controls come first. Follows the window across the breakpoint.
+pub(super) fn fold_open_when_wide() -> RwSignal<bool> {
+    let narrow = web_sys::window().and_then(|w| w.match_media(NARROW_QUERY).ok().flatten());
+    let open = RwSignal::new(!narrow.as_ref().is_some_and(|m| m.matches()));
+    if let Some(m) = narrow {
+        let on_change = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
+            move |ev: web_sys::MediaQueryListEvent| {
+                if !ev.matches() {
+                    open.set(true);
+                }
+            },
+        );
+        let _ = m.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        on_change.forget();
+    }
+    open
+}
+
+/// The window width below which the page is laid out in one column (style/main.css).
+pub(super) const NARROW_QUERY: &str = "(max-width: 820px)";
+
+/// The controls a first visit needs, beside the plot: how many points, how many clusters,
+/// and Run (with whether every change runs by itself).
+#[component]
+pub fn QuickControls() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let inputs = state.inputs;
+    let edit = move |f: &dyn Fn(&mut ScenarioInputs)| inputs.update(|i| f(i));
+    let samples_index = Signal::derive(move || {
+        let n = inputs.with(|i| i.n_samples);
+        SAMPLE_STEPS
+            .iter()
+            .position(|&s| s >= n)
+            .unwrap_or(SAMPLE_STEPS.len() - 1) as i64
+    });
+    let k_label = Signal::derive(move || {
+        if state.coupled.get() {
+            "Clusters (true centres and k)".to_string()
+        } else {
+            "k (clusters to find)".to_string()
+        }
+    });
+    view! {
+        <div class="quick" role="group" aria-label="Quick controls">
+            <Slider
+                id="samples"
+                label=Signal::derive(|| "Samples".to_string())
+                min=0
+                max={SAMPLE_STEPS.len() as i64 - 1}
+                value=samples_index
+                display=Signal::derive(move || super::format::thousands(inputs.with(|i| i.n_samples) as u64))
+                set=Callback::new(move |v: i64| edit(&|i| i.n_samples = SAMPLE_STEPS[v as usize]))
+            />
+            <Slider
+                id="k"
+                label=k_label
+                min=1
+                max=MAX_CLUSTERS
+                value=Signal::derive(move || inputs.with(|i| i.k) as i64)
+                display=Signal::derive(move || inputs.with(|i| i.k).to_string())
+                set=Callback::new(move |v: i64| {
+                    let coupled = state.coupled.get_untracked();
+                    edit(&|i| {
+                        i.k = v as usize;
+                        if coupled { i.centers = Centers::Count(v as usize) }
+                    })
+                })
+            />
             <div class="run-row">
                 <label class="check">
                     <input id="auto-run" type="checkbox" prop:checked=move || state.auto_run.get()
@@ -328,6 +367,6 @@ pub fn Controls() -> impl IntoView {
                 </label>
                 <button id="run" type="button" class="primary" on:click=move |_| state.run_requests.update(|n| *n += 1)>"Run"</button>
             </div>
-        </section>
+        </div>
     }
 }

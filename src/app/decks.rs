@@ -2,6 +2,7 @@
 //! curves and bars — opened by clicking the node in the pipeline graph.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::charts::{bar_chart, histograms, line_chart};
 use super::format;
@@ -68,13 +69,13 @@ fn profile_view(p: Option<&DatasetProfile>) -> AnyView {
     match p {
         None => view! { <p class="muted">"No profile in this result (saved before profiles, or a sweep)."</p> }.into_any(),
         Some(p) => view! {
-            <h4>{if p.n_features > p.histograms.len() {
+            <h3>{if p.n_features > p.histograms.len() {
                 format!("Histograms of the first {} of {} features ({HISTOGRAM_BINS} bins over [min, max])", p.histograms.len(), p.n_features)
             } else {
                 format!("Histograms ({HISTOGRAM_BINS} bins over [min, max])")
-            }}</h4>
+            }}</h3>
             {histograms("deck-histograms", &p.histograms)}
-            <h4>{format!("First {} rows", p.first_rows.len())}</h4>
+            <h3>{format!("First {} rows", p.first_rows.len())}</h3>
             {first_rows_table(p)}
         }.into_any(),
     }
@@ -123,7 +124,7 @@ fn deck_body(
                 {row("memory", format::bytes(d.nbytes))}
                 {row("data seed", shown.inputs.data_seed.to_string())}
             </table>
-            <h4>"True centres"</h4>
+            <h3>"True centres"</h3>
             {s.view.as_ref().map(|v| centres_table("deck-true-centres", &v.true_centres, v))}
             {profile_view(s.profile.as_ref())}
         }.into_any(),
@@ -155,9 +156,9 @@ fn deck_body(
                     {row("padded at random", st.padded.to_string())}
                     {row("recluster inertia", format::score(st.recluster_inertia))}
                 </table>
-                <h4>"Candidates per round"</h4>
+                <h3>"Candidates per round"</h3>
                 {bar_chart("deck-candidates", &candidates, |_| "bar-plain".to_string())}
-                <h4>"Cost φ after each round"</h4>
+                <h3>"Cost φ after each round"</h3>
                 {line_chart("deck-seed-cost", &st.cost_per_round, "round")}
             }.into_any()
         }
@@ -175,11 +176,11 @@ fn deck_body(
                     {row("inertia (training rows)", format::score(Some(f.inertia)))}
                     {row("empty clusters relocated", f.relocated.to_string())}
                 </table>
-                <h4>"Convergence: inertia per iteration"</h4>
+                <h3>"Convergence: inertia per iteration"</h3>
                 {line_chart("deck-convergence", &f.inertia_curve, "iteration")}
-                <h4>"Cluster sizes"</h4>
+                <h3>"Cluster sizes"</h3>
                 {bar_chart("deck-sizes", &sizes, |i| format!("cluster-{}", i % 20))}
-                <h4>"Centroids"</h4>
+                <h3>"Centroids"</h3>
                 {s.view.as_ref().map(|v| centres_table("deck-centroids", &v.fitted_centres, v))}
             }.into_any()
         }
@@ -230,16 +231,43 @@ pub fn Decks() -> impl IntoView {
     let state = expect_context::<AppState>();
     let super::pipeline_view::StaleNodes(stale) = expect_context();
     view! {
-        <section class="decks panel" aria-label="Decks">
-            <div class="tabs" role="tablist">
+        <section class="decks panel" aria-labelledby="decks-heading">
+            <h2 id="decks-heading">"Decks"</h2>
+            <div class="tabs" role="tablist" aria-label="Deck of a pipeline node"
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    // The ARIA tabs pattern: arrows move along the tabs and open each
+                    // (automatic activation), Home and End go to the ends.
+                    let at = state.deck.get_untracked().index();
+                    let last = TaskId::COUNT - 1;
+                    let next = match ev.key().as_str() {
+                        "ArrowRight" => if at == last { 0 } else { at + 1 },
+                        "ArrowLeft" => if at == 0 { last } else { at - 1 },
+                        "Home" => 0,
+                        "End" => last,
+                        _ => return,
+                    };
+                    ev.prevent_default();
+                    let t = TaskId::ALL[next];
+                    state.deck.set(t);
+                    if let Some(el) = document()
+                        .get_element_by_id(&format!("deck-tab-{}", t.name()))
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = el.focus();
+                    }
+                }>
                 {TaskId::ALL.into_iter().map(|t| view! {
                     <button type="button" role="tab" id=format!("deck-tab-{}", t.name())
                         aria-selected=move || (state.deck.get() == t).to_string()
+                        aria-controls="deck"
+                        tabindex=move || if state.deck.get() == t { "0" } else { "-1" }
                         class:active=move || state.deck.get() == t
                         on:click=move |_| state.deck.set(t)>{t.name()}</button>
                 }).collect_view()}
             </div>
-            <div id="deck" class="deck" data-deck=move || state.deck.get().name()>
+            <div id="deck" class="deck" data-deck=move || state.deck.get().name()
+                role="tabpanel" tabindex="0"
+                aria-labelledby=move || format!("deck-tab-{}", state.deck.get().name())>
                 {move || {
                     let task = state.deck.get();
                     match state.shown.get() {

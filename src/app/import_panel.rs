@@ -254,7 +254,7 @@ pub fn ImportPanel() -> impl IntoView {
                 on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
                 on:drop=on_drop
             >
-                <p>"Drop a CSV or .npy file here, or "</p>
+                <p><label for="import-file">"Drop a CSV or .npy file here, or choose one:"</label></p>
                 <input type="file" id="import-file" accept=".csv,.tsv,.txt,.npy" on:change=on_file />
             </div>
             <p id="import-source" class="import-note">{move || match current() {

@@ -9,6 +9,7 @@ mod fields;
 mod import_panel;
 pub mod legend;
 pub mod measured_canvas;
+mod offline;
 mod page;
 mod pipeline_view;
 mod plot;
@@ -17,6 +18,7 @@ mod runner;
 mod scenario_panel;
 mod scenarios;
 mod speedup;
+mod staged;
 mod state;
 mod status_bar;
 mod sweep_panel;
@@ -41,5 +43,9 @@ pub fn start() {
     if Flavour::current() == Flavour::Threaded && !cross_origin_isolated() {
         return;
     }
-    leptos::mount::mount_to_body(page::Page);
+    // In a task of its own, not in the one that instantiated the module (app/staged.rs).
+    leptos::prelude::set_timeout(
+        || leptos::mount::mount_to_body(page::Page),
+        std::time::Duration::ZERO,
+    );
 }

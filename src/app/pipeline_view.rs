@@ -5,8 +5,10 @@
 //! deck of its task (an input's first reader).
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::format;
+use super::staged::Later;
 use super::state::{AppState, RunState};
 use crate::pipeline::display::graph_layout::{
     DATA_HEIGHT, GROUP_PAD, GraphLayout, NODE_HEIGHT, NODE_WIDTH, NodeRef,
@@ -76,6 +78,42 @@ fn data_node_id(t: TaskId) -> String {
     format!("data-{}", t.spec().output.replace(' ', "-"))
 }
 
+/// Every focusable node's element id, in the order the arrow keys walk them: the inputs
+/// group by group, then each task followed by its data node.
+fn focus_order() -> Vec<String> {
+    let inputs = InputGroup::ALL
+        .into_iter()
+        .flat_map(|g| g.inputs().iter().map(|i| format!("input-{}", i.name())));
+    let tasks = TaskId::ALL
+        .into_iter()
+        .flat_map(|t| [format!("node-{}", t.name()), data_node_id(t)]);
+    inputs.chain(tasks).collect()
+}
+
+/// The graph is one stop in the tab order (a toolbar with a roving tab stop, the ARIA
+/// pattern for a group of many buttons): arrow keys move between its nodes, Home and End go
+/// to the first and last, and the node left focused is where Tab comes back to.
+fn move_focus(ev: &web_sys::KeyboardEvent, order: &[String], current: RwSignal<String>) {
+    let at = order
+        .iter()
+        .position(|id| *id == current.get_untracked())
+        .unwrap_or(0);
+    let next = match ev.key().as_str() {
+        "ArrowRight" | "ArrowDown" => (at + 1).min(order.len() - 1),
+        "ArrowLeft" | "ArrowUp" => at.saturating_sub(1),
+        "Home" => 0,
+        "End" => order.len() - 1,
+        _ => return,
+    };
+    ev.prevent_default();
+    if let Some(el) = document()
+        .get_element_by_id(&order[next])
+        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
 /// The DAG.
 #[component]
 pub fn PipelineView() -> impl IntoView {
@@ -84,6 +122,9 @@ pub fn PipelineView() -> impl IntoView {
     let (width, height) = (layout.width, layout.height);
     let StaleNodes(stale) = expect_context::<StaleNodes>();
     let InputMarks(marks) = expect_context::<InputMarks>();
+    let order = StoredValue::new(focus_order());
+    let tab_stop = RwSignal::new(format!("node-{}", TaskId::Generate.name()));
+    let stop = move |id: String| move || if tab_stop.get() == id { "0" } else { "-1" };
     // The progress of node `t` while it runs.
     let running = move |t: TaskId| -> Option<ProgressSnapshot> {
         let p = state.live.get()?.progress;
@@ -128,7 +169,9 @@ pub fn PipelineView() -> impl IntoView {
     };
 
     view! {
-        <svg id="pipeline" class="pipeline" viewBox=format!("0 0 {width} {height}") role="img" aria-label="Pipeline graph">
+        <svg id="pipeline" class="pipeline" viewBox=format!("0 0 {width} {height}") role="toolbar"
+            aria-label="Pipeline graph: inputs, tasks and the data they write"
+            on:keydown=move |ev: web_sys::KeyboardEvent| order.with_value(|o| move_focus(&ev, o, tab_stop))>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="edge-head" />
@@ -142,48 +185,52 @@ pub fn PipelineView() -> impl IntoView {
                 };
                 view! { <path class=class marker-end="url(#arrow)" d=e.path() /> }
             }).collect_view()}
-            {InputGroup::ALL.into_iter().map(|g| {
-                let r = layout.groups[g.index()];
-                view! {
-                    <g class="input-group" id=format!("group-{}", g.name())>
-                        <rect x=r.x.to_string() y=r.y.to_string() width=r.width.to_string() height=r.height.to_string() rx="8" />
-                        <text x=(r.x + GROUP_PAD).to_string() y=(r.y + 12.0).to_string() class="group-title">{g.title()}</text>
-                    </g>
-                }
-            }).collect_view()}
-            {InputId::ALL.into_iter().map(|i| {
-                let r = layout.inputs[i.index()];
-                let readers: Vec<TaskId> = TASKS.iter().filter(|t| t.inputs.contains(&i)).map(|t| t.id).collect();
-                let first = readers[0];
-                let read_by = readers.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ");
-                let mark = move || marks.get()[i.index()];
-                let title = move || {
-                    let value = state.inputs.with(|s| s.values()[i.index()].1.to_string());
-                    let value: String = if value.chars().count() > 60 {
-                        value.chars().take(59).chain(['…']).collect()
-                    } else {
-                        value
+            // The input nodes are built a stage after the rest (app/staged.rs).
+            <Later stage=8>
+                {InputGroup::ALL.into_iter().map(|g| {
+                    let r = layout.groups[g.index()];
+                    view! {
+                        <g class="input-group" id=format!("group-{}", g.name())>
+                            <rect x=r.x.to_string() y=r.y.to_string() width=r.width.to_string() height=r.height.to_string() rx="8" />
+                            <text x=(r.x + GROUP_PAD).to_string() y=(r.y + 12.0).to_string() class="group-title">{g.title()}</text>
+                        </g>
+                    }
+                }).collect_view()}
+                {InputId::ALL.into_iter().map(|i| {
+                    let r = layout.inputs[i.index()];
+                    let readers: Vec<TaskId> = TASKS.iter().filter(|t| t.inputs.contains(&i)).map(|t| t.id).collect();
+                    let first = readers[0];
+                    let read_by = readers.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ");
+                    let mark = move || marks.get()[i.index()];
+                    let title = move || {
+                        let value = state.inputs.with(|s| s.values()[i.index()].1.to_string());
+                        let value: String = if value.chars().count() > 60 {
+                            value.chars().take(59).chain(['…']).collect()
+                        } else {
+                            value
+                        };
+                        let note = match mark() {
+                            InputMark::Edited => "; edited since the shown run",
+                            InputMark::Unread => "; not read: a file is the data",
+                            InputMark::Same => "",
+                        };
+                        format!("{} ({}) = {value}; read by {read_by}{note}", i.label(), i.name())
                     };
-                    let note = match mark() {
-                        InputMark::Edited => "; edited since the shown run",
-                        InputMark::Unread => "; not read: a file is the data",
-                        InputMark::Same => "",
-                    };
-                    format!("{} ({}) = {value}; read by {read_by}{note}", i.label(), i.name())
-                };
-                view! {
-                    <g class=move || format!("input-node input-{}", mark().name())
-                        id=format!("input-{}", i.name())
-                        data-state=move || mark().name()
-                        on:click=move |_| state.deck.set(first)
-                        on:keydown=open_on_key(state, first)
-                        tabindex="0" role="button">
-                        <title>{title}</title>
-                        <rect x=r.x.to_string() y=r.y.to_string() width=r.width.to_string() height=r.height.to_string() rx="9" />
-                        <text x=(r.x + GROUP_PAD).to_string() y=(r.y + 13.0).to_string()>{i.name()}</text>
-                    </g>
-                }
-            }).collect_view()}
+                    view! {
+                        <g class=move || format!("input-node input-{}", mark().name())
+                            id=format!("input-{}", i.name())
+                            data-state=move || mark().name()
+                            on:click=move |_| state.deck.set(first)
+                            on:keydown=open_on_key(state, first)
+                            on:focus=move |_| tab_stop.set(format!("input-{}", i.name()))
+                            tabindex=stop(format!("input-{}", i.name())) role="button">
+                            <title>{title}</title>
+                            <rect x=r.x.to_string() y=r.y.to_string() width=r.width.to_string() height=r.height.to_string() rx="9" />
+                            <text x=(r.x + GROUP_PAD).to_string() y=(r.y + 13.0).to_string()>{i.name()}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </Later>
             {TaskId::ALL.into_iter().map(|t| {
                 let r = layout.data[t.index()];
                 let output = t.spec().output;
@@ -193,7 +240,8 @@ pub fn PipelineView() -> impl IntoView {
                         data-state=move || node_state(t).0
                         on:click=move |_| state.deck.set(t)
                         on:keydown=open_on_key(state, t)
-                        tabindex="0" role="button">
+                        on:focus=move |_| tab_stop.set(data_node_id(t))
+                        tabindex=stop(data_node_id(t)) role="button">
                         <title>{move || format!("{output}: written by {} ({})", t.name(), node_state(t).1)}</title>
                         <rect x=r.x.to_string() y=r.y.to_string() width=r.width.to_string() height=DATA_HEIGHT.to_string() rx=(DATA_HEIGHT / 2.0).to_string() />
                         <text x=(r.x + r.width / 2.0).to_string() y=(r.y + 15.0).to_string() text-anchor="middle">{output}</text>
@@ -219,7 +267,8 @@ pub fn PipelineView() -> impl IntoView {
                         transform=format!("translate({x} {y})")
                         on:click=move |_| state.deck.set(t)
                         on:keydown=open_on_key(state, t)
-                        tabindex="0"
+                        on:focus=move |_| tab_stop.set(format!("node-{}", t.name()))
+                        tabindex=stop(format!("node-{}", t.name()))
                         role="button"
                     >
                         <title>{title}</title>

@@ -420,6 +420,10 @@ pub fn PlotCanvas() -> impl IntoView {
     };
     // Drag start: pointer position (canvas px) and the window then.
     let drag = StoredValue::new(None::<(f64, f64, ViewWindow)>);
+    // The pointers down on the canvas (id, canvas px), and a two-finger gesture's start:
+    // both fingers then and the window then.
+    let pointers = StoredValue::new(Vec::<(i32, (f64, f64))>::new());
+    let pinch = StoredValue::new(None::<([(f64, f64); 2], ViewWindow)>);
 
     // The window shown now: the gesture's, else the requested one, else the raster's own.
     let current = move || -> Option<ViewWindow> {
@@ -428,7 +432,7 @@ pub fn PlotCanvas() -> impl IntoView {
             .or_else(|| requested.get_untracked())
             .or_else(|| {
                 state
-                    .shown
+                    .picture
                     .with_untracked(|s| s.as_ref().and_then(shown_window))
             })
     };
@@ -446,7 +450,7 @@ pub fn PlotCanvas() -> impl IntoView {
         let theme = state.theme.get();
         let overlays = state.overlays.get();
         let target = preview.get().or_else(|| requested.get());
-        state.shown.with(|shown| {
+        state.picture.with(|shown| {
             let (Some(s), Some(c)) = (shown, canvas.get()) else {
                 return;
             };
@@ -498,6 +502,24 @@ pub fn PlotCanvas() -> impl IntoView {
             state.inputs.update(|i| i.view = None);
         }
     };
+    // A finger or the mouse lifted: a pinch left with one finger carries on as a drag from
+    // where the window is now; the last one lifted sends the window at once.
+    let lift = move |id: i32| {
+        pointers.update_value(|p| p.retain(|(q, _)| *q != id));
+        let left = pointers.with_value(|p| p.first().map(|(_, xy)| *xy));
+        let was_pinch = pinch.try_update_value(Option::take).flatten().is_some();
+        let was_drag = drag.try_update_value(Option::take).flatten().is_some();
+        match left {
+            Some((x, y)) if was_pinch => {
+                if let Some(w) = current() {
+                    drag.set_value(Some((x, y, w)));
+                }
+            }
+            Some(_) => {}
+            None if was_pinch || was_drag => throttle.flush(),
+            None => {}
+        }
+    };
     let position = move |ev: &web_sys::MouseEvent| {
         let s = canvas.get_untracked().map_or(1.0, |c| css_scale(&c));
         (ev.offset_x() as f64 * s, ev.offset_y() as f64 * s)
@@ -506,7 +528,7 @@ pub fn PlotCanvas() -> impl IntoView {
     view! {
         <canvas id="plot" node_ref=canvas tabindex="0"
             width=CANVAS_WIDTH.to_string() height=CANVAS_HEIGHT.to_string()
-            aria-label="Points coloured by cluster. Wheel or + and − zoom, drag or arrow keys pan, double-click or 0 resets."
+            aria-label="Points coloured by cluster. Wheel, pinch or + and − zoom, drag or arrow keys pan, double-click or 0 resets."
             data-zoomed=move || requested.get().is_some().to_string()
             on:wheel=move |ev: web_sys::WheelEvent| {
                 ev.prevent_default();
@@ -519,26 +541,45 @@ pub fn PlotCanvas() -> impl IntoView {
                 if ev.button() != 0 {
                     return;
                 }
-                if let (Some(c), Some(w)) = (canvas.get_untracked(), current()) {
-                    let _ = c.set_pointer_capture(ev.pointer_id());
-                    let (x, y) = position(&ev);
-                    drag.set_value(Some((x, y, w)));
+                let (Some(c), Some(w)) = (canvas.get_untracked(), current()) else { return };
+                let _ = c.set_pointer_capture(ev.pointer_id());
+                let at = position(&ev);
+                pointers.update_value(|p| {
+                    p.retain(|(id, _)| *id != ev.pointer_id());
+                    p.push((ev.pointer_id(), at));
+                });
+                match pointers.with_value(|p| p.iter().map(|(_, xy)| *xy).collect::<Vec<_>>()).as_slice() {
+                    [only] => drag.set_value(Some((only.0, only.1, w))),
+                    [a, b, ..] => {
+                        // A second finger: the drag becomes a pinch from here.
+                        drag.set_value(None);
+                        pinch.set_value(Some(([*a, *b], w)));
+                    }
+                    [] => {}
                 }
             }
             on:pointermove=move |ev: web_sys::PointerEvent| {
-                if let Some((x0, y0, w)) = drag.get_value() {
-                    let (x, y) = position(&ev);
+                let at = position(&ev);
+                pointers.update_value(|p| {
+                    if let Some(q) = p.iter_mut().find(|(id, _)| *id == ev.pointer_id()) {
+                        q.1 = at;
+                    }
+                });
+                if let Some((from, w)) = pinch.get_value() {
+                    let now = pointers.with_value(|p| (p.len() >= 2).then(|| [p[0].1, p[1].1]));
+                    if let Some(z) = now.and_then(|to| AREA.pinched(&w, from, to)) {
+                        preview.set(Some(z));
+                        throttle.request(Some(z));
+                    }
+                } else if let Some((x0, y0, w)) = drag.get_value() {
+                    let (x, y) = at;
                     if (x - x0).abs() + (y - y0).abs() >= 1.0 {
                         pan_by(x - x0, y - y0, Some(w));
                     }
                 }
             }
-            on:pointerup=move |_| {
-                if drag.try_update_value(Option::take).flatten().is_some() {
-                    throttle.flush();
-                }
-            }
-            on:pointercancel=move |_| drag.set_value(None)
+            on:pointerup=move |ev: web_sys::PointerEvent| lift(ev.pointer_id())
+            on:pointercancel=move |ev: web_sys::PointerEvent| lift(ev.pointer_id())
             on:dblclick=move |ev| { ev.prevent_default(); reset() }
             on:keydown=move |ev: web_sys::KeyboardEvent| {
                 let step_x = PLOT_WIDTH as f64 * KEY_PAN;
@@ -563,9 +604,13 @@ pub fn PlotCanvas() -> impl IntoView {
             }))}
         </p>
         <div class="plot-tools">
+            <button id="zoom-in" type="button" class="zoom" aria-label="Zoom in" aria-controls="plot"
+                on:click=move |_| zoom_by(1.0 / KEY_ZOOM, None)>"+"</button>
+            <button id="zoom-out" type="button" class="zoom" aria-label="Zoom out" aria-controls="plot"
+                on:click=move |_| zoom_by(KEY_ZOOM, None)>"−"</button>
             <button id="view-reset" type="button" disabled=move || requested.get().is_none() && preview.get().is_none()
                 on:click=move |_| reset()>"Reset view"</button>
-            <span class="muted">"Wheel or +/− to zoom, drag or arrows to pan, double-click or 0 to reset."</span>
+            <span class="muted">"Wheel, pinch or +/− to zoom, drag (one or two fingers) or arrows to pan, double-click or 0 to reset."</span>
         </div>
     }
 }

@@ -17,6 +17,26 @@ use crate::pipeline::replay::timeline::{StepKind, seeding_count};
 
 /// Time each step stays on screen while playing, after it is drawn.
 const PLAY_STEP: Duration = Duration::from_millis(450);
+/// The same for a reader who has asked the system for reduced motion: each picture holds
+/// long enough to be read rather than seen as an animation.
+const PLAY_STEP_REDUCED: Duration = Duration::from_millis(1500);
+
+/// How long a step stays on screen while playing ([`PLAY_STEP`], or
+/// [`PLAY_STEP_REDUCED`] under `prefers-reduced-motion`).
+fn play_step() -> Duration {
+    let reduced = web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches());
+    if reduced {
+        PLAY_STEP_REDUCED
+    } else {
+        PLAY_STEP
+    }
+}
 
 /// The inputs without the replay step and the view: what makes a new fit.
 fn fit_inputs(i: &ScenarioInputs) -> ScenarioInputs {
@@ -125,7 +145,7 @@ pub fn ReplayPanel() -> impl IntoView {
                     go(Some(want + 1));
                 }
             },
-            PLAY_STEP,
+            play_step(),
         );
     });
 

@@ -41,33 +41,44 @@ pub fn install(state: AppState) {
         },
         move |(result, inputs, requested_ms, received_ms)| match result {
             Ok(outcome) => {
-                super::speedup::record(&inputs, &outcome.meta.summary);
-                #[cfg(feature = "threads")]
-                prepare_when_idle(state, inputs.clone());
-                state.merge_jobs(outcome.meta.jobs.clone());
-                state.shown.set(Some(Shown {
+                let jobs = outcome.meta.jobs.clone();
+                let shown = Shown {
                     outcome: Arc::new(outcome),
                     inputs,
                     requested_ms,
                     received_ms,
-                }));
-                state.live.set(compute::live());
-                state.set_run(RunState::Done);
+                };
+                // The picture now; everything else once that frame is painted.
+                state.picture.set(Some(shown.clone()));
+                request_animation_frame(move || {
+                    set_timeout(
+                        move || {
+                            super::speedup::record(&shown.inputs, &shown.outcome.meta.summary);
+                            #[cfg(feature = "threads")]
+                            prepare_when_idle(state, shown.inputs.clone());
+                            state.merge_jobs(jobs);
+                            state.shown.set(Some(shown));
+                            state.live.set(compute::live());
+                            state.set_run(RunState::Done);
+                        },
+                        Duration::ZERO,
+                    )
+                });
             }
             Err(e) => state.set_run(RunState::Failed(e.to_string())),
         },
     );
     let runner = StoredValue::new_local(runner);
 
-    leptos::task::spawn_local(async move {
-        #[cfg(feature = "threads")]
-        let started = crate::web::pool::start(crate::web::environment::requested_threads()).await;
-        #[cfg(not(feature = "threads"))]
-        let started: Result<usize, WebError> = Ok(1);
-        match started {
-            Ok(n) => state.threads.set(Some(n)),
-            Err(e) => state.set_run(RunState::Failed(e.to_string())),
+    // The workers start once the page is built: they and the first evaluation would
+    // otherwise take the two cores from the main thread while it builds the page.
+    let super::staged::MountStage(stage) = expect_context();
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) || stage.get() < super::staged::LAST_STAGE {
+            return started.unwrap_or(false);
         }
+        leptos::task::spawn_local(start_threads(state));
+        true
     });
 
     // A change of any input (with auto-run on) or a press of Run asks for an evaluation.
@@ -153,4 +164,17 @@ fn prepare_when_idle(state: AppState, inputs: ScenarioInputs) {
     };
     // Once the result's frame is drawn: the main thread has its own work until then.
     set_timeout(later, PREPARE_AFTER);
+}
+
+/// Starts the compute threads (the worker pool, or nothing in the single-threaded build)
+/// and records how many there are, or why they could not start.
+async fn start_threads(state: AppState) {
+    #[cfg(feature = "threads")]
+    let started = crate::web::pool::start(crate::web::environment::requested_threads()).await;
+    #[cfg(not(feature = "threads"))]
+    let started: Result<usize, WebError> = Ok(1);
+    match started {
+        Ok(n) => state.threads.set(Some(n)),
+        Err(e) => state.set_run(RunState::Failed(e.to_string())),
+    }
 }

@@ -111,6 +111,7 @@ pub fn ScenarioPanel() -> impl IntoView {
                         view! {
                             <li data-id=id.to_string() class:current=move || state.current.get() == id>
                                 <input type="checkbox" id=format!("scenario-compare-{id}") title="Compare"
+                                    aria-label=format!("Compare {name}")
                                     prop:checked=checked
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);

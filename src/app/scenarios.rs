@@ -244,12 +244,14 @@ pub fn open(state: AppState, id: u64) {
         .with_untracked(|r| r.get(&id).filter(|k| k.saved.inputs == inputs).cloned());
     if let Some(outcome) = kept.and_then(|k| k.outcome) {
         let now = now_ms();
-        state.shown.set(Some(Shown {
+        let shown = Some(Shown {
             outcome,
             inputs: inputs.clone(),
             requested_ms: now,
             received_ms: now,
-        }));
+        });
+        state.picture.set(shown.clone());
+        state.shown.set(shown);
     }
     state.inputs.set(inputs);
 }

@@ -55,7 +55,7 @@ pub fn StatusBar() -> impl IntoView {
                 }}
             </span>
             {why_single.map(|why| view! { <span id="why-single">{format!("because {why}")}</span> })}
-            <span id="threads">
+            <span id="thread-count">
                 {move || match state.threads.get() {
                     Some(n) => format!("{n} thread{}", if n == 1 { "" } else { "s" }),
                     None => "starting threads…".to_string(),
@@ -65,6 +65,7 @@ pub fn StatusBar() -> impl IntoView {
                 {if coi { "cross-origin isolated" } else { "not cross-origin isolated" }}
             </span>
             <span id="memory">{memory}</span>
+            <super::offline::OfflineStatus />
         </footer>
     }
 }

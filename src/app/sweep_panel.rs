@@ -223,8 +223,8 @@ pub fn SweepPanel() -> impl IntoView {
                                 let k = r.k;
                                 let best = [b.inertia_elbow, b.silhouette, b.calinski_harabasz, b.davies_bouldin].contains(&Some(k));
                                 view! {
-                                    <tr class:best=best data-k=k.to_string() on:click=move |_| open_k(k) tabindex="0">
-                                        <td>{k.to_string()}</td>
+                                    <tr class:best=best data-k=k.to_string() on:click=move |_| open_k(k)>
+                                        <td><button type="button" class="link" aria-label=format!("Open the scenario with k = {k}")>{k.to_string()}</button></td>
                                         <td>{format::score(Some(r.inertia))}</td>
                                         <td>{format::score(r.silhouette)}</td>
                                         <td>{format::score(r.calinski_harabasz)}</td>

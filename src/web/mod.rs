@@ -10,6 +10,7 @@ pub mod export_bridge;
 pub mod import_bridge;
 pub mod imported_files;
 pub mod latest;
+pub mod offline;
 #[cfg(feature = "threads")]
 pub mod prefault;
 
