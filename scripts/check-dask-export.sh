@@ -53,9 +53,11 @@ name, ours, line, wall = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[
 theirs = json.loads(line)
 rel = abs(theirs["inertia"] - ours) / ours
 verdict = "ok  " if rel <= 0.01 else "FAIL"
+ari = theirs.get("adjusted_rand")
 print(f"[dask-export] {verdict} {name}: blobscale {ours:.6g}, dask-ml {theirs['inertia']:.6g} "
       f"({100 * rel:.3f} % apart), dask-ml n_iter {theirs['n_iter']}, "
-      f"k-means {theirs['seconds']:.2f} s, {wall} s with the cluster")
+      + (f"ARI {ari:.4f}, " if ari is not None else "")
+      + f"k-means {theirs['seconds']:.2f} s, {wall} s with the cluster")
 sys.exit(0 if rel <= 0.01 else 1)
 EOF
 }
@@ -84,6 +86,24 @@ with open(sys.argv[1], "w") as f:
 EOF
 check "imported CSV (3 of 5 columns, standardised, 2 bad rows)" --input "$work/points.csv" \
   --delimiter semicolon --header yes --columns 2,3,4 --standardise yes --k 4 --seed 1 || failed=1
+
+# A spreadsheet's file: decimal commas, thousands points, a class column as ground truth.
+"$VENV/bin/python" - "$work/classes.csv" <<'EOF'
+import sys
+import numpy as np
+rng = np.random.default_rng(1)
+centres = np.array([[0, 0], [4000, 0], [0, 4000]], dtype=float)
+c = rng.integers(0, 3, 30_000)
+x = centres[c] + rng.normal(scale=100, size=(30_000, 2))
+def de(v):
+    return f"{v:,.3f}".replace(",", "_").replace(".", ",").replace("_", ".")
+with open(sys.argv[1], "w") as f:
+    f.write("x;y;class\n")
+    for r, k in zip(x, c):
+        f.write(f"{de(r[0])};{de(r[1])};{['alpha', 'beta', 'gamma'][k]}\n")
+EOF
+check "imported decimal-comma CSV with a class column as ground truth" --input "$work/classes.csv" \
+  --truth-column 3 --k 3 --seed 2 || failed=1
 
 dist=${DIST:-dist}
 if [ -f "$dist/index.html" ] && [ -d e2e/node_modules ]; then

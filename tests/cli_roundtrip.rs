@@ -146,3 +146,56 @@ fn pipeline_runs_the_page_nodes_and_fits_what_fit_fits() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("repeat = 0 is out of range"), "{err}");
 }
+
+/// The CLI reads files as the page does: refusals in the page's words, prefixed with the
+/// path; a class column as ground truth gives the adjusted Rand index; dialects detected.
+#[test]
+fn files_are_refused_or_read_as_the_page_reads_them() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import");
+    let (code, _, err) = run(&[
+        "fit",
+        "--input",
+        &format!("{dir}/header_only.csv"),
+        "--k",
+        "2",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.trim_end().ends_with(
+            "header_only.csv: no data rows: the file holds a header (height, income, score) and nothing below it"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = run(&["fit", "--input", &format!("{dir}/binary.csv"), "--k", "2"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("binary.csv: not a text file"), "{err}");
+    let iris = format!("{dir}/iris.csv");
+    let (code, out, err) = run(&["fit", "--input", &iris, "--truth-column", "5", "--k", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out["ari"].as_f64().is_some_and(|a| a > 0.5), "{out}");
+    let (code, out, err) = run(&["fit", "--input", &iris, "--k", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out["ari"].is_null(), "{out}");
+    let (code, out, err) = run(&[
+        "fit",
+        "--input",
+        &format!("{dir}/decimal_comma.csv"),
+        "--k",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out["data"]["import"]["rows"], 40, "{out}");
+    let (code, _, err) = run(&[
+        "fit",
+        "--input",
+        &iris,
+        "--decimal",
+        "comma",
+        "--thousands",
+        "comma",
+        "--k",
+        "2",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("thousands = comma is out of range"), "{err}");
+}

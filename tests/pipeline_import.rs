@@ -44,6 +44,7 @@ fn imported_inputs(e: &Engine, text: &str, name: &str) -> ScenarioInputs {
         name,
         out.report.column_names.clone(),
         out.report.standardised,
+        out.truth.as_ref(),
     );
     ScenarioInputs {
         k: 3,
@@ -123,7 +124,7 @@ fn the_same_bytes_imported_twice_are_one_dataset() {
         ..ImportOptions::default()
     };
     let out = import(csv().as_bytes(), &o, None, &Unmonitored).unwrap();
-    let s = e.register_imported(out.matrix, "a.csv", Vec::new(), true);
+    let s = e.register_imported(out.matrix, "a.csv", Vec::new(), true, None);
     assert_ne!(s.content, sa.content);
 }
 

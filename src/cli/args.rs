@@ -6,7 +6,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::cluster::Algorithm;
-use crate::data::import::Delimiter;
+use crate::data::import::{DecimalMark, Delimiter, Thousands};
 use crate::limits::{self, Limit};
 
 /// A value parser for one row of the limits table, as `usize`.
@@ -59,6 +59,16 @@ fn column(raw: &str) -> Result<usize, String> {
 fn delimiter() -> impl TypedValueParser<Value = Delimiter> {
     PossibleValuesParser::new(Delimiter::ALL.map(|d| d.name()))
         .map(|s| Delimiter::from_name(&s).expect("a listed name"))
+}
+
+fn decimal() -> impl TypedValueParser<Value = DecimalMark> {
+    PossibleValuesParser::new(DecimalMark::ALL.map(|d| d.name()))
+        .map(|s| DecimalMark::from_name(&s).expect("a listed name"))
+}
+
+fn thousands() -> impl TypedValueParser<Value = Thousands> {
+    PossibleValuesParser::new(Thousands::ALL.map(|t| t.name()))
+        .map(|s| Thousands::from_name(&s).expect("a listed name"))
 }
 
 fn algorithm() -> impl TypedValueParser<Value = Algorithm> {
@@ -146,6 +156,16 @@ pub(crate) struct ImportArgs {
     /// Whether the first line is a header.
     #[arg(long, value_name = "yes|no", value_parser = yes_no)]
     pub header: Option<bool>,
+    /// The decimal mark (pandas' `decimal`).
+    #[arg(long, value_parser = decimal())]
+    pub decimal: Option<DecimalMark>,
+    /// The thousands separator (pandas' `thousands`).
+    #[arg(long, value_parser = thousands())]
+    pub thousands: Option<Thousands>,
+    /// A column (1-based) holding each row's class, integers or strings: ground truth for
+    /// the adjusted Rand index, not a feature.
+    #[arg(long, value_name = "N", value_parser = column)]
+    pub truth_column: Option<usize>,
     /// Columns to use, 1-based (every numeric column when absent).
     #[arg(long, value_name = "1,3", value_delimiter = ',', value_parser = column)]
     pub columns: Option<Vec<usize>>,

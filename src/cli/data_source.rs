@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::CliError;
 use super::args::{DataOptions, ImportArgs, SourceArgs};
-use super::files::{read_data, read_labels};
+use super::files::{read_imported, read_labels};
 use crate::data::import::ImportOptions;
 use crate::data::{BlobsParams, Centers, ChunkedMatrix};
 
@@ -32,7 +32,8 @@ pub fn load(args: &SourceArgs) -> Result<Source, CliError> {
     let (x, mut truth, n_centers, describe) = match &args.input {
         Some(path) => {
             let options = import_options(&args.import, chunk_rows);
-            let (x, report) = read_data(path, &options)?;
+            let out = read_imported(path, &options)?;
+            let (x, report) = (out.matrix, out.report);
             if report.bad_count > 0 {
                 // Never silently: the JSON carries the report, stderr says it in one line.
                 eprintln!(
@@ -40,7 +41,8 @@ pub fn load(args: &SourceArgs) -> Result<Source, CliError> {
                     report.bad_count, report.bad_rows[0]
                 );
             }
-            (x, None, None, json!({ "source": path, "import": report }))
+            let truth = out.truth.map(|t| t.labels);
+            (x, truth, None, json!({ "source": path, "import": report }))
         }
         None => {
             let p = blobs_params(&args.data, chunk_rows);
@@ -53,6 +55,11 @@ pub fn load(args: &SourceArgs) -> Result<Source, CliError> {
             (b.x, Some(b.labels), Some(c), describe)
         }
     };
+    if let (Some(path), Some(_)) = (&args.truth, &args.import.truth_column) {
+        return Err(CliError::usage(format!(
+            "--truth {path} and --truth-column both give ground truth: choose one"
+        )));
+    }
     if let Some(path) = &args.truth {
         let t = read_labels(path)?;
         if t.len() != x.n_rows() {
@@ -79,12 +86,16 @@ pub fn load(args: &SourceArgs) -> Result<Source, CliError> {
     })
 }
 
-/// The import options given on the command line: `--delimiter`, `--header` (both detected
-/// when absent), `--columns` (every numeric column when absent), `--standardise`.
+/// The import options given on the command line: `--delimiter`, `--header`, `--decimal`,
+/// `--thousands` (each detected when absent), `--columns` (every numeric column when
+/// absent), `--truth-column`, `--standardise`.
 pub fn import_options(args: &ImportArgs, chunk_rows: usize) -> ImportOptions {
     ImportOptions {
         delimiter: args.delimiter,
         header: args.header,
+        decimal: args.decimal,
+        thousands: args.thousands,
+        truth_column: args.truth_column,
         columns: args.columns.clone(),
         standardise: args.standardise,
         chunk_rows,

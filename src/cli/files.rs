@@ -11,7 +11,7 @@ use npyz::WriterBuilder;
 
 use super::CliError;
 use crate::data::ChunkedMatrix;
-use crate::data::import::{ImportOptions, ImportReport, import};
+use crate::data::import::{ImportOptions, ImportReport, Imported, import};
 use crate::monitor::Unmonitored;
 
 fn is_npy(path: &str) -> bool {
@@ -56,10 +56,15 @@ pub fn read_data(
     path: &str,
     options: &ImportOptions,
 ) -> Result<(ChunkedMatrix, ImportReport), CliError> {
-    let bytes = std::fs::read(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
-    let out = import(&bytes, options, None, &Unmonitored)
-        .map_err(|e| CliError::run(format!("{path}: {e}")))?;
+    let out = read_imported(path, options)?;
     Ok((out.matrix, out.report))
+}
+
+/// As [`read_data`], with the classes of a truth column when `options` names one. Every
+/// refusal is the page's message, prefixed with the path.
+pub fn read_imported(path: &str, options: &ImportOptions) -> Result<Imported, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
+    import(&bytes, options, None, &Unmonitored).map_err(|e| CliError::run(format!("{path}: {e}")))
 }
 
 /// Reads integer labels (`.npy` of any integer type, or one per CSV line).

@@ -64,9 +64,6 @@ pub enum WebError {
         /// What an export may take, MiB.
         limit_mib: u64,
     },
-    /// The file has no column that reads as numbers under the chosen options.
-    #[error("no numeric column: choose the columns to import")]
-    NoNumericColumn,
     /// A saved scenario names an imported file this browser no longer keeps.
     #[error("the file is not kept in this browser: import it again")]
     NotKept,

@@ -207,11 +207,11 @@ async fn import_inner(
     let len = file.size() as u64;
     set_progress(Phase::Reading, 0, len);
     let preview = sniff_file(file, &options).await?;
+    if let Some(refusal) = preview.refusal(&options) {
+        return Err(refusal.into());
+    }
     let resolved = preview.resolved(&options);
     let columns = resolved.columns.as_ref().map_or(0, Vec::len);
-    if columns == 0 {
-        return Err(WebError::NoNumericColumn);
-    }
     // Refused before a byte of data is read: the preview knows the rows (exactly for
     // .npy, estimated for CSV) and the columns.
     let room = import_room();
@@ -338,6 +338,7 @@ async fn parse(
                 &name,
                 out.report.column_names.clone(),
                 out.report.standardised,
+                out.truth.as_ref(),
             );
             ImportOutcome {
                 source,
@@ -447,6 +448,7 @@ pub fn blobscale_worker_import(request: String, bytes: &[u8]) -> JsValue {
                     &req.name,
                     out.report.column_names.clone(),
                     out.report.standardised,
+                    out.truth.as_ref(),
                 )
             });
             serde_json::to_string(&ImportOutcome {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::csv_records::{Field, Number, Records, split_fields};
 use super::error::ImportError;
+use super::number_format::NumberFormat;
 use super::options::{Delimiter, ImportOptions};
 use super::report::{BadReason, BadRow, ChunkRows, shorten};
 use crate::monitor::{Monitor, TaskKind, run_chunk};
@@ -46,7 +47,7 @@ pub fn split_ranges(data: &[u8], target: usize) -> Vec<Range<usize>> {
 
 /// Non-blank records in `data` (the exact row count of a small file).
 pub fn count_records(data: &[u8], _options: &ImportOptions) -> u64 {
-    Records::new(data, 1).filter(|r| !r.is_blank()).count() as u64
+    Records::new(data, 1).filter(|r| !r.is_skipped()).count() as u64
 }
 
 /// What the parser needs to know about the layout.
@@ -58,6 +59,10 @@ pub struct Layout<'c> {
     pub n_fields: usize,
     /// 0-based fields to keep, in order.
     pub columns: &'c [usize],
+    /// How numbers are written.
+    pub format: NumberFormat,
+    /// A 0-based field holding each row's class, kept as text.
+    pub truth: Option<usize>,
     /// 1-based line of `data`'s first byte.
     pub first_line: u64,
 }
@@ -107,7 +112,7 @@ fn parse_range(text: &[u8], first_line: u64, layout: &Layout) -> ChunkRows {
     let mut fields: Vec<Field> = Vec::with_capacity(layout.n_fields);
     let delimiter = layout.delimiter.byte();
     for rec in Records::new(text, first_line) {
-        if rec.is_blank() {
+        if rec.is_skipped() {
             continue;
         }
         split_fields(rec.bytes, delimiter, &mut fields);
@@ -126,7 +131,7 @@ fn parse_range(text: &[u8], first_line: u64, layout: &Layout) -> ChunkRows {
         let mark = out.values.len();
         let mut bad = None;
         for &j in layout.columns {
-            match fields[j].number() {
+            match layout.format.parse(fields[j].raw) {
                 Number::Value(v) => out.values.push(v),
                 Number::Empty => bad = Some((j, BadReason::Empty)),
                 Number::NotANumber => bad = Some((j, BadReason::NotANumber)),
@@ -134,6 +139,15 @@ fn parse_range(text: &[u8], first_line: u64, layout: &Layout) -> ChunkRows {
             }
             if bad.is_some() {
                 break;
+            }
+        }
+        if bad.is_none()
+            && let Some(t) = layout.truth
+        {
+            if fields[t].raw.is_empty() {
+                bad = Some((t, BadReason::Empty));
+            } else {
+                out.class_of(fields[t].raw);
             }
         }
         match bad {
@@ -177,6 +191,8 @@ mod tests {
             delimiter: Delimiter::Comma,
             n_fields: 3,
             columns: &[0, 2],
+            format: NumberFormat::PLAIN,
+            truth: None,
             first_line: 2,
         };
         let text = b"1,x,2\n3,4\n5,6,abc\n\n7,8,NaN\n9,,10\n";
@@ -193,5 +209,32 @@ mod tests {
             ]
         );
         assert_eq!(out.bad_count, 3);
+    }
+
+    #[test]
+    fn classes_are_coded_in_order_of_first_appearance_across_chunks() {
+        let layout = Layout {
+            delimiter: Delimiter::Semicolon,
+            n_fields: 2,
+            columns: &[0],
+            format: NumberFormat {
+                decimal: super::super::number_format::DecimalMark::Comma,
+                thousands: super::super::number_format::Thousands::None,
+            },
+            truth: Some(1),
+            first_line: 1,
+        };
+        let text = b"1,5;b\n2;a\n3;\n4,25;b\nx;c\n5;c\n";
+        for chunk in 1..text.len() + 1 {
+            let chunks = parse(text, &layout, chunk, &crate::monitor::Unmonitored).unwrap();
+            let merged = super::super::report::merge(chunks);
+            assert_eq!(merged.values, vec![1.5, 2.0, 4.25, 5.0], "{chunk}");
+            assert_eq!(merged.truth, vec![0, 1, 0, 2], "{chunk}");
+            assert_eq!(
+                merged.classes,
+                vec![b"b".to_vec(), b"a".to_vec(), b"c".to_vec()]
+            );
+            assert_eq!(merged.bad_count, 2);
+        }
     }
 }

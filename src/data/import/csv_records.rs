@@ -26,6 +26,21 @@ impl Record<'_> {
     pub fn is_blank(&self) -> bool {
         self.bytes.iter().all(|&b| b == b' ' || b == b'\t')
     }
+
+    /// Whether the record is a comment: its first byte other than a space or tab is `#`
+    /// (as `numpy.savetxt` writes its header and pandas reads with `comment='#'`; only
+    /// whole lines, so a `#` inside a field stays text).
+    pub fn is_comment(&self) -> bool {
+        self.bytes
+            .iter()
+            .find(|&&b| b != b' ' && b != b'\t')
+            .is_some_and(|&b| b == b'#')
+    }
+
+    /// Whether the record holds no data: blank or a comment.
+    pub fn is_skipped(&self) -> bool {
+        self.is_blank() || self.is_comment()
+    }
 }
 
 /// Iterates the records of `bytes`, numbering lines from `first_line`.
@@ -250,6 +265,18 @@ mod tests {
         assert_eq!((r[1].line, r[2].line, r[3].line), (2, 4, 5));
         assert!(r[2].is_blank());
         assert_eq!(r[3].bytes, b"3,4");
+        let comment = Record {
+            bytes: b"  # x,y",
+            line: 1,
+        };
+        assert!(comment.is_comment() && comment.is_skipped() && !comment.is_blank());
+        assert!(
+            !Record {
+                bytes: b"1,#2",
+                line: 1
+            }
+            .is_skipped()
+        );
     }
 
     #[test]

@@ -20,21 +20,28 @@
 //! ```
 
 pub mod budget;
+pub mod centres;
 pub mod csv_parse;
 pub mod csv_records;
 pub mod csv_sniff;
 pub mod error;
 pub mod npy;
+pub mod number_format;
 pub mod options;
 pub mod preview;
 pub mod report;
 pub mod standardise;
+pub mod text;
+pub mod truth;
 
 pub use budget::{check_fits, required_bytes};
+pub use centres::parse_centres;
 pub use error::ImportError;
+pub use number_format::{DecimalMark, NumberFormat, Thousands};
 pub use options::{Delimiter, FileFormat, ImportOptions};
 pub use preview::{PREVIEW_ROWS, Preview, SNIFF_BYTES, sniff};
 pub use report::{BadReason, BadRow, ImportReport};
+pub use truth::Truth;
 
 use crate::data::ChunkedMatrix;
 use crate::data::blobs::MAX_FEATURES;
@@ -50,6 +57,8 @@ pub struct Imported {
     /// The options in effect (detected delimiter and header, chosen columns): importing
     /// the same bytes with these gives the same matrix.
     pub options: ImportOptions,
+    /// The classes from the truth column, when one was chosen.
+    pub truth: Option<Truth>,
 }
 
 /// Parses a whole file. With `budget`, a file whose import would need more bytes than
@@ -62,16 +71,17 @@ pub fn import(
 ) -> Result<Imported, ImportError> {
     options.check()?;
     let preview = sniff(bytes, bytes.len() as u64, options)?;
+    if let Some(refusal) = preview.refusal(options) {
+        return Err(refusal);
+    }
     let resolved = preview.resolved(options);
     let columns = resolved.columns.clone().unwrap_or_default();
-    if columns.is_empty() {
-        return Err(ImportError::BadOption {
-            name: "columns",
-            value: "none numeric".into(),
-            allowed: "at least one numeric column: choose the columns to import".into(),
-        });
-    }
-    if let Some(&bad) = columns.iter().find(|&&j| j >= preview.n_fields) {
+    let truth = options.truth_column;
+    if let Some(&bad) = columns
+        .iter()
+        .chain(truth.iter())
+        .find(|&&j| j >= preview.n_fields)
+    {
         return Err(ImportError::BadOption {
             name: "column",
             value: (bad + 1).to_string(),
@@ -92,13 +102,15 @@ pub fn import(
     let chunks = match preview.format {
         FileFormat::Npy => {
             let header = npy::parse_header(&bytes[..bytes.len().min(SNIFF_BYTES)])?;
-            npy::convert(bytes, &header, &columns, options.chunk_rows, monitor)?
+            npy::convert(bytes, &header, &columns, truth, options.chunk_rows, monitor)?
         }
         FileFormat::Csv => {
             let layout = csv_parse::Layout {
                 delimiter: preview.delimiter.unwrap_or(Delimiter::Comma),
                 n_fields: preview.n_fields,
                 columns: &columns,
+                format: preview.number_format.unwrap_or_default(),
+                truth,
                 first_line: preview.data_line,
             };
             csv_parse::parse(
@@ -109,7 +121,14 @@ pub fn import(
             )?
         }
     };
-    let (mut values, rows, bad_rows, bad_count) = report::merge(chunks);
+    let report::Merged {
+        mut values,
+        rows,
+        bad: bad_rows,
+        bad_count,
+        truth: labels,
+        classes,
+    } = report::merge(chunks);
     let d = columns.len();
     let constant = if options.standardise && rows > 0 {
         standardise::standardise(&mut values, d)
@@ -128,14 +147,30 @@ pub fn import(
         bad_rows,
         bad_count,
         standardised: options.standardise,
+        truth_column: truth.map(|t| preview.column_names[t].clone()),
+        classes: classes.len(),
     };
     if rows == 0 {
         return Err(ImportError::NoValidRows(Box::new(report)));
     }
     let matrix = ChunkedMatrix::from_vec(values, rows, d, options.chunk_rows)?;
+    let encoding = if preview.latin1 {
+        text::Encoding::Latin1
+    } else {
+        text::Encoding::Utf8
+    };
+    let truth = truth.map(|t| Truth {
+        column: preview.column_names[t].clone(),
+        classes: classes
+            .iter()
+            .map(|c| encoding.decode(c).into_owned())
+            .collect(),
+        labels,
+    });
     Ok(Imported {
         matrix,
         report,
         options: resolved,
+        truth,
     })
 }

@@ -330,11 +330,13 @@ impl Cursor<'_> {
 
 /// Converts the values of a file whose header is `h` into rows of the chosen `columns`,
 /// `chunk_rows` rows per task. Rows holding NaN, infinities or values beyond `f32` are
-/// excluded and reported (by 1-based row and column).
+/// excluded and reported (by 1-based row and column). With `truth`, that column's value
+/// (as text, so `1` and `1.5` are two classes) is each kept row's class.
 pub(crate) fn convert(
     bytes: &[u8],
     h: &Header,
     columns: &[usize],
+    truth: Option<usize>,
     chunk_rows: usize,
     monitor: &dyn Monitor,
 ) -> Result<Vec<ChunkRows>, ImportError> {
@@ -365,19 +367,31 @@ pub(crate) fn convert(
                 for i in rows.clone() {
                     let mark = out.values.len();
                     let mut bad = None;
-                    for &j in columns {
-                        let at = if h.fortran_order {
+                    let at = |j: usize| {
+                        if h.fortran_order {
                             j * n + i
                         } else {
                             i * d + j
-                        };
-                        let v = h.dtype.read(&data[at * size..]);
+                        }
+                    };
+                    for &j in columns {
+                        let v = h.dtype.read(&data[at(j) * size..]);
                         let f = v as f32;
                         if !f.is_finite() {
                             bad = Some((j, v));
                             break;
                         }
                         out.values.push(f);
+                    }
+                    if bad.is_none()
+                        && let Some(t) = truth
+                    {
+                        let v = h.dtype.read(&data[at(t) * size..]);
+                        if v.is_finite() {
+                            out.class_of(v.to_string().as_bytes());
+                        } else {
+                            bad = Some((t, v));
+                        }
                     }
                     match bad {
                         None => out.rows += 1,

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::ImportError;
+use super::number_format::{DecimalMark, NumberFormat, Thousands};
 use crate::data::chunked_matrix::DEFAULT_CHUNK_ROWS;
 
 /// Default bytes of CSV text per parse task: large enough to amortise a rayon task, small
@@ -96,9 +97,17 @@ pub struct ImportOptions {
     pub delimiter: Option<Delimiter>,
     /// Whether the first CSV row is a header, detected when `None`.
     pub header: Option<bool>,
+    /// The decimal mark (pandas' `decimal`), detected with the thousands separator when
+    /// `None`.
+    pub decimal: Option<DecimalMark>,
+    /// The thousands separator (pandas' `thousands`), detected when `None`.
+    pub thousands: Option<Thousands>,
     /// 0-based columns of the file to keep, in this order; every numeric column of the
     /// preview when `None` (every column for `.npy`).
     pub columns: Option<Vec<usize>>,
+    /// A 0-based column holding each row's true class (integers or strings, coded in order
+    /// of first appearance): excluded from the features and used as ground truth.
+    pub truth_column: Option<usize>,
     /// Standardise every kept column to mean 0 and variance 1 (z-score with the population
     /// variance, as scikit-learn's `StandardScaler`).
     pub standardise: bool,
@@ -113,7 +122,10 @@ impl Default for ImportOptions {
         Self {
             delimiter: None,
             header: None,
+            decimal: None,
+            thousands: None,
             columns: None,
+            truth_column: None,
             standardise: false,
             chunk_rows: DEFAULT_CHUNK_ROWS,
             parse_chunk_bytes: DEFAULT_PARSE_CHUNK_BYTES,
@@ -138,6 +150,25 @@ impl ImportOptions {
                 allowed: format!("1 ..= {}", usize::MAX),
             });
         }
+        if let (Some(DecimalMark::Point), Some(Thousands::Point))
+        | (Some(DecimalMark::Comma), Some(Thousands::Comma)) = (self.decimal, self.thousands)
+        {
+            let t = self.thousands.unwrap_or_default();
+            return Err(ImportError::BadOption {
+                name: "thousands",
+                value: t.name().into(),
+                allowed: "a separator other than the decimal mark".into(),
+            });
+        }
+        if let (Some(c), Some(t)) = (&self.columns, self.truth_column)
+            && c.contains(&t)
+        {
+            return Err(ImportError::BadOption {
+                name: "truth_column",
+                value: (t + 1).to_string(),
+                allowed: "a column not imported as a feature".into(),
+            });
+        }
         if let Some(c) = &self.columns
             && c.is_empty()
         {
@@ -148,5 +179,23 @@ impl ImportOptions {
             });
         }
         Ok(())
+    }
+}
+
+impl ImportOptions {
+    /// The number formats the sniffer may choose from: the given mark and separator, or
+    /// every candidate agreeing with the one that is given.
+    pub fn number_formats(&self) -> Vec<NumberFormat> {
+        let mut out: Vec<NumberFormat> = NumberFormat::CANDIDATES
+            .into_iter()
+            .filter(|f| self.decimal.is_none_or(|d| d == f.decimal))
+            .filter(|f| self.thousands.is_none_or(|t| t == f.thousands))
+            .collect();
+        if out.is_empty()
+            && let (Some(decimal), Some(thousands)) = (self.decimal, self.thousands)
+        {
+            out.push(NumberFormat { decimal, thousands });
+        }
+        out
     }
 }

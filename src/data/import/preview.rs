@@ -7,10 +7,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::budget::required_bytes;
-use super::csv_sniff::{detect_delimiter, detect_header, sample};
+use super::csv_sniff::{detect_dialect, detect_header, sample};
 use super::error::ImportError;
 use super::npy;
+use super::number_format::NumberFormat;
 use super::options::{Delimiter, FileFormat, ImportOptions};
+use super::text::{self, Encoding};
 use crate::data::blobs::MAX_FEATURES;
 
 /// Bytes of the file a preview reads.
@@ -27,12 +29,23 @@ pub struct Preview {
     pub delimiter: Option<Delimiter>,
     /// Whether the first CSV row is a header, in effect.
     pub header: bool,
+    /// The decimal mark and thousands separator in effect (`None` for `.npy`).
+    pub number_format: Option<NumberFormat>,
+    /// How the text is encoded (UTF-8 for `.npy`).
+    #[serde(default)]
+    pub latin1: bool,
     /// Fields per row (columns of the array for `.npy`).
     pub n_fields: usize,
     /// A name per column: header fields, or `column 1`, `column 2`, ….
     pub column_names: Vec<String>,
     /// Whether each column held numbers in the sampled rows.
     pub numeric: Vec<bool>,
+    /// The first sampled value of each column that is not a number, if any (what a
+    /// refusal for "no numeric column" shows).
+    pub first_text: Vec<Option<String>>,
+    /// A column that only numbers the rows 0, 1, 2, … under an empty header (the index
+    /// pandas' `to_csv` writes): not a feature unless chosen.
+    pub row_index: Option<usize>,
     /// The first data rows, as text.
     pub rows: Vec<Vec<String>>,
     /// Data rows: exact for `.npy` and for a CSV read whole, otherwise estimated from the
@@ -49,9 +62,59 @@ pub struct Preview {
 }
 
 impl Preview {
-    /// The columns imported when the user picks none: every numeric one.
+    /// The columns imported when the user picks none: every numeric one but a row index
+    /// and the truth column.
     pub fn default_columns(&self) -> Vec<usize> {
-        (0..self.n_fields).filter(|&j| self.numeric[j]).collect()
+        self.default_columns_besides(None)
+    }
+
+    /// [`Preview::default_columns`] without `truth`.
+    pub fn default_columns_besides(&self, truth: Option<usize>) -> Vec<usize> {
+        (0..self.n_fields)
+            .filter(|&j| self.numeric[j] && Some(j) != self.row_index && Some(j) != truth)
+            .collect()
+    }
+
+    /// Why `options` cannot import this file, found from the preview alone: no data rows
+    /// below the header, or no column chosen and none numeric (naming each column's first
+    /// value that is not a number). `None` when an import can start.
+    pub fn refusal(&self, options: &ImportOptions) -> Option<ImportError> {
+        if self.estimated_rows == 0 && self.rows.is_empty() {
+            return Some(ImportError::NoDataRows {
+                header: if self.header {
+                    self.column_names.clone()
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+        let chosen = options
+            .columns
+            .clone()
+            .unwrap_or_else(|| self.default_columns_besides(options.truth_column));
+        if !chosen.is_empty() {
+            return None;
+        }
+        let any_numeric = (0..self.n_fields).any(|j| self.numeric[j]);
+        if any_numeric {
+            return Some(ImportError::BadOption {
+                name: "columns",
+                value: "none".into(),
+                allowed: "at least one column: tick a column to import".into(),
+            });
+        }
+        Some(ImportError::NoNumericColumn {
+            examples: (0..self.n_fields)
+                .filter(|&j| Some(j) != options.truth_column)
+                .filter_map(|j| {
+                    let v = self.first_text[j].clone()?;
+                    Some((self.column_names[j].clone(), v))
+                })
+                .take(4)
+                .collect(),
+            format: self.number_format.unwrap_or_default(),
+            delimiter: self.delimiter.unwrap_or(Delimiter::Comma),
+        })
     }
 
     /// Bytes the import of `columns` columns will need at its peak (see
@@ -66,10 +129,12 @@ impl Preview {
         ImportOptions {
             delimiter: self.delimiter,
             header: Some(self.header),
+            decimal: self.number_format.map(|f| f.decimal),
+            thousands: self.number_format.map(|f| f.thousands),
             columns: Some(
                 base.columns
                     .clone()
-                    .unwrap_or_else(|| self.default_columns()),
+                    .unwrap_or_else(|| self.default_columns_besides(base.truth_column)),
             ),
             ..base.clone()
         }
@@ -91,30 +156,60 @@ pub fn sniff(head: &[u8], file_len: u64, options: &ImportOptions) -> Result<Prev
 
 fn sniff_csv(head: &[u8], file_len: u64, options: &ImportOptions) -> Result<Preview, ImportError> {
     let complete = head.len() as u64 >= file_len;
-    let delimiter = options
-        .delimiter
-        .unwrap_or_else(|| detect_delimiter(head, complete));
-    let s = sample(head, delimiter, complete);
+    let encoding = text::check(head, complete).map_err(|e| ImportError::NotText {
+        offset: e.offset,
+        what: e.what,
+    })?;
+    let dialect = detect_dialect(head, complete, encoding, options);
+    let delimiter = dialect.delimiter;
+    let s = sample(head, delimiter, complete, encoding);
     if s.rows.is_empty() {
-        return Err(ImportError::Empty);
+        let only_bom_and_blanks = head.iter().skip(s.start).all(|b| b.is_ascii_whitespace());
+        return Err(if only_bom_and_blanks {
+            ImportError::Empty
+        } else {
+            ImportError::NoDataRows { header: Vec::new() }
+        });
     }
-    let header = options.header.unwrap_or_else(|| detect_header(&s));
+    let numeric_fields = s.numeric(dialect.format);
+    let header = options
+        .header
+        .unwrap_or_else(|| detect_header(&s, &numeric_fields));
     let n_fields = s.rows[0].len();
     let first_data = usize::from(header);
-    let column_names = (0..n_fields)
+    let column_names: Vec<String> = (0..n_fields)
         .map(|j| match (header, s.rows[0].get(j)) {
             (true, Some(name)) if !name.is_empty() => name.clone(),
             _ => format!("column {}", j + 1),
         })
         .collect();
-    let data = &s.numeric[first_data..];
-    let numeric = (0..n_fields)
+    let data = &numeric_fields[first_data..];
+    let numeric: Vec<bool> = (0..n_fields)
         .map(|j| {
             let present: Vec<bool> = data.iter().filter_map(|r| r.get(j).copied()).collect();
             let numbers = present.iter().filter(|&&n| n).count();
             numbers > 0 && numbers * 2 >= present.len()
         })
         .collect();
+    let first_text = (0..n_fields)
+        .map(|j| {
+            data.iter()
+                .zip(&s.rows[first_data..])
+                .find(|(n, r)| {
+                    !n.get(j).copied().unwrap_or(true) && r.get(j).is_some_and(|v| !v.is_empty())
+                })
+                .map(|(_, r)| r[j].clone())
+        })
+        .collect();
+    let row_index = (header && n_fields > 1 && s.rows[0][0].is_empty() && numeric[0])
+        .then(|| {
+            let counts = s.rows[first_data..]
+                .iter()
+                .enumerate()
+                .all(|(i, r)| r.first().is_some_and(|v| *v == i.to_string()));
+            counts.then_some(0)
+        })
+        .flatten();
     let (data_offset, data_line) = if header {
         (s.ends[0], s.lines.get(1).copied().unwrap_or(s.lines[0] + 1))
     } else {
@@ -141,9 +236,13 @@ fn sniff_csv(head: &[u8], file_len: u64, options: &ImportOptions) -> Result<Prev
         format: FileFormat::Csv,
         delimiter: Some(delimiter),
         header,
+        number_format: Some(dialect.format),
+        latin1: encoding == Encoding::Latin1,
         n_fields,
         column_names,
         numeric,
+        first_text,
+        row_index,
         rows: s.rows[first_data..]
             .iter()
             .take(PREVIEW_ROWS)
@@ -191,9 +290,13 @@ fn sniff_npy(head: &[u8], file_len: u64) -> Result<Preview, ImportError> {
         format: FileFormat::Npy,
         delimiter: None,
         header: false,
+        number_format: None,
+        latin1: false,
         n_fields: d,
         column_names: (1..=d).map(|j| format!("column {j}")).collect(),
         numeric: vec![true; d],
+        first_text: vec![None; d],
+        row_index: None,
         rows,
         estimated_rows: h.rows,
         file_len,

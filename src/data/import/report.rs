@@ -87,6 +87,12 @@ pub struct ImportReport {
     /// Kept columns with zero variance: left centred at 0, not scaled (scikit-learn's
     /// `StandardScaler` semantics), listed so the user knows.
     pub constant_columns: Vec<String>,
+    /// The column read as ground truth, if any.
+    #[serde(default)]
+    pub truth_column: Option<String>,
+    /// Classes found in it.
+    #[serde(default)]
+    pub classes: usize,
 }
 
 impl ImportReport {
@@ -98,9 +104,15 @@ impl ImportReport {
 }
 
 /// Shortens `text` to [`MAX_BAD_TEXT_CHARS`] characters, marking the cut.
+/// Line ends and other control characters (a quoted field may hold them) become spaces, so
+/// a bad row is shown on one line.
 pub fn shorten(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if text.chars().count() <= MAX_BAD_TEXT_CHARS {
-        text.to_owned()
+        text
     } else {
         let mut s: String = text.chars().take(MAX_BAD_TEXT_CHARS - 1).collect();
         s.push('…');
@@ -113,41 +125,88 @@ pub fn shorten(text: &str) -> String {
 pub(crate) struct ChunkRows {
     /// Kept values, row-major.
     pub values: Vec<f32>,
-    /// Rows kept.
+    /// Kept rows.
     pub rows: usize,
-    /// The chunk's first bad rows.
+    /// The first bad rows.
     pub bad: Vec<BadRow>,
-    /// The chunk's bad rows, all counted.
+    /// Every bad row.
     pub bad_count: u64,
+    /// The class of each kept row, coded in this chunk's order of first appearance.
+    pub truth: Vec<u32>,
+    /// This chunk's classes, by code.
+    pub classes: Vec<Vec<u8>>,
+    codes: std::collections::HashMap<Vec<u8>, u32>,
 }
 
 impl ChunkRows {
-    /// Records a bad row (listed if among the chunk's first few).
+    /// Counts a bad row, keeping it if fewer than [`MAX_LISTED_BAD_ROWS`] are kept.
     pub fn bad(&mut self, row: impl FnOnce() -> BadRow) {
         if self.bad.len() < MAX_LISTED_BAD_ROWS {
             self.bad.push(row());
         }
         self.bad_count += 1;
     }
+
+    /// Records the class of the row being kept.
+    pub fn class_of(&mut self, class: &[u8]) {
+        let code = match self.codes.get(class) {
+            Some(&c) => c,
+            None => {
+                let c = self.classes.len() as u32;
+                self.codes.insert(class.to_vec(), c);
+                self.classes.push(class.to_vec());
+                c
+            }
+        };
+        self.truth.push(code);
+    }
 }
 
-/// Concatenates chunk results in order: the values, the counts, and the first bad rows
-/// of the whole file (which are the first of the first chunks that have any).
-pub(crate) fn merge(chunks: Vec<ChunkRows>) -> (Vec<f32>, usize, Vec<BadRow>, u64) {
+/// The chunks joined in file order.
+#[derive(Debug, Default)]
+pub(crate) struct Merged {
+    pub values: Vec<f32>,
+    pub rows: usize,
+    pub bad: Vec<BadRow>,
+    pub bad_count: u64,
+    /// The class of each row, coded in the file's order of first appearance.
+    pub truth: Vec<u32>,
+    /// The classes, by code.
+    pub classes: Vec<Vec<u8>>,
+}
+
+/// Joins chunk results in file order: chunk codes are renumbered so a class's code is its
+/// rank of first appearance in the whole file, whatever the chunking.
+pub(crate) fn merge(chunks: Vec<ChunkRows>) -> Merged {
     let total: usize = chunks.iter().map(|c| c.values.len()).sum();
-    let mut values = Vec::with_capacity(total);
-    let (mut rows, mut bad, mut bad_count) = (0, Vec::new(), 0);
+    let mut m = Merged {
+        values: Vec::with_capacity(total),
+        ..Merged::default()
+    };
+    let mut codes: std::collections::HashMap<Vec<u8>, u32> = std::collections::HashMap::new();
     for c in chunks {
-        values.extend_from_slice(&c.values);
-        rows += c.rows;
-        bad_count += c.bad_count;
+        m.values.extend_from_slice(&c.values);
+        m.rows += c.rows;
+        m.bad_count += c.bad_count;
         for b in c.bad {
-            if bad.len() < MAX_LISTED_BAD_ROWS {
-                bad.push(b);
+            if m.bad.len() < MAX_LISTED_BAD_ROWS {
+                m.bad.push(b);
             }
         }
+        let global: Vec<u32> = c
+            .classes
+            .into_iter()
+            .map(|class| {
+                let next = m.classes.len() as u32;
+                *codes.entry(class.clone()).or_insert_with(|| {
+                    m.classes.push(class);
+                    next
+                })
+            })
+            .collect();
+        m.truth.extend(c.truth.iter().map(|&t| global[t as usize]));
     }
-    (values, rows, bad, bad_count)
+    m
 }
 
 #[cfg(test)]
@@ -194,10 +253,10 @@ mod tests {
         for l in 100..130 {
             b.bad(|| row(l));
         }
-        let (_, _, bad, count) = merge(vec![a, b]);
-        assert_eq!(count, 45);
-        assert_eq!(bad.len(), MAX_LISTED_BAD_ROWS);
-        assert_eq!(bad[14].line, 14);
-        assert_eq!(bad[15].line, 100);
+        let m = merge(vec![a, b]);
+        assert_eq!(m.bad_count, 45);
+        assert_eq!(m.bad.len(), MAX_LISTED_BAD_ROWS);
+        assert_eq!(m.bad[14].line, 14);
+        assert_eq!(m.bad[15].line, 100);
     }
 }

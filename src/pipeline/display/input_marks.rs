@@ -87,6 +87,7 @@ mod tests {
                 columns: 3,
                 column_names: vec!["a".into(), "b".into(), "c".into()],
                 standardised: false,
+                truth: None,
             }),
             ..ScenarioInputs::default()
         };

@@ -145,7 +145,13 @@ mod tests {
     fn imported(e: &Engine, name: &str) -> ScenarioInputs {
         let values: Vec<f32> = (0..900).map(|i| ((i * 37) % 101) as f32 / 7.0).collect();
         let x = ChunkedMatrix::from_vec(values, 300, 3, 100).unwrap();
-        let source = e.register_imported(x, name, vec!["a".into(), "b".into(), "c".into()], false);
+        let source = e.register_imported(
+            x,
+            name,
+            vec!["a".into(), "b".into(), "c".into()],
+            false,
+            None,
+        );
         ScenarioInputs {
             chunk_rows: 100,
             source: DataSource::Imported(source),

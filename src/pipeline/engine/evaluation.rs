@@ -208,7 +208,7 @@ impl ViewSummary {
             zoomed: plan.inputs().view.is_some(),
             points: raster.style,
             true_centres: if plan.has_ground_truth() {
-                project(plan.blobs().centers())
+                project(&plan.true_centres())
             } else {
                 Vec::new()
             },

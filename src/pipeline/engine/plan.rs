@@ -63,11 +63,12 @@ impl Plan {
             w.check()?;
         }
         if let Init::Centers(rows) = &inputs.init
-            && rows[0].len() != d
+            && let Some(width) = rows.first().map(Vec::len)
+            && width != d
         {
             return Err(PipelineError::Limit(LimitError::out_of_range(
                 "features of the initial centres",
-                rows[0].len().to_string(),
+                width.to_string(),
                 format!("{d} (the dataset's features)"),
             )));
         }
@@ -119,7 +120,7 @@ impl Plan {
     /// describe more than `usize` can count (and must then be refused, not wrapped).
     pub fn dataset_bytes(&self) -> u64 {
         let d = self.n_features() as u64;
-        // Imported data have no labels.
+        // Imported data without a truth column have no labels.
         let label = if self.has_ground_truth() { 4 } else { 0 };
         self.n_rows() as u64 * (d * 4 + label)
     }
@@ -138,7 +139,7 @@ impl Plan {
             0
         };
         // An imported dataset is already resident in the engine's registry.
-        let dataset = if self.has_ground_truth() {
+        let dataset = if self.inputs().imported().is_none() {
             self.dataset_bytes()
         } else {
             0

@@ -31,7 +31,7 @@ use std::fmt::Write as _;
 use super::python_literal::{comment_text, py_float, py_floats, py_str};
 use crate::cluster::{Algorithm, FirstCenter, Init, Oversampling, Recluster, Rounds};
 use crate::data::ClusterStd;
-use crate::data::import::{Delimiter, FileFormat, ImportOptions};
+use crate::data::import::{Delimiter, FileFormat, ImportOptions, NumberFormat, Thousands};
 use crate::limits::LimitError;
 use crate::pipeline::{PipelineError, Plan, ScenarioInputs};
 
@@ -341,6 +341,38 @@ fn file_constants(s: &mut String, f: &DataFile) {
         None => "None  # every column".into(),
     };
     let _ = writeln!(s, "COLUMNS = {columns}");
+    let format = NumberFormat {
+        decimal: o.decimal.unwrap_or_default(),
+        thousands: o.thousands.unwrap_or_default(),
+    };
+    let _ = writeln!(
+        s,
+        "DECIMAL = {}",
+        py_str(&(format.decimal.byte() as char).to_string())
+    );
+    let thousands: &[&str] = match format.thousands {
+        Thousands::None => &[],
+        Thousands::Comma => &[","],
+        Thousands::Point => &["."],
+        Thousands::Space => &[" ", "\u{a0}", "\u{202f}"],
+        Thousands::Apostrophe => &["'"],
+    };
+    let _ = writeln!(
+        s,
+        "THOUSANDS = [{}]  # separators dropped from numbers",
+        thousands
+            .iter()
+            .map(|t| py_str(t))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "TRUTH_COLUMN = {}",
+        o.truth_column.map_or("None".to_string(), |t| format!(
+            "{t}  # 0-based: each row's class, for the adjusted Rand index"
+        ))
+    );
     let _ = writeln!(
         s,
         "STANDARDISE = {}",
@@ -392,9 +424,9 @@ from dask_ml.datasets import make_blobs
 const LOAD_BLOBS: &str = r#"
 
 def load_data(path):
-    """The dataset as a float32 dask array of CHUNK_ROWS-row chunks."""
+    """The dataset as a float32 dask array of CHUNK_ROWS-row chunks, and its true labels."""
     d = CENTERS.shape[1]
-    x, _ = make_blobs(
+    x, y = make_blobs(
         n_samples=N_SAMPLES,
         n_features=d,
         centers=CENTERS,
@@ -404,43 +436,71 @@ def load_data(path):
         random_state=DATA_SEED % 2**32,  # NumPy seeds are 32-bit
         chunks=(CHUNK_ROWS, d),
     )
-    return x.astype(np.float32)
+    return x.astype(np.float32), y
 "#;
 
-const LOAD_FILE: &str = r#"
+const LOAD_FILE: &str = r##"
 
 def load_data(path):
     """The file as blobscale imported it, as a float32 dask array of CHUNK_ROWS-row chunks: the
     same columns in the same order, rows with a missing or non-numeric value excluded (blobscale
     lists them), the same standardisation (z-scores with the population standard deviation, as
     scikit-learn's StandardScaler; a constant column is centred, not scaled). The file is read
-    by this process (it fit in a browser tab) and its chunks are spread over the workers."""
+    by this process (it fit in a browser tab) and its chunks are spread over the workers.
+    With TRUTH_COLUMN, also each kept row's class, coded in order of first appearance as
+    blobscale codes it (pandas.factorize); otherwise None.
+
+    Numbers are read with DECIMAL and THOUSANDS as blobscale detected them. blobscale reads a
+    thousands separator only between groups of three digits; this reader drops it anywhere,
+    which differs only on values blobscale reports as bad rows."""
     import sys
     import pandas as pd
+    truth = None
     if FORMAT == "npy":
         values = np.load(path)
         values = values.reshape(-1, 1) if values.ndim == 1 else values
+        if TRUTH_COLUMN is not None:
+            truth = np.array([str(v) for v in values[:, TRUTH_COLUMN].astype(np.float64)], dtype=object)
         if COLUMNS is not None:
             values = values[:, COLUMNS]
         values = values.astype(np.float64)
     else:
         header = "infer" if HEADER is None else (0 if HEADER else None)
-        frame = pd.read_csv(path, sep=DELIMITER, header=header, usecols=COLUMNS, dtype=str,
-                            keep_default_na=False, engine="python", on_bad_lines="skip")
+        wanted = None
         if COLUMNS is not None:
-            order = sorted(COLUMNS)
-            frame = frame.iloc[:, [order.index(c) for c in COLUMNS]]
-        values = frame.apply(lambda c: pd.to_numeric(c.str.strip(), errors="coerce"))
-        values = values.to_numpy(np.float64)
-    values = values[np.isfinite(values).all(axis=1)]
+            wanted = sorted(set(COLUMNS) | ({TRUTH_COLUMN} if TRUTH_COLUMN is not None else set()))
+        # Column names are not used, so undecodable bytes (Latin-1 text) only need to stay
+        # distinct, which surrogateescape keeps them.
+        frame = pd.read_csv(path, sep=DELIMITER, header=header, usecols=wanted, dtype=str,
+                            keep_default_na=False, engine="python", on_bad_lines="skip",
+                            comment="#", encoding="utf-8-sig", encoding_errors="surrogateescape")
+        at = (lambda c: wanted.index(c)) if wanted is not None else (lambda c: c)
+        features = COLUMNS if COLUMNS is not None else [c for c in range(frame.shape[1]) if c != TRUTH_COLUMN]
+
+        def number(column):
+            text = column.str.strip()
+            for mark in THOUSANDS:
+                text = text.str.replace(mark, "", regex=False)
+            if DECIMAL != ".":
+                text = text.str.replace(DECIMAL, ".", regex=False)
+            return pd.to_numeric(text, errors="coerce")
+
+        values = frame.iloc[:, [at(c) for c in features]].apply(number).to_numpy(np.float64)
+        if TRUTH_COLUMN is not None:
+            truth = frame.iloc[:, at(TRUTH_COLUMN)].str.strip().to_numpy(dtype=object)
+    keep = np.isfinite(values).all(axis=1)
+    if truth is not None:
+        keep &= truth != ""
+        truth = pd.factorize(truth[keep])[0]
+    values = values[keep]
     if STANDARDISE:
         values = values - values.mean(axis=0)
         std = values.std(axis=0)
         values = values / np.where(std > 0, std, 1.0)
     if len(values) != N_SAMPLES:
         print(f"warning: {len(values)} rows read, blobscale kept {N_SAMPLES}", file=sys.stderr)
-    return da.from_array(values.astype(np.float32), chunks=(CHUNK_ROWS, values.shape[1]))
-"#;
+    return da.from_array(values.astype(np.float32), chunks=(CHUNK_ROWS, values.shape[1])), truth
+"##;
 
 const MAIN: &str = r#"
 
@@ -480,7 +540,8 @@ def main():
         if path is not None and not os.path.exists(path):
             beside = os.path.join(os.path.dirname(os.path.abspath(__file__)), path)
             path = beside if os.path.exists(beside) else path
-        x = load_data(path).persist()
+        x, truth = load_data(path)
+        x = x.persist()
         wait(x)
         # dask-ml compares the squared centre shift with tol as given; blobscale (like
         # scikit-learn) scales it by the mean feature variance.
@@ -509,7 +570,12 @@ def main():
                           dtype=np.float64, concatenate=True)
         inertia = float(d2.sum().compute())
         seconds = time.perf_counter() - start
-    print(json.dumps({"inertia": inertia, "n_iter": int(model.n_iter_), "seconds": seconds}))
+        adjusted_rand = None
+        if truth is not None:
+            from sklearn.metrics import adjusted_rand_score
+            adjusted_rand = float(adjusted_rand_score(np.asarray(truth), labels.compute()))
+    print(json.dumps({"inertia": inertia, "n_iter": int(model.n_iter_), "seconds": seconds,
+                      "adjusted_rand": adjusted_rand}))
 
 
 if __name__ == "__main__":
@@ -703,6 +769,7 @@ mod tests {
             columns: 2,
             column_names: vec!["a".into(), "b".into()],
             standardised: false,
+            truth: None,
         };
         let i = ScenarioInputs {
             source: crate::pipeline::graph::imported::DataSource::Imported(source),

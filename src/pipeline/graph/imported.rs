@@ -8,9 +8,11 @@
 //! as the raw file in IndexedDB so a reload can import it again. The `generate` node of an
 //! imported scenario returns the registered matrix: equal bytes with equal options give an
 //! equal fingerprint, so importing the same file twice keeps one dataset, and scenarios
-//! that differ only in k share it. An imported dataset has no ground truth: its labels and
-//! true centres are empty, the adjusted Rand index is absent (NaN, serialised as `null`),
-//! and [`crate::pipeline::engine::evaluation::DatasetSummary::ground_truth`] says so.
+//! that differ only in k share it. An imported dataset has ground truth only when a column
+//! of the file was chosen as its classes ([`crate::data::import::Truth`]): then its labels
+//! are those classes and its true centres their means, as for generated blobs; otherwise
+//! both are empty, the adjusted Rand index is absent (NaN, serialised as `null`), and
+//! [`crate::pipeline::engine::evaluation::DatasetSummary::ground_truth`] says so.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
+use crate::data::import::Truth;
 use crate::data::{Blobs, ChunkedMatrix};
 use crate::pipeline::engine::Engine;
 use crate::pipeline::engine::plan::Plan;
@@ -55,6 +58,21 @@ pub struct ImportedSource {
     pub column_names: Vec<String>,
     /// Whether the columns were standardised.
     pub standardised: bool,
+    /// The file's ground truth, when a column was read as classes.
+    #[serde(default)]
+    pub truth: Option<ImportedTruth>,
+}
+
+/// What a scenario knows of an imported file's ground truth: small enough to travel with
+/// it (the labels stay in the registered dataset).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportedTruth {
+    /// The column the classes came from.
+    pub column: String,
+    /// The classes, by code.
+    pub classes: Vec<String>,
+    /// Each class's mean, `classes × columns` row-major: the true centres.
+    pub centres: Vec<f64>,
 }
 
 impl ScenarioInputs {
@@ -117,9 +135,26 @@ impl Plan {
         self.inputs().imported().is_none() || !BLOBS_ONLY.contains(&input)
     }
 
-    /// Whether the dataset has ground truth (generated blobs do; an imported file not).
+    /// Whether the dataset has ground truth (generated blobs do; an imported file when a
+    /// column was read as its classes).
     pub fn has_ground_truth(&self) -> bool {
-        self.inputs().imported().is_none()
+        self.inputs().imported().is_none_or(|s| s.truth.is_some())
+    }
+
+    /// The true centres: the generator's, or the means of an imported file's classes
+    /// (empty without ground truth).
+    pub fn true_centres(&self) -> Array2<f64> {
+        match self.inputs().imported() {
+            None => self.blobs().centers().clone(),
+            Some(s) => match &s.truth {
+                Some(t) if s.columns > 0 => Array2::from_shape_vec(
+                    (t.centres.len() / s.columns, s.columns),
+                    t.centres.clone(),
+                )
+                .unwrap_or_else(|_| Array2::zeros((0, s.columns))),
+                _ => Array2::zeros((0, s.columns)),
+            },
+        }
     }
 }
 
@@ -150,19 +185,36 @@ fn as_dataset(x: ChunkedMatrix) -> Blobs {
     }
 }
 
+fn with_truth(x: ChunkedMatrix, truth: Option<&Truth>) -> Blobs {
+    match truth {
+        Some(t) => Blobs {
+            centers: t.centres(&x),
+            labels: t.labels.clone(),
+            x,
+        },
+        None => as_dataset(x),
+    }
+}
+
 impl Engine {
-    /// Registers a parsed matrix and returns the source a scenario names it by. Equal
-    /// matrices get equal fingerprints and are held once; `name` and `column_names`
-    /// only label it.
+    /// Registers a parsed matrix, with its classes when a truth column was read, and
+    /// returns the source a scenario names it by. Equal matrices with equal classes get
+    /// equal fingerprints and are held once; `name` and `column_names` only label it.
     pub fn register_imported(
         &self,
         x: ChunkedMatrix,
         name: &str,
         column_names: Vec<String>,
         standardised: bool,
+        truth: Option<&Truth>,
     ) -> ImportedSource {
         let (rows, columns) = (x.n_rows(), x.n_cols());
-        let dataset = as_dataset(x);
+        let dataset = with_truth(x, truth);
+        let imported_truth = truth.map(|t| ImportedTruth {
+            column: t.column.clone(),
+            classes: t.classes.clone(),
+            centres: dataset.centers.iter().copied().collect(),
+        });
         let content = generate::fingerprint(&dataset);
         self.imported_registry()
             .lock()
@@ -175,6 +227,7 @@ impl Engine {
             columns,
             column_names,
             standardised,
+            truth: imported_truth,
         }
     }
 
@@ -228,7 +281,13 @@ impl Engine {
                 .x
                 .clone()
                 .with_chunk_rows(chunk_rows)
-                .map(|x| NodeValue::Dataset(Arc::new(as_dataset(x))))
+                .map(|x| {
+                    NodeValue::Dataset(Arc::new(Blobs {
+                        x,
+                        labels: dataset.labels.clone(),
+                        centers: dataset.centers.clone(),
+                    }))
+                })
                 .map_err(PipelineError::from),
         )
     }
