@@ -9,6 +9,7 @@
 //
 // `importChecks(page)` runs on a page that has finished its first run; standalone
 // (`DIST=target/dist-x node e2e/import.mjs`) it serves the build itself.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canvasDigest, expect, onPage, root, runCases, serveBuild, waitResult } from './chromium.mjs';
@@ -175,6 +176,84 @@ export async function smallDataChecks(page) {
   return `150 rows as ${total} markers in ${colours} colours (radius ${r.points.radius})`;
 }
 
+// Files as real tools write them (tests/fixtures/import, made with pandas by
+// scripts/make_import_fixtures.py): every one pandas reads imports untouched, with the rows
+// pandas reads; every other one keeps Import disabled and says why beside it, naming the
+// file. Then the flower file with its species column as ground truth, fitted from three of
+// its rows as starting centres: the page's n_iter, inertia and adjusted Rand index are
+// scikit-learn's (iris_oracle.json).
+const FIXTURES = join(root, 'tests', 'fixtures', 'import');
+const fixture = (f) => readFileSync(join(FIXTURES, f));
+
+async function chooseFile(page, name, buffer) {
+  await page.setInputFiles('#import-file', { name, mimeType: 'text/csv', buffer });
+  await page.waitForFunction((n) => {
+    const detected = document.querySelector('#import-detected')?.textContent || '';
+    const why = document.querySelector('#import-why')?.textContent || '';
+    const idle = document.querySelector('#import-progress')?.dataset.state === 'idle';
+    return idle && (detected.startsWith(n) || why.includes(`'${n}'`));
+  }, name, { timeout: TIMEOUT });
+  return page.$eval('#import-why', (e) => e.textContent);
+}
+
+export async function dialectChecks(page) {
+  const manifest = JSON.parse(fixture('expected.json'));
+  const read = [];
+  for (const c of manifest.read) {
+    const why = await chooseFile(page, c.file, fixture(c.file));
+    expect(why === '', `${c.file} refused: ${why}`);
+    const before = await page.evaluate(() => JSON.parse(document.querySelector('#result')?.textContent || '{}').job_ended_ms);
+    const report = await importAndReport(page);
+    expect(report.rows === c.rows && report.bad === 0, `${c.file}: ${JSON.stringify(report)}, pandas reads ${c.rows} rows`);
+    await waitResult(page, (r, [n, t]) => r.n_samples === n && r.job_ended_ms !== t, [c.rows, before]);
+    read.push(c.file);
+  }
+  for (const c of manifest.refused) {
+    const why = await chooseFile(page, c.file, fixture(c.file));
+    expect(why.startsWith(`'${c.file}' cannot be imported:`) && why.includes(c.reason), `${c.file}: "${why}"`);
+    expect(await page.$eval('#import-run', (b) => b.disabled), `${c.file}: Import enabled`);
+  }
+  const text = await chooseFile(page, 'text_only.csv', fixture('text_only.csv'));
+  expect(text.includes("'name' holds 'ada'"), `no first offending value: ${text}`);
+  // Overriding a detection re-reads the preview: a point as decimal mark leaves no number.
+  await chooseFile(page, 'decimal_comma.csv', fixture('decimal_comma.csv'));
+  const detected = await page.$eval('#import-detected', (e) => ({ ...e.dataset }));
+  expect(detected.delimiter === 'semicolon' && detected.decimal === 'comma', `detected ${JSON.stringify(detected)}`);
+  await page.selectOption('#import-decimal', 'point');
+  await page.waitForFunction(() => document.querySelector('#import-why')?.textContent.includes('no numeric column'), null, { timeout: TIMEOUT });
+  await page.click('#import-clear');
+  return `${read.length} files imported as pandas reads them, ${manifest.refused.length} refused with their reason`;
+}
+
+export async function truthAndCentresChecks(page) {
+  const oracle = JSON.parse(fixture('iris_oracle.json'));
+  const csv = fixture('iris.csv');
+  await chooseFile(page, 'iris.csv', csv);
+  await page.selectOption('#import-truth', '4');
+  const report = await importAndReport(page);
+  expect(report.rows === 150 && report.text.includes("Ground truth: 'species', 3 classes"), `report ${report.text}`);
+  const seeded = await waitResult(page, (r) => r.n_samples === 150 && r.n_features === 4 && r.adjusted_rand !== null);
+  await page.$eval('#k', (e) => { e.value = '3'; e.dispatchEvent(new Event('input', { bubbles: true })); });
+  const lines = csv.toString().trim().split('\n');
+  const rows = oracle.init_rows.map((i) => lines[i + 1].split(',').slice(0, 4).join(','));
+  await page.evaluate(() => { document.querySelector('#parameters').open = true; });
+  await page.selectOption('#init', 'explicit');
+  await page.fill('#init-centres', rows.join('\n'));
+  await page.click('#init-centres-apply');
+  const r = await waitResult(page, (r, n) => r.k === 3 && r.n_iter === n && r.n_samples === 150, oracle.n_iter);
+  const rel = Math.abs(r.inertia - oracle.inertia) / oracle.inertia;
+  expect(rel < 1e-9, `inertia ${r.inertia}, scikit-learn ${oracle.inertia}`);
+  expect(Math.abs(r.adjusted_rand - oracle.adjusted_rand) < 1e-12, `ARI ${r.adjusted_rand}, scikit-learn ${oracle.adjusted_rand}`);
+  // A wrong count is refused at the field, naming k.
+  await page.fill('#init-centres', rows.slice(0, 2).join('\n'));
+  await page.click('#init-centres-apply');
+  const err = await page.$eval('#init-centres-error', (e) => e.textContent);
+  expect(err.includes('2 rows') && err.includes('k = 3'), `centre count error: ${err}`);
+  await page.selectOption('#init', 'k-means||');
+  await page.click('#import-clear');
+  return `iris with species as truth: ARI ${seeded.adjusted_rand.toFixed(4)} seeded by k-means||; from rows ${oracle.init_rows}: n_iter ${r.n_iter}, ARI ${r.adjusted_rand} = scikit-learn's`;
+}
+
 async function standalone() {
   const { isolated: ISOLATED_PORT, plain: PLAIN_PORT, servers } = await serveBuild();
   let shots = 0;
@@ -194,10 +273,13 @@ async function standalone() {
       on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, (b) => smallDataChecks(b.page))],
     ['threaded build: .npy import and a 2^31 × 8 header refused before parsing',
       on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, (b) => npyChecks(b.page))],
+    ['threaded build: files as real tools write them import or say why; a class column is ground truth; your own centres are scikit-learn\'s',
+      on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, async (b) => `${await dialectChecks(b.page)}; ${await truthAndCentresChecks(b.page)}`)],
     ['single-threaded build: the compute worker parses the CSV',
       on(`http://127.0.0.1:${PLAIN_PORT}/`, { serviceWorkers: 'block' }, async (b) => {
         const r = await importChecks(b.page);
-        return `${r.rows} rows kept, k ${r.k}; ${await npyChecks(b.page)}; ${await smallDataChecks(b.page)}`;
+        return `${r.rows} rows kept, k ${r.k}; ${await npyChecks(b.page)}; ${await smallDataChecks(b.page)}; `
+          + `${await dialectChecks(b.page)}; ${await truthAndCentresChecks(b.page)}`;
       })],
   ], servers);
 }

@@ -83,6 +83,9 @@ pub fn Controls() -> impl IntoView {
     let state = expect_context::<AppState>();
     let inputs = state.inputs;
     let edit = move |f: &dyn Fn(&mut ScenarioInputs)| inputs.update(|i| f(i));
+    // "Your own centres" is chosen before any are given: the seeding stays as it is until
+    // the field below applies them.
+    let own = RwSignal::new(inputs.with_untracked(|i| matches!(i.init, Init::Centers(_))));
 
     let wide = fold_open_when_wide();
     view! {
@@ -163,16 +166,22 @@ pub fn Controls() -> impl IntoView {
             <div class="field">
                 <label for="init">"Seeding"</label>
                 <select id="init" on:change=move |ev| {
-                    if let Some(init) = Init::from_name(&event_target_value(&ev), ParallelInit::default()) {
+                    let name = event_target_value(&ev);
+                    own.set(name == "explicit");
+                    if let Some(init) = Init::from_name(&name, ParallelInit::default()) {
                         edit(&|i| i.init = init.clone())
                     }
                 }>
                     {Init::NAMED
                         .into_iter()
-                        .map(|(v, text)| view! { <option value=v selected=move || inputs.with(|i| i.init.name() == v)>{text}</option> })
+                        .map(|(v, text)| view! { <option value=v selected=move || !own.get() && inputs.with(|i| i.init.name() == v)>{text}</option> })
                         .collect_view()}
+                    <option value="explicit" selected=move || own.get()>"your own centres"</option>
                 </select>
             </div>
+            <Show when=move || own.get()>
+                <super::own_centres::OwnCentres />
+            </Show>
             <Show when=move || inputs.with(parallel).is_some()>
                 <div class="row">
                     <NumberField

@@ -1,6 +1,8 @@
 //! Your own data in: drop or pick a CSV or `.npy` file, see its first rows with the detected
-//! delimiter, header and numeric columns, adjust them and pick columns (Orange's File
-//! widget), then import — parsed off the main thread with progress, bad rows listed by line
+//! delimiter, decimal mark, thousands separator, header and numeric columns, adjust them,
+//! pick columns and a ground-truth column (Orange's File widget; pandas' `read_csv`
+//! options), then import. While Import is disabled the panel says why, naming the file
+//! ([`Preview::refusal`] and the sniffer's errors, the CLI's messages too). Import is — parsed off the main thread with progress, bad rows listed by line
 //! and column with a count of the rest. A successful import switches the scenario's data to
 //! the file; "use generated blobs" switches back. A scenario naming an import that is not
 //! loaded (after a reload) is restored from the copy kept in IndexedDB.
@@ -12,7 +14,9 @@ use leptos::task::spawn_local;
 
 use super::format;
 use super::state::AppState;
-use crate::data::import::{Delimiter, FileFormat, ImportOptions, ImportReport, Preview};
+use crate::data::import::{
+    DecimalMark, Delimiter, FileFormat, ImportOptions, ImportReport, Preview, Thousands,
+};
 use crate::pipeline::graph::imported::{DataSource, ImportedSource};
 use crate::pipeline::jobs::progress::percent;
 use crate::pipeline::render::projection::Projection;
@@ -64,7 +68,13 @@ fn report_view(name: String, r: ImportReport, not_kept: Option<String>) -> impl 
             {(!r.constant_columns.is_empty()).then(|| view! {
                 <p class="import-note">{format!("Constant columns left centred at 0: {}.", r.constant_columns.join(", "))}</p>
             })}
-            <p class="import-note">"A file has no ground truth: the adjusted Rand index and the true centres are absent."</p>
+            {match &r.truth_column {
+                Some(c) => view! { <p class="import-note" id="import-truth-note">{format!(
+                    "Ground truth: '{c}', {} classes: the adjusted Rand index and the true centres are shown.",
+                    r.classes
+                )}</p> }.into_any(),
+                None => view! { <p class="import-note">"No ground-truth column chosen: the adjusted Rand index and the true centres are absent."</p> }.into_any(),
+            }}
             {not_kept.map(|e| view! { <p class="import-note">{format!("Not kept for a reload: {e}")}</p> })}
         </div>
     }
@@ -104,11 +114,16 @@ pub fn ImportPanel() -> impl IntoView {
     let preview = RwSignal::new(None::<Preview>);
     let delimiter = RwSignal::new(None::<Delimiter>);
     let header = RwSignal::new(None::<bool>);
+    let decimal = RwSignal::new(None::<DecimalMark>);
+    let thousands = RwSignal::new(None::<Thousands>);
+    let truth = RwSignal::new(None::<usize>);
     let columns = RwSignal::new(Vec::<usize>::new());
     let standardise = RwSignal::new(false);
     let progress = RwSignal::new(None::<ImportProgress>);
     let outcome = RwSignal::new(None::<(String, ImportReport, Option<String>)>);
     let error = RwSignal::new(String::new());
+    // Why the chosen file cannot be imported (the sniffer's error), shown by the button.
+    let refused = RwSignal::new(String::new());
     let saved = StoredValue::new(None::<(usize, usize, usize)>);
 
     // Preview with the current delimiter and header choice (detected where unset).
@@ -117,22 +132,29 @@ pub fn ImportPanel() -> impl IntoView {
         let options = ImportOptions {
             delimiter: delimiter.get_untracked(),
             header: header.get_untracked(),
+            decimal: decimal.get_untracked(),
+            thousands: thousands.get_untracked(),
             ..ImportOptions::default()
         };
         step.set(Step::Sniffing);
         error.set(String::new());
+        refused.set(String::new());
         spawn_local(async move {
             match import_bridge::sniff_file(&f, &options).await {
                 Ok(p) => {
                     delimiter.set(p.delimiter);
                     header.set(Some(p.header));
-                    columns.set(p.default_columns());
+                    decimal.set(p.number_format.map(|n| n.decimal));
+                    thousands.set(p.number_format.map(|n| n.thousands));
+                    let t = truth.get_untracked().filter(|&t| t < p.n_fields);
+                    truth.set(t);
+                    columns.set(p.default_columns_besides(t));
                     preview.set(Some(p));
                     step.set(Step::Ready);
                 }
                 Err(e) => {
                     preview.set(None);
-                    error.set(e.to_string());
+                    refused.set(e.to_string());
                     step.set(Step::Empty);
                 }
             }
@@ -143,6 +165,9 @@ pub fn ImportPanel() -> impl IntoView {
         file.set_value(Some(f));
         delimiter.set(None);
         header.set(None);
+        decimal.set(None);
+        thousands.set(None);
+        truth.set(None);
         outcome.set(None);
         sniff();
     };
@@ -152,6 +177,9 @@ pub fn ImportPanel() -> impl IntoView {
         let options = ImportOptions {
             delimiter: delimiter.get_untracked(),
             header: header.get_untracked(),
+            decimal: decimal.get_untracked(),
+            thousands: thousands.get_untracked(),
+            truth_column: truth.get_untracked(),
             columns: Some(columns.get_untracked()),
             standardise: standardise.get_untracked(),
             ..ImportOptions::default()
@@ -243,6 +271,26 @@ pub fn ImportPanel() -> impl IntoView {
     };
 
     let is_npy = move || preview.with(|p| p.as_ref().is_some_and(|p| p.format == FileFormat::Npy));
+    // Why Import is disabled, in the CLI's words, naming the file.
+    let why = Memo::new(move |_| {
+        let file_name = name.get();
+        let reason = {
+            let r = refused.get();
+            if r.is_empty() {
+                preview.with(|p| {
+                    let options = ImportOptions {
+                        columns: Some(columns.get()),
+                        truth_column: truth.get(),
+                        ..ImportOptions::default()
+                    };
+                    p.as_ref()?.refusal(&options).map(|e| e.to_string())
+                })
+            } else {
+                Some(r)
+            }
+        };
+        reason.map(|r| format!("'{file_name}' cannot be imported: {r}."))
+    });
     let current = move || state.inputs.with(|i| i.imported().map(|s| s.name.clone()));
 
     view! {
@@ -266,13 +314,17 @@ pub fn ImportPanel() -> impl IntoView {
                 let npy = p.format == FileFormat::Npy;
                 view! {
                     <p id="import-detected" class="import-note" data-format=if npy { "npy" } else { "csv" }
-                        data-delimiter=p.delimiter.map_or("", |d| d.name()) data-header=p.header.to_string()>
+                        data-delimiter=p.delimiter.map_or("", |d| d.name()) data-header=p.header.to_string()
+                        data-decimal=p.number_format.map_or("", |f| f.decimal.name())
+                        data-thousands=p.number_format.map_or("", |f| f.thousands.name())>
                         {format!(
-                            "{}: {} columns, about {} rows{}.",
+                            "{}: {} columns, about {} rows{}{}{}.",
                             name.get_untracked(),
                             n,
                             format::thousands(p.estimated_rows),
                             p.dtype.as_ref().map_or(String::new(), |d| format!(", dtype {d}")),
+                            p.number_format.map_or(String::new(), |f| format!(", numbers with {f}")),
+                            if p.latin1 { ", Latin-1 text" } else { "" },
                         )}
                     </p>
                     <div class="table-scroll">
@@ -284,6 +336,7 @@ pub fn ImportPanel() -> impl IntoView {
                                         <th class:numeric=numeric>
                                             <label>
                                                 <input type="checkbox" id=format!("import-col-{j}")
+                                                    disabled=move || truth.get() == Some(j)
                                                     prop:checked=move || columns.with(|c| c.contains(&j))
                                                     on:change=move |ev| {
                                                         let on = event_target_checked(&ev);
@@ -307,7 +360,7 @@ pub fn ImportPanel() -> impl IntoView {
                     </div>
                 }
             })}
-            <div class="import-options" class:hidden=move || preview.with(Option::is_none)>
+            <div class="import-options" class:hidden=move || name.with(String::is_empty)>
                 <label class="check">"Delimiter "
                     <select id="import-delimiter" disabled=is_npy on:change=move |ev| {
                         delimiter.set(Delimiter::from_name(&event_target_value(&ev)));
@@ -316,6 +369,55 @@ pub fn ImportPanel() -> impl IntoView {
                         {Delimiter::ALL.into_iter().map(|d| view! {
                             <option value=d.name() selected=move || delimiter.get() == Some(d)>{d.name()}</option>
                         }).collect_view()}
+                    </select>
+                </label>
+                <label class="check">"Decimal mark "
+                    <select id="import-decimal" disabled=is_npy on:change=move |ev| {
+                        decimal.set(DecimalMark::from_name(&event_target_value(&ev)));
+                        // A separator equal to the new mark cannot stay: detect it again.
+                        if decimal.get_untracked().map(|d| d.byte())
+                            == thousands.get_untracked().and_then(thousands_byte)
+                        {
+                            thousands.set(None);
+                        }
+                        sniff();
+                    }>
+                        {DecimalMark::ALL.into_iter().map(|d| view! {
+                            <option value=d.name() selected=move || decimal.get() == Some(d)>{d.name()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="check">"Thousands "
+                    <select id="import-thousands" disabled=is_npy on:change=move |ev| {
+                        thousands.set(Thousands::from_name(&event_target_value(&ev)));
+                        if thousands.get_untracked().and_then(thousands_byte)
+                            == decimal.get_untracked().map(|d| d.byte())
+                        {
+                            decimal.set(None);
+                        }
+                        sniff();
+                    }>
+                        {Thousands::ALL.into_iter().map(|t| view! {
+                            <option value=t.name() selected=move || thousands.get() == Some(t)>{t.name()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="check">"Ground truth "
+                    <select id="import-truth" on:change=move |ev| {
+                        let t = event_target_value(&ev).parse::<usize>().ok();
+                        truth.set(t);
+                        if let Some(t) = t {
+                            columns.update(|c| c.retain(|&x| x != t));
+                        }
+                    }>
+                        <option value="" selected=move || truth.get().is_none()>"none"</option>
+                        {move || preview.with(|p| p.as_ref().map(|p| p.column_names.clone()).unwrap_or_default())
+                            .into_iter()
+                            .enumerate()
+                            .map(|(j, c)| view! {
+                                <option value=j.to_string() selected=move || truth.get() == Some(j)>{c}</option>
+                            })
+                            .collect_view()}
                     </select>
                 </label>
                 <label class="check">
@@ -330,13 +432,14 @@ pub fn ImportPanel() -> impl IntoView {
                         on:change=move |ev| standardise.set(event_target_checked(&ev)) />
                     " standardise each column (z-score)"
                 </label>
-                <button id="import-run" type="button"
+                <button id="import-run" type="button" aria-describedby="import-why"
                     disabled=move || {
                         step.get() != Step::Ready
-                            || columns.with(Vec::is_empty)
+                            || why.with(Option::is_some)
                             || state.threads.get().is_none()
                     }
                     on:click=run>"Import"</button>
+                <p id="import-why" class="field-error" role="status">{move || why.get().unwrap_or_default()}</p>
             </div>
             <p id="import-progress" data-state=move || match step.get() { Step::Importing => "running", Step::Sniffing => "sniffing", _ => "idle" }>
                 {move || progress.get().filter(|p| p.phase != Phase::Idle).map(|p| view! {
@@ -350,5 +453,14 @@ pub fn ImportPanel() -> impl IntoView {
                 "Use generated blobs"
             </button>
         </section>
+    }
+}
+
+/// The byte a thousands separator writes, to keep it apart from the decimal mark.
+fn thousands_byte(t: Thousands) -> Option<u8> {
+    match t {
+        Thousands::Comma => Some(b','),
+        Thousands::Point => Some(b'.'),
+        Thousands::None | Thousands::Space | Thousands::Apostrophe => None,
     }
 }

@@ -10,6 +10,7 @@ mod import_panel;
 pub mod legend;
 pub mod measured_canvas;
 mod offline;
+mod own_centres;
 mod page;
 mod pipeline_view;
 mod plot;
