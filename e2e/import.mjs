@@ -9,7 +9,7 @@
 //
 // `importChecks(page)` runs on a page that has finished its first run; standalone
 // (`DIST=target/dist-x node e2e/import.mjs`) it serves the build itself.
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canvasDigest, expect, onPage, root, runCases, serveBuild, waitResult } from './chromium.mjs';
@@ -254,6 +254,81 @@ export async function truthAndCentresChecks(page) {
   return `iris with species as truth: ARI ${seeded.adjusted_rand.toFixed(4)} seeded by k-means||; from rows ${oracle.init_rows}: n_iter ${r.n_iter}, ARI ${r.adjusted_rand} = scikit-learn's`;
 }
 
+// Sample weights from a column: the weighted fit of weighted.csv from three given centres
+// is the fit of weighted_repeated.csv (the same rows repeated by their weights) from the
+// same centres — scikit-learn's sample_weight semantics, through the page's import.
+export async function weightChecks(page) {
+  const csv = fixture('weighted.csv').toString().trim().split('\n');
+  const centres = csv.slice(1, 4).map((l) => l.split(',').slice(0, 3).join(',')).join('\n');
+  await chooseFile(page, 'weighted.csv', fixture('weighted.csv'));
+  await page.selectOption('#import-weight', '3');
+  const report = await importAndReport(page);
+  expect(report.rows === 40 && report.text.includes("Sample weights: 'weight'"), `report ${report.text}`);
+  await page.$eval('#k', (e) => { e.value = '3'; e.dispatchEvent(new Event('input', { bubbles: true })); });
+  const before = await waitResult(page, (r) => r.k === 3 && r.n_samples === 40 && r.n_features === 3);
+  await page.evaluate(() => { document.querySelector('#parameters').open = true; });
+  await page.selectOption('#init', 'explicit');
+  await page.fill('#init-centres', centres);
+  await page.click('#init-centres-apply');
+  const w = await waitResult(page, (r, t) => r.k === 3 && r.n_samples === 40 && r.job_ended_ms > t, before.job_ended_ms);
+  const repeated = fixture('weighted_repeated.csv');
+  const rows = repeated.toString().trim().split('\n').length - 1;
+  await chooseFile(page, 'weighted_repeated.csv', repeated);
+  await importAndReport(page);
+  const r = await waitResult(page, (r, n) => r.k === 3 && r.n_samples === n, rows);
+  const rel = Math.abs(r.inertia - w.inertia) / r.inertia;
+  expect(rel < 1e-9 && r.n_iter === w.n_iter, `weighted: inertia ${w.inertia}, n_iter ${w.n_iter}; repeated: ${r.inertia}, ${r.n_iter}`);
+  await page.selectOption('#init', 'k-means||');
+  await page.click('#import-clear');
+  return `40 weighted rows fit as ${rows} repeated rows: inertia ${w.inertia.toFixed(2)} both, n_iter ${w.n_iter}`;
+}
+
+// A file far larger than the slices it is read in (8 MiB): the wasm memory that parses it
+// may grow by the parsed values plus one slice's buffers (StreamImport::buffer_bound: 6 ×
+// 8 MiB), never by the file's text — reading it whole, as imports did before, grows it by
+// the text and the values twice. Written once under target/.
+const SLICE_MIB = 8;
+export function bigCsv(mib = 160) {
+  const dir = join(root, 'target', 'e2e');
+  const path = join(dir, `big-${mib}mib.csv`);
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    const lines = ['x,y'];
+    let bytes = 4, i = 0;
+    const parts = [];
+    while (bytes < mib * 1024 * 1024) {
+      const g = i % 5;
+      const line = `${(g * 40 + (i * 7919 % 1000) / 250).toFixed(4)},${(g * -25 + (i * 104729 % 1000) / 300).toFixed(4)}`;
+      lines.push(line);
+      bytes += line.length + 1;
+      i++;
+      if (lines.length >= 100_000) { parts.push(lines.join('\n')); lines.length = 0; }
+    }
+    parts.push(lines.join('\n'));
+    writeFileSync(path, parts.join('\n') + '\n');
+  }
+  return { path, bytes: statSync(path).size };
+}
+
+export async function streamedChecks(page) {
+  const { path, bytes } = bigCsv();
+  await page.setInputFiles('#import-file', path);
+  await page.waitForFunction(() => (document.querySelector('#import-detected')?.textContent || '').startsWith('big-'), null, { timeout: TIMEOUT });
+  const t0 = Date.now();
+  const report = await importAndReport(page);
+  const seconds = (Date.now() - t0) / 1000;
+  const growth = await page.$eval('#import-report', (e) => Number(e.dataset.memoryGrowth));
+  const parsed = report.rows * 2 * 4;
+  const bound = parsed + 6 * SLICE_MIB * 1024 * 1024;
+  expect(growth <= bound, `wasm memory grew ${(growth / 2 ** 20).toFixed(1)} MiB for ${(parsed / 2 ** 20).toFixed(1)} MiB of values: bound ${(bound / 2 ** 20).toFixed(1)} MiB`);
+  expect(growth < bytes, `memory grew by ${growth} B, the file's text is ${bytes} B`);
+  await waitResult(page, (r, n) => r.n_samples === n, report.rows, { timeout: 120_000 });
+  await page.click('#import-clear');
+  await waitResult(page, (r) => r.adjusted_rand !== null);
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB CSV, ${report.rows} rows in ${seconds.toFixed(1)} s (${(bytes / 2 ** 20 / seconds).toFixed(0)} MiB/s); `
+    + `wasm memory grew ${(growth / 2 ** 20).toFixed(1)} MiB ≤ ${(parsed / 2 ** 20).toFixed(1)} MiB values + ${6 * SLICE_MIB} MiB`;
+}
+
 async function standalone() {
   const { isolated: ISOLATED_PORT, plain: PLAIN_PORT, servers } = await serveBuild();
   let shots = 0;
@@ -274,12 +349,16 @@ async function standalone() {
     ['threaded build: .npy import and a 2^31 × 8 header refused before parsing',
       on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, (b) => npyChecks(b.page))],
     ['threaded build: files as real tools write them import or say why; a class column is ground truth; your own centres are scikit-learn\'s',
-      on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, async (b) => `${await dialectChecks(b.page)}; ${await truthAndCentresChecks(b.page)}`)],
+      on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, async (b) => `${await dialectChecks(b.page)}; ${await truthAndCentresChecks(b.page)}; ${await weightChecks(b.page)}`)],
+    ['threaded build: a 160 MiB file streams in 8 MiB slices within the memory bound',
+      on(`http://127.0.0.1:${ISOLATED_PORT}/`, {}, (b) => streamedChecks(b.page))],
+    ['single-threaded build: a 160 MiB file streams to the compute worker within the memory bound',
+      on(`http://127.0.0.1:${PLAIN_PORT}/`, { serviceWorkers: 'block' }, (b) => streamedChecks(b.page))],
     ['single-threaded build: the compute worker parses the CSV',
       on(`http://127.0.0.1:${PLAIN_PORT}/`, { serviceWorkers: 'block' }, async (b) => {
         const r = await importChecks(b.page);
         return `${r.rows} rows kept, k ${r.k}; ${await npyChecks(b.page)}; ${await smallDataChecks(b.page)}; `
-          + `${await dialectChecks(b.page)}; ${await truthAndCentresChecks(b.page)}`;
+          + `${await dialectChecks(b.page)}; ${await truthAndCentresChecks(b.page)}; ${await weightChecks(b.page)}`;
       })],
   ], servers);
 }

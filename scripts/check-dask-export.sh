@@ -105,6 +105,24 @@ EOF
 check "imported decimal-comma CSV with a class column as ground truth" --input "$work/classes.csv" \
   --truth-column 3 --k 3 --seed 2 || failed=1
 
+# Sample weights from a column: dask-ml takes none, the script fits scikit-learn's weighted
+# KMeans on the gathered rows; its weighted inertia must match blobscale's.
+"$VENV/bin/python" - "$work/weighted.csv" <<'EOF'
+import sys
+import numpy as np
+rng = np.random.default_rng(2)
+centres = np.array([[0, 0, 0], [9, 0, 0], [0, 9, 0]], dtype=float)
+c = rng.integers(0, 3, 20_000)
+x = centres[c] + rng.normal(size=(20_000, 3))
+w = rng.integers(1, 5, 20_000)
+with open(sys.argv[1], "w") as f:
+    f.write("a,b,c,weight\n")
+    for r, k in zip(x, w):
+        f.write(f"{r[0]:.5f},{r[1]:.5f},{r[2]:.5f},{k}\n")
+EOF
+check "imported CSV with a weights column (scikit-learn's sample_weight)" --input "$work/weighted.csv" \
+  --weight-column 4 --k 3 --seed 4 || failed=1
+
 dist=${DIST:-dist}
 if [ -f "$dist/index.html" ] && [ -d e2e/node_modules ]; then
   say "browser: $dist"

@@ -14,6 +14,10 @@ species as a string column; `iris_oracle.json` is scikit-learn's KMeans on its f
 from explicit centres (rows 0, 50 and 100; n_init=1, algorithm="lloyd"): labels, n_iter,
 inertia, and adjusted_rand_score against the species, coded in order of first appearance.
 
+`weighted.csv` has a `weight` column of small integers; `weighted_repeated.csv` is the same
+rows without it, each repeated by its weight: a weighted fit of the first equals the fit of
+the second (scikit-learn's `sample_weight` semantics).
+
 Usage:
     python3 -m venv /tmp/blobscale-fixtures
     /tmp/blobscale-fixtures/bin/pip install numpy==2.4.6 scikit-learn==1.9.1 pandas==3.1.1
@@ -142,6 +146,14 @@ def main():
         "adjusted_rand": float(adjusted_rand_score(truth, km.labels_)),
     }
     (OUT / "iris_oracle.json").write_text(json.dumps(oracle, indent=1) + "\n")
+
+    # Sample weights: a weights column, and the same rows repeated by their weight.
+    rng = np.random.default_rng(11)
+    w = rng.integers(1, 4, len(df))
+    wdf = df.copy()
+    wdf["weight"] = w
+    wdf.to_csv(OUT / "weighted.csv", index=False)
+    df.loc[df.index.repeat(w)].to_csv(OUT / "weighted_repeated.csv", index=False)
 
     manifest = {"pandas": pd.__version__, "read": cases, "refused": refused}
     (OUT / "expected.json").write_text(json.dumps(manifest, indent=1) + "\n")

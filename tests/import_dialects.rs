@@ -6,7 +6,7 @@
 use blobscale::cluster::metrics::adjusted_rand_index;
 use blobscale::cluster::{Algorithm, Init, KMeansParams};
 use blobscale::data::import::{
-    DecimalMark, Delimiter, ImportError, ImportOptions, Thousands, import, sniff,
+    DecimalMark, Delimiter, ImportError, ImportOptions, StreamImport, Thousands, import, sniff,
 };
 use blobscale::monitor::Unmonitored;
 use proptest::prelude::*;
@@ -278,6 +278,29 @@ proptest! {
                     prop_assert!((*offset as usize) < bytes.len().max(1));
                 }
             }
+        }
+    }
+
+    /// Fed in slices of any size, as the page reads a file, an import gives what the whole
+    /// file gives: the same values, report, classes and weights, or the same error.
+    #[test]
+    fn any_slicing_gives_the_whole_files_import(bytes in csvish(), slice in 1usize..200, truth in proptest::option::of(0usize..3)) {
+        let o = ImportOptions { truth_column: truth, parse_chunk_bytes: 29, ..ImportOptions::default() };
+        let whole = import(&bytes, &o, None, &Unmonitored);
+        let streamed = StreamImport::new(&bytes, bytes.len() as u64, &o, None, Some(slice)).and_then(|mut s| {
+            for part in bytes.chunks(slice) {
+                s.push(part, &Unmonitored)?;
+            }
+            s.finish(&Unmonitored)
+        });
+        match (whole, streamed) {
+            (Ok(a), Ok(b)) => {
+                prop_assert_eq!(a.matrix.as_slice(), b.matrix.as_slice());
+                prop_assert_eq!(a.report, b.report);
+                prop_assert_eq!(a.truth, b.truth);
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert!(false, "{:?} vs {:?}", a.map(|x| x.report), b.map(|x| x.report)),
         }
     }
 }

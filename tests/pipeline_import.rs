@@ -42,9 +42,9 @@ fn imported_inputs(e: &Engine, text: &str, name: &str) -> ScenarioInputs {
     let source = e.register_imported(
         out.matrix,
         name,
-        out.report.column_names.clone(),
-        out.report.standardised,
+        &out.report,
         out.truth.as_ref(),
+        out.weights,
     );
     ScenarioInputs {
         k: 3,
@@ -124,7 +124,7 @@ fn the_same_bytes_imported_twice_are_one_dataset() {
         ..ImportOptions::default()
     };
     let out = import(csv().as_bytes(), &o, None, &Unmonitored).unwrap();
-    let s = e.register_imported(out.matrix, "a.csv", Vec::new(), true, None);
+    let s = e.register_imported(out.matrix, "a.csv", &out.report, None, None);
     assert_ne!(s.content, sa.content);
 }
 
@@ -220,4 +220,137 @@ fn scenarios_naming_an_import_round_trip_through_the_codecs() {
     };
     let (_, back) = scenario_from_url(&scenario_to_url("k", &blobs)).unwrap();
     assert_eq!(back.source, DataSource::Blobs);
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/import/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// A scenario on a fixture read with `options`, seeded from the file's first `k` rows (as
+/// the page's "your own centres" does), so two files' fits can be compared exactly.
+fn fixture_inputs(e: &Engine, file: &str, options: &ImportOptions, k: usize) -> ScenarioInputs {
+    let out = import(&fixture(file), options, None, &Unmonitored).unwrap();
+    let d = out.matrix.n_cols();
+    let rows = (0..k)
+        .map(|i| {
+            out.matrix.as_slice()[i * d..(i + 1) * d]
+                .iter()
+                .map(|&v| f64::from(v))
+                .collect()
+        })
+        .collect();
+    let source = e.register_imported(
+        out.matrix,
+        file,
+        &out.report,
+        out.truth.as_ref(),
+        out.weights,
+    );
+    ScenarioInputs {
+        k,
+        init: blobscale::cluster::Init::Centers(rows),
+        chunk_rows: 16,
+        silhouette_sample: 0,
+        width: 32,
+        height: 24,
+        source: DataSource::Imported(source),
+        ..ScenarioInputs::default()
+    }
+}
+
+/// A weights column reaches the seeding, Lloyd and the inertia: the weighted fit of a file
+/// is the fit of the same rows repeated by their weights (scikit-learn's `sample_weight`).
+#[test]
+fn a_weights_column_fits_as_the_rows_repeated_by_their_weights() {
+    let e = engine(BUDGET);
+    let weighted = ImportOptions {
+        weight_column: Some(3),
+        ..ImportOptions::default()
+    };
+    let a_inputs = fixture_inputs(&e, "weighted.csv", &weighted, 3);
+    let a = evaluate(&e, &a_inputs);
+    // The same starting centres for the repeated rows.
+    let b_inputs = ScenarioInputs {
+        init: a_inputs.init.clone(),
+        ..fixture_inputs(&e, "weighted_repeated.csv", &ImportOptions::default(), 3)
+    };
+    let b = evaluate(&e, &b_inputs);
+    assert_eq!(a.summary.dataset.n_samples, 40);
+    assert!(b.summary.dataset.n_samples > 40);
+    assert_eq!(a.summary.fit.n_iter, b.summary.fit.n_iter);
+    let (ia, ib) = (a.summary.metrics.inertia, b.summary.metrics.inertia);
+    assert!((ia - ib).abs() <= 1e-9 * ib, "weighted {ia}, repeated {ib}");
+    for (ca, cb) in a.summary.fit.centres.iter().zip(&b.summary.fit.centres) {
+        for (x, y) in ca.iter().zip(cb) {
+            assert!((x - y).abs() <= 1e-9 * y.abs().max(1.0), "{x} vs {y}");
+        }
+    }
+    // Unweighted, the same file fits differently.
+    let u = evaluate(
+        &e,
+        &fixture_inputs(
+            &e,
+            "weighted.csv",
+            &ImportOptions {
+                columns: Some(vec![0, 1, 2]),
+                ..ImportOptions::default()
+            },
+            3,
+        ),
+    );
+    assert!((u.summary.metrics.inertia - ia).abs() > 1e-6 * ia);
+    // A fit on a sample would drop the weights: refused, naming the column.
+    let sampled = ScenarioInputs {
+        fit_sample: Some(10),
+        ..fixture_inputs(&e, "weighted.csv", &weighted, 3)
+    };
+    let err = Plan::new(&sampled).unwrap_err().to_string();
+    assert!(
+        err.contains("fit_sample = 10") && err.contains("'weight'"),
+        "{err}"
+    );
+}
+
+/// A class column is the dataset's ground truth in the engine: the adjusted Rand index and
+/// the true centres (the class means) are there, and scikit-learn's score is matched.
+#[test]
+fn a_truth_column_gives_the_adjusted_rand_index_and_true_centres() {
+    let e = engine(BUDGET);
+    let o = ImportOptions {
+        truth_column: Some(4),
+        ..ImportOptions::default()
+    };
+    let inputs = fixture_inputs(&e, "iris.csv", &o, 3);
+    let rows: Vec<Vec<f64>> = {
+        let out = import(&fixture("iris.csv"), &o, None, &Unmonitored).unwrap();
+        [0, 50, 100]
+            .iter()
+            .map(|&i| {
+                out.matrix.as_slice()[i * 4..i * 4 + 4]
+                    .iter()
+                    .map(|&v| f64::from(v))
+                    .collect()
+            })
+            .collect()
+    };
+    let r = evaluate(
+        &e,
+        &ScenarioInputs {
+            init: blobscale::cluster::Init::Centers(rows),
+            ..inputs
+        },
+    );
+    assert!(r.summary.dataset.ground_truth);
+    let oracle: serde_json::Value = serde_json::from_slice(&fixture("iris_oracle.json")).unwrap();
+    let want = oracle["adjusted_rand"].as_f64().unwrap();
+    assert!(
+        (r.summary.metrics.adjusted_rand - want).abs() < 1e-12,
+        "{} vs {want}",
+        r.summary.metrics.adjusted_rand
+    );
+    assert_eq!(r.summary.view.as_ref().unwrap().true_centres.len(), 3);
 }

@@ -39,7 +39,12 @@ enum Step {
     Importing,
 }
 
-fn report_view(name: String, r: ImportReport, not_kept: Option<String>) -> impl IntoView {
+fn report_view(
+    name: String,
+    r: ImportReport,
+    not_kept: Option<String>,
+    growth: u64,
+) -> impl IntoView {
     let listed: Vec<String> = r
         .bad_rows
         .iter()
@@ -49,7 +54,8 @@ fn report_view(name: String, r: ImportReport, not_kept: Option<String>) -> impl 
     let more = r.bad_count.saturating_sub(listed.len() as u64);
     let bad_count = r.bad_count;
     view! {
-        <div id="import-report" data-rows=r.rows.to_string() data-bad-count=bad_count.to_string()>
+        <div id="import-report" data-rows=r.rows.to_string() data-bad-count=bad_count.to_string()
+            data-memory-growth=growth.to_string()>
             <p>{format!(
                 "Imported '{name}': {} rows × {} columns ({}){}.",
                 format::thousands(r.rows as u64),
@@ -75,6 +81,14 @@ fn report_view(name: String, r: ImportReport, not_kept: Option<String>) -> impl 
                 )}</p> }.into_any(),
                 None => view! { <p class="import-note">"No ground-truth column chosen: the adjusted Rand index and the true centres are absent."</p> }.into_any(),
             }}
+            {r.weight_column.clone().map(|w| view! { <p class="import-note" id="import-weight-note">{format!(
+                "Sample weights: '{w}', {} in all: the seeding, the iterations and the inertia weigh each row.",
+                if r.total_weight.fract() == 0.0 && r.total_weight < 1e15 {
+                    format::thousands(r.total_weight as u64)
+                } else {
+                    format!("{:.4}", r.total_weight)
+                }
+            )}</p> })}
             {not_kept.map(|e| view! { <p class="import-note">{format!("Not kept for a reload: {e}")}</p> })}
         </div>
     }
@@ -117,10 +131,11 @@ pub fn ImportPanel() -> impl IntoView {
     let decimal = RwSignal::new(None::<DecimalMark>);
     let thousands = RwSignal::new(None::<Thousands>);
     let truth = RwSignal::new(None::<usize>);
+    let weight = RwSignal::new(None::<usize>);
     let columns = RwSignal::new(Vec::<usize>::new());
     let standardise = RwSignal::new(false);
     let progress = RwSignal::new(None::<ImportProgress>);
-    let outcome = RwSignal::new(None::<(String, ImportReport, Option<String>)>);
+    let outcome = RwSignal::new(None::<(String, ImportReport, Option<String>, u64)>);
     let error = RwSignal::new(String::new());
     // Why the chosen file cannot be imported (the sniffer's error), shown by the button.
     let refused = RwSignal::new(String::new());
@@ -147,8 +162,11 @@ pub fn ImportPanel() -> impl IntoView {
                     decimal.set(p.number_format.map(|n| n.decimal));
                     thousands.set(p.number_format.map(|n| n.thousands));
                     let t = truth.get_untracked().filter(|&t| t < p.n_fields);
+                    let w = weight.get_untracked().filter(|&w| w < p.n_fields);
                     truth.set(t);
-                    columns.set(p.default_columns_besides(t));
+                    weight.set(w);
+                    let besides: Vec<usize> = t.into_iter().chain(w).collect();
+                    columns.set(p.default_columns_besides(&besides));
                     preview.set(Some(p));
                     step.set(Step::Ready);
                 }
@@ -168,6 +186,7 @@ pub fn ImportPanel() -> impl IntoView {
         decimal.set(None);
         thousands.set(None);
         truth.set(None);
+        weight.set(None);
         outcome.set(None);
         sniff();
     };
@@ -180,6 +199,7 @@ pub fn ImportPanel() -> impl IntoView {
             decimal: decimal.get_untracked(),
             thousands: thousands.get_untracked(),
             truth_column: truth.get_untracked(),
+            weight_column: weight.get_untracked(),
             columns: Some(columns.get_untracked()),
             standardise: standardise.get_untracked(),
             ..ImportOptions::default()
@@ -204,7 +224,12 @@ pub fn ImportPanel() -> impl IntoView {
             match result {
                 Ok(o) => {
                     let not_kept = o.not_kept.as_ref().map(WebError::to_string);
-                    outcome.set(Some((file_name, o.report.clone(), not_kept)));
+                    outcome.set(Some((
+                        file_name,
+                        o.report.clone(),
+                        not_kept,
+                        o.memory_growth,
+                    )));
                     use_imported(state, o.source, saved);
                 }
                 Err(e) => error.set(e.to_string()),
@@ -281,6 +306,7 @@ pub fn ImportPanel() -> impl IntoView {
                     let options = ImportOptions {
                         columns: Some(columns.get()),
                         truth_column: truth.get(),
+                        weight_column: weight.get(),
                         ..ImportOptions::default()
                     };
                     p.as_ref()?.refusal(&options).map(|e| e.to_string())
@@ -336,7 +362,7 @@ pub fn ImportPanel() -> impl IntoView {
                                         <th class:numeric=numeric>
                                             <label>
                                                 <input type="checkbox" id=format!("import-col-{j}")
-                                                    disabled=move || truth.get() == Some(j)
+                                                    disabled=move || truth.get() == Some(j) || weight.get() == Some(j)
                                                     prop:checked=move || columns.with(|c| c.contains(&j))
                                                     on:change=move |ev| {
                                                         let on = event_target_checked(&ev);
@@ -408,6 +434,7 @@ pub fn ImportPanel() -> impl IntoView {
                         truth.set(t);
                         if let Some(t) = t {
                             columns.update(|c| c.retain(|&x| x != t));
+                            if weight.get_untracked() == Some(t) { weight.set(None) }
                         }
                     }>
                         <option value="" selected=move || truth.get().is_none()>"none"</option>
@@ -416,6 +443,25 @@ pub fn ImportPanel() -> impl IntoView {
                             .enumerate()
                             .map(|(j, c)| view! {
                                 <option value=j.to_string() selected=move || truth.get() == Some(j)>{c}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="check">"Sample weights "
+                    <select id="import-weight" on:change=move |ev| {
+                        let w = event_target_value(&ev).parse::<usize>().ok();
+                        weight.set(w);
+                        if let Some(w) = w {
+                            columns.update(|c| c.retain(|&x| x != w));
+                            if truth.get_untracked() == Some(w) { truth.set(None) }
+                        }
+                    }>
+                        <option value="" selected=move || weight.get().is_none()>"none"</option>
+                        {move || preview.with(|p| p.as_ref().map(|p| p.column_names.clone()).unwrap_or_default())
+                            .into_iter()
+                            .enumerate()
+                            .map(|(j, c)| view! {
+                                <option value=j.to_string() selected=move || weight.get() == Some(j)>{c}</option>
                             })
                             .collect_view()}
                     </select>
@@ -447,7 +493,7 @@ pub fn ImportPanel() -> impl IntoView {
                     {format!(" {} {}", p.phase.name(), percent(p.done, p.total).map_or(String::new(), |pct| format!("{pct}%")))}
                 })}
             </p>
-            {move || outcome.get().map(|(n, r, k)| report_view(n, r, k))}
+            {move || outcome.get().map(|(n, r, k, g)| report_view(n, r, k, g))}
             <p id="import-error" class="field-error" role="alert">{move || error.get()}</p>
             <button id="import-clear" type="button" disabled=move || current().is_none() on:click=clear>
                 "Use generated blobs"

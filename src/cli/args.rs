@@ -166,6 +166,10 @@ pub(crate) struct ImportArgs {
     /// the adjusted Rand index, not a feature.
     #[arg(long, value_name = "N", value_parser = column)]
     pub truth_column: Option<usize>,
+    /// A column (1-based) holding each row's sample weight (≥ 0), as scikit-learn's
+    /// `sample_weight`: not a feature; the seeding, Lloyd and the inertia weigh each row.
+    #[arg(long, value_name = "N", value_parser = column)]
+    pub weight_column: Option<usize>,
     /// Columns to use, 1-based (every numeric column when absent).
     #[arg(long, value_name = "1,3", value_delimiter = ',', value_parser = column)]
     pub columns: Option<Vec<usize>>,

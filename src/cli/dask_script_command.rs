@@ -55,9 +55,12 @@ pub fn run(args: DaskScriptArgs) -> Result<String, CliError> {
             (Some(ev.summary.metrics.inertia), None)
         }
         None => (None, None),
-        Some((x, data_file)) => {
+        Some((x, weights, data_file)) => {
             let inertia = if args.evaluate {
-                let fit = inputs.kmeans_params().check()?.fit(&x, None)?;
+                let fit = inputs
+                    .kmeans_params()
+                    .check()?
+                    .fit(&x, weights.as_deref())?;
                 Some(fit.inertia)
             } else {
                 None
@@ -74,12 +77,15 @@ pub fn run(args: DaskScriptArgs) -> Result<String, CliError> {
     dask_script(&inputs, &options).map_err(CliError::run)
 }
 
+/// A file's rows, sample weights, and how the script must read it.
+type ImportedFile = (crate::data::ChunkedMatrix, Option<Vec<f64>>, DataFile);
+
 /// A data file read with the page's importer (`--delimiter`, `--header`, `--columns`,
 /// `--standardise`, as `fit --input` reads them), and the fit options.
 fn read_file(
     args: &DaskScriptArgs,
     path: &str,
-) -> Result<(ScenarioInputs, (crate::data::ChunkedMatrix, DataFile)), CliError> {
+) -> Result<(ScenarioInputs, ImportedFile), CliError> {
     let chunk_rows = args.source.chunk.chunk_rows;
     let options = import_options(&args.source.import, chunk_rows);
     let bytes = std::fs::read(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
@@ -106,7 +112,7 @@ fn read_file(
         options: out.options,
         rows,
     };
-    Ok((inputs, (out.matrix, file)))
+    Ok((inputs, (out.matrix, out.weights, file)))
 }
 
 /// A scenario file: the page's `scenario.json` (a saved book; the scenario called `name`,

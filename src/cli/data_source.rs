@@ -15,8 +15,10 @@ use crate::data::{BlobsParams, Centers, ChunkedMatrix};
 pub struct Source {
     /// The samples.
     pub x: ChunkedMatrix,
-    /// Ground truth, when generated or given with `--truth`.
+    /// Ground truth, when generated or given with `--truth` or `--truth-column`.
     pub truth: Option<Vec<u32>>,
+    /// Sample weights, when read with `--weight-column`.
+    pub weights: Option<Vec<f64>>,
     /// Number of generated centres (the default k), when generated.
     pub n_centers: Option<usize>,
     /// Seconds spent loading or generating.
@@ -29,6 +31,7 @@ pub struct Source {
 pub fn load(args: &SourceArgs) -> Result<Source, CliError> {
     let chunk_rows = args.chunk.chunk_rows;
     let t0 = Instant::now();
+    let mut weights = None;
     let (x, mut truth, n_centers, describe) = match &args.input {
         Some(path) => {
             let options = import_options(&args.import, chunk_rows);
@@ -42,6 +45,7 @@ pub fn load(args: &SourceArgs) -> Result<Source, CliError> {
                 );
             }
             let truth = out.truth.map(|t| t.labels);
+            weights = out.weights;
             (x, truth, None, json!({ "source": path, "import": report }))
         }
         None => {
@@ -80,6 +84,7 @@ pub fn load(args: &SourceArgs) -> Result<Source, CliError> {
     Ok(Source {
         x,
         truth,
+        weights,
         n_centers,
         seconds,
         describe,
@@ -88,7 +93,7 @@ pub fn load(args: &SourceArgs) -> Result<Source, CliError> {
 
 /// The import options given on the command line: `--delimiter`, `--header`, `--decimal`,
 /// `--thousands` (each detected when absent), `--columns` (every numeric column when
-/// absent), `--truth-column`, `--standardise`.
+/// absent), `--truth-column`, `--weight-column`, `--standardise`.
 pub fn import_options(args: &ImportArgs, chunk_rows: usize) -> ImportOptions {
     ImportOptions {
         delimiter: args.delimiter,
@@ -96,6 +101,7 @@ pub fn import_options(args: &ImportArgs, chunk_rows: usize) -> ImportOptions {
         decimal: args.decimal,
         thousands: args.thousands,
         truth_column: args.truth_column,
+        weight_column: args.weight_column,
         columns: args.columns.clone(),
         standardise: args.standardise,
         chunk_rows,

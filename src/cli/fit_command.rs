@@ -66,7 +66,7 @@ pub fn run(args: FitArgs) -> Result<Value, CliError> {
     let params = params(&fit, src.n_centers)?;
     let valid = params.check()?;
     let clock = StageClock::start();
-    let fit = valid.fit_monitored(&src.x, None, &clock)?;
+    let fit = valid.fit_monitored(&src.x, src.weights.as_deref(), &clock)?;
     let fit_s = clock.elapsed();
     let seeding_s = clock.first_task(TaskKind::Lloyd).unwrap_or(fit_s);
     let t_export = Instant::now();

@@ -24,7 +24,7 @@ pub fn run(args: PredictArgs) -> Result<Value, CliError> {
     let centres: Vec<f64> = c.as_slice().iter().map(|&v| v as f64).collect();
     let view = ArrayView2::from_shape((c.n_rows(), c.n_cols()), &centres).expect("n × d values");
     let t0 = Instant::now();
-    let p = predict(&src.x, view, None)?;
+    let p = predict(&src.x, view, src.weights.as_deref())?;
     let seconds = t0.elapsed().as_secs_f64();
     if let Some(path) = &labels_out {
         write_labels(path, &p.labels)?;

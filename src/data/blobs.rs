@@ -237,6 +237,9 @@ pub struct Blobs {
     pub labels: Vec<u32>,
     /// The true centres, `n_centers × n_features`.
     pub centers: Array2<f64>,
+    /// Per-row sample weights (an imported file's weights column, scikit-learn's
+    /// `sample_weight`); `None`: every row weighs 1. Generated blobs have none.
+    pub weights: Option<Vec<f64>>,
 }
 
 impl ValidBlobsParams {
@@ -392,6 +395,7 @@ impl ValidBlobsParams {
             x,
             labels,
             centers: self.centers.clone(),
+            weights: None,
         })
     }
 }

@@ -24,14 +24,12 @@ use wasm_bindgen_futures::JsFuture;
 use super::compute::{WASM_MEMORY_LIMIT, wasm_memory_bytes};
 use super::error::WebError;
 use super::imported_files;
-use crate::data::import::{ImportOptions, ImportReport, Preview, SNIFF_BYTES, check_fits, sniff};
+use crate::data::import::{
+    DEFAULT_SLICE_BYTES as SLICE_BYTES, ImportOptions, ImportReport, Preview, SNIFF_BYTES,
+    check_fits, sniff, streamed_bytes,
+};
 use crate::pipeline::graph::imported::ImportedSource;
 use crate::pipeline::memo::fingerprint::Fingerprint;
-
-#[cfg(feature = "threads")]
-/// Bytes copied into wasm memory between two yields to the event loop: a few
-/// milliseconds of copying, so frames keep coming.
-const COPY_SLICE: usize = 4 << 20;
 
 /// A finished import.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +42,10 @@ pub struct ImportOutcome {
     pub options: ImportOptions,
     /// Why the raw file could not be kept for a reload, if it could not.
     pub not_kept: Option<WebError>,
+    /// How much the wasm memory that parsed the file grew during the import: at most the
+    /// parsed values plus one slice's buffers ([`crate::data::import::StreamImport`]).
+    #[serde(default)]
+    pub memory_growth: u64,
 }
 
 /// What an import is doing.
@@ -155,20 +157,12 @@ async fn read_head(blob: &web_sys::Blob) -> Result<Vec<u8>, WebError> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-#[cfg(feature = "threads")]
-/// Resolves after the browser has had a turn of its event loop (a zero `setTimeout`), so
-/// it can paint between slices of work.
-async fn next_tick() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        let scheduled = web_sys::window().map(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-                .is_ok()
-        });
-        if scheduled != Some(true) {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
-    });
-    let _ = JsFuture::from(p).await;
+/// Bytes `start..end` of the file, read by the browser (`Blob.slice`).
+async fn read_slice(blob: &web_sys::Blob, start: u64, end: u64) -> Result<ArrayBuffer, WebError> {
+    let part = blob
+        .slice_with_f64_and_f64(start as f64, end as f64)
+        .map_err(|e| unreadable(&e))?;
+    read_all(&part).await
 }
 
 /// The preview of a file (first step): reads only its first 64 KiB.
@@ -216,13 +210,12 @@ async fn import_inner(
     // .npy, estimated for CSV) and the columns.
     let room = import_room();
     check_fits(
-        preview.required_bytes(columns),
+        streamed_bytes(SLICE_BYTES as u64, preview.estimated_rows, columns as u64),
         room,
         preview.estimated_rows,
         columns as u64,
     )?;
-    let buffer = read_all(file).await?;
-    let mut outcome = parse(buffer, name, resolved, room).await?;
+    let mut outcome = parse(file, name, resolved, room).await?;
     if keep {
         set_progress(Phase::Storing, 0, 0);
         outcome.not_kept =
@@ -298,58 +291,81 @@ impl crate::monitor::Monitor for BridgeMonitor {
     }
 }
 
-/// Threaded build: copy into wasm in slices, then parse and register on the rayon pool.
+/// Threaded build: the file is read slice by slice (`Blob.slice`); each slice is copied
+/// into wasm memory and parsed on the rayon pool while the page keeps painting, and only
+/// the parsed values stay. The matrix is registered on the pool too.
 #[cfg(feature = "threads")]
 async fn parse(
-    buffer: ArrayBuffer,
+    file: &web_sys::Blob,
     name: &str,
     options: ImportOptions,
     room: u64,
 ) -> Result<ImportOutcome, WebError> {
-    let len = buffer.byte_length() as usize;
-    let mut bytes: Vec<u8> = Vec::new();
-    bytes.try_reserve_exact(len).map_err(|_| {
-        WebError::browser(format!(
-            "could not reserve {} MiB of wasm memory for the file",
-            len >> 20
-        ))
-    })?;
-    bytes.resize(len, 0);
-    let view = Uint8Array::new(buffer.as_ref());
-    let mut off = 0;
+    let len = file.size() as u64;
+    let before = wasm_memory_bytes();
+    let head = read_head(file).await?;
+    let mut stream = crate::data::import::StreamImport::new(
+        &head,
+        len,
+        &options,
+        Some(room),
+        Some(SLICE_BYTES),
+    )?;
+    drop(head);
+    let mut off = 0u64;
     while off < len {
-        let end = (off + COPY_SLICE).min(len);
-        view.subarray(off as u32, end as u32)
-            .copy_to(&mut bytes[off..end]);
-        set_progress(Phase::Copying, end as u64, len as u64);
+        let end = (off + SLICE_BYTES as u64).min(len);
+        set_progress(Phase::Reading, off, len);
+        let buffer = read_slice(file, off, end).await?;
+        let bytes = Uint8Array::new(buffer.as_ref()).to_vec();
+        drop(buffer);
+        let (s, pushed) = super::pool_job::on_pool(move || {
+            let r = stream.push(&bytes, &BridgeMonitor);
+            (stream, r)
+        })
+        .await
+        .map_err(|_| WebError::ImportStopped)?;
+        pushed?;
+        stream = s;
         off = end;
-        next_tick().await;
     }
-    drop(view);
-    drop(buffer);
     let name = name.to_owned();
     super::pool_job::on_pool(move || {
-        let result = crate::data::import::import(&bytes, &options, Some(room), &BridgeMonitor)
-            .map_err(WebError::from);
-        drop(bytes);
-        result.map(|out| {
-            let source = super::compute::engine().register_imported(
-                out.matrix,
-                &name,
-                out.report.column_names.clone(),
-                out.report.standardised,
-                out.truth.as_ref(),
-            );
-            ImportOutcome {
-                source,
-                report: out.report,
-                options: out.options,
-                not_kept: None,
-            }
-        })
+        stream
+            .finish(&BridgeMonitor)
+            .map_err(WebError::from)
+            .map(|out| {
+                let source = super::compute::engine().register_imported(
+                    out.matrix,
+                    &name,
+                    &out.report,
+                    out.truth.as_ref(),
+                    out.weights,
+                );
+                ImportOutcome {
+                    source,
+                    report: out.report,
+                    options: out.options,
+                    not_kept: None,
+                    memory_growth: wasm_memory_bytes().saturating_sub(before),
+                }
+            })
     })
     .await
     .unwrap_or(Err(WebError::ImportStopped))
+}
+
+/// Which step of a streamed import a message to the compute worker is.
+#[cfg(not(feature = "threads"))]
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "step")]
+enum WorkerStep {
+    /// The bytes are the file's head: preview it and start the import.
+    Begin { file_len: u64, room: u64 },
+    /// The bytes are the next slice.
+    Slice,
+    /// No more bytes: finish, register, reply with the outcome.
+    End,
 }
 
 /// What the page sends the compute worker with the bytes.
@@ -358,31 +374,55 @@ async fn parse(
 struct WorkerRequest {
     name: String,
     options: ImportOptions,
+    step: WorkerStep,
 }
 
-/// Single-threaded build: the buffer moves to the compute worker, which parses and
-/// registers it in its engine.
+/// Single-threaded build: the page reads the file slice by slice and moves each slice to
+/// the compute worker (transferred, not copied), which parses it as it comes, then
+/// registers the matrix in its engine.
 #[cfg(not(feature = "threads"))]
 async fn parse(
-    buffer: ArrayBuffer,
+    file: &web_sys::Blob,
     name: &str,
     options: ImportOptions,
-    _room: u64,
+    room: u64,
 ) -> Result<ImportOutcome, WebError> {
-    let request = serde_json::to_string(&WorkerRequest {
-        name: name.to_owned(),
-        options,
-    })
-    .map_err(|e| WebError::worker(e.to_string()))?;
-    set_progress(Phase::Parsing, 0, buffer.byte_length() as u64);
-    let transfer = js_sys::Array::of1(&buffer);
-    let reply = super::st_worker::call_transferring(
-        "import",
-        request,
-        &[("bytes", buffer.into())],
-        &transfer,
+    let len = file.size() as u64;
+    let send = |step: WorkerStep, buffer: ArrayBuffer| {
+        let request = serde_json::to_string(&WorkerRequest {
+            name: name.to_owned(),
+            options: options.clone(),
+            step,
+        });
+        async move {
+            let request = request.map_err(|e| WebError::worker(e.to_string()))?;
+            let transfer = js_sys::Array::of1(&buffer);
+            super::st_worker::call_transferring(
+                "import",
+                request,
+                &[("bytes", buffer.into())],
+                &transfer,
+            )
+            .await
+        }
+    };
+    let head_end = len.min(SNIFF_BYTES as u64);
+    send(
+        WorkerStep::Begin {
+            file_len: len,
+            room,
+        },
+        read_slice(file, 0, head_end).await?,
     )
     .await?;
+    let mut off = 0u64;
+    while off < len {
+        let end = (off + SLICE_BYTES as u64).min(len);
+        set_progress(Phase::Reading, off, len);
+        send(WorkerStep::Slice, read_slice(file, off, end).await?).await?;
+        off = end;
+    }
+    let reply = send(WorkerStep::End, ArrayBuffer::new(0)).await?;
     let outcome = js_sys::Reflect::get(&reply, &"outcome".into())
         .ok()
         .and_then(|v| v.as_string())
@@ -427,38 +467,76 @@ impl crate::monitor::Monitor for WorkerMonitor {
     }
 }
 
-/// Worker side of the single-threaded build: parses `bytes`, registers the matrix in this
-/// worker's engine. Returns `{outcome}` (JSON) or `{error}`; never throws.
+#[cfg(not(feature = "threads"))]
+thread_local! {
+    // The compute worker's import in progress, and its wasm memory when it began.
+    static STREAM: std::cell::RefCell<Option<(crate::data::import::StreamImport, u64)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Worker side of the single-threaded build: one step of a streamed import (begin with the
+/// file's head, a slice, the end), the matrix registered in this worker's engine at the
+/// end. Returns `{outcome}` (JSON; `{}` before the end) or `{error}`; never throws.
 #[cfg(not(feature = "threads"))]
 #[wasm_bindgen]
 pub fn blobscale_worker_import(request: String, bytes: &[u8]) -> JsValue {
+    use crate::data::import::StreamImport;
     let out = js_sys::Object::new();
-    // The bytes are in this instance's memory already: they count as available room.
-    let room = import_room() + bytes.len() as u64;
+    let monitor = WorkerMonitor {
+        last: AtomicU64::new(0),
+    };
     let result = serde_json::from_str::<WorkerRequest>(&request)
         .map_err(|e| WebError::worker(format!("bad request: {e}")))
-        .and_then(|req| {
-            let monitor = WorkerMonitor {
-                last: AtomicU64::new(0),
-            };
-            let out = crate::data::import::import(bytes, &req.options, Some(room), &monitor)?;
-            let source = super::compute::with_st_engine(|e| {
-                e.register_imported(
-                    out.matrix,
-                    &req.name,
-                    out.report.column_names.clone(),
-                    out.report.standardised,
-                    out.truth.as_ref(),
-                )
-            });
-            serde_json::to_string(&ImportOutcome {
-                source,
-                report: out.report,
-                options: out.options,
-                not_kept: None,
-            })
-            .map_err(|e| WebError::worker(e.to_string()))
+        .and_then(|req| match req.step {
+            WorkerStep::Begin { file_len, room } => {
+                // The page measured the room in its own instance; this one's is what counts.
+                let room = room.min(import_room());
+                let before = wasm_memory_bytes();
+                let s = StreamImport::new(
+                    bytes,
+                    file_len,
+                    &req.options,
+                    Some(room),
+                    Some(SLICE_BYTES),
+                )?;
+                STREAM.with(|c| *c.borrow_mut() = Some((s, before)));
+                Ok("{}".to_string())
+            }
+            WorkerStep::Slice => STREAM.with(|c| match c.borrow_mut().as_mut() {
+                Some((s, _)) => s
+                    .push(bytes, &monitor)
+                    .map(|()| "{}".to_string())
+                    .map_err(WebError::from),
+                None => Err(WebError::worker("a slice before the import began")),
+            }),
+            WorkerStep::End => {
+                let Some((s, before)) = STREAM.with(|c| c.borrow_mut().take()) else {
+                    return Err(WebError::worker("the import's end before it began"));
+                };
+                let out = s.finish(&monitor)?;
+                let source = super::compute::with_st_engine(|e| {
+                    e.register_imported(
+                        out.matrix,
+                        &req.name,
+                        &out.report,
+                        out.truth.as_ref(),
+                        out.weights,
+                    )
+                });
+                serde_json::to_string(&ImportOutcome {
+                    source,
+                    report: out.report,
+                    options: out.options,
+                    not_kept: None,
+                    memory_growth: wasm_memory_bytes().saturating_sub(before),
+                })
+                .map_err(|e| WebError::worker(e.to_string()))
+            }
         });
+    if result.is_err() {
+        // A failed step ends the import: the next one starts afresh.
+        STREAM.with(|c| c.borrow_mut().take());
+    }
     let (key, value) = match result {
         Ok(json) => ("outcome", json),
         Err(e) => ("error", super::st_worker::error_json(&e)),

@@ -13,6 +13,13 @@ pub fn required_bytes(file_len: u64, rows: u64, columns: u64) -> u64 {
     file_len.saturating_add(matrix.saturating_mul(2))
 }
 
+/// Bytes a streamed import holds at its peak: the matrix once (reserved up front) and the
+/// buffers of one slice of `slice` bytes ([`super::StreamImport::buffer_bound`]).
+pub fn streamed_bytes(slice: u64, rows: u64, columns: u64) -> u64 {
+    let matrix = rows.saturating_mul(columns).saturating_mul(4);
+    matrix.saturating_add(super::StreamImport::buffer_bound(slice as usize) as u64)
+}
+
 /// `Err(TooLarge)` naming both sizes in MiB when `need > budget`.
 pub fn check_fits(need: u64, budget: u64, rows: u64, columns: u64) -> Result<(), ImportError> {
     if need > budget {
@@ -42,5 +49,7 @@ mod tests {
         );
         assert!(check_fits(10, 10, 1, 1).is_ok());
         assert_eq!(required_bytes(u64::MAX, u64::MAX, 3), u64::MAX);
+        // Streamed, the file's text is never held whole.
+        assert_eq!(streamed_bytes(1 << 20, 1000, 2), 8000 + (6 << 20));
     }
 }

@@ -63,6 +63,8 @@ pub struct Layout<'c> {
     pub format: NumberFormat,
     /// A 0-based field holding each row's class, kept as text.
     pub truth: Option<usize>,
+    /// A 0-based field holding each row's sample weight.
+    pub weight: Option<usize>,
     /// 1-based line of `data`'s first byte.
     pub first_line: u64,
 }
@@ -141,6 +143,18 @@ fn parse_range(text: &[u8], first_line: u64, layout: &Layout) -> ChunkRows {
                 break;
             }
         }
+        let mut weight = None;
+        if bad.is_none()
+            && let Some(w) = layout.weight
+        {
+            match layout.format.parse(fields[w].raw) {
+                Number::Value(v) if v >= 0.0 => weight = Some(f64::from(v)),
+                Number::Value(_) => bad = Some((w, BadReason::NegativeWeight)),
+                Number::Empty => bad = Some((w, BadReason::Empty)),
+                Number::NotANumber => bad = Some((w, BadReason::NotANumber)),
+                Number::NotFinite => bad = Some((w, BadReason::NotFinite)),
+            }
+        }
         if bad.is_none()
             && let Some(t) = layout.truth
         {
@@ -149,6 +163,11 @@ fn parse_range(text: &[u8], first_line: u64, layout: &Layout) -> ChunkRows {
             } else {
                 out.class_of(fields[t].raw);
             }
+        }
+        if bad.is_none()
+            && let Some(w) = weight
+        {
+            out.weights.push(w);
         }
         match bad {
             None => out.rows += 1,
@@ -193,6 +212,7 @@ mod tests {
             columns: &[0, 2],
             format: NumberFormat::PLAIN,
             truth: None,
+            weight: None,
             first_line: 2,
         };
         let text = b"1,x,2\n3,4\n5,6,abc\n\n7,8,NaN\n9,,10\n";
@@ -222,12 +242,14 @@ mod tests {
                 thousands: super::super::number_format::Thousands::None,
             },
             truth: Some(1),
+            weight: None,
             first_line: 1,
         };
         let text = b"1,5;b\n2;a\n3;\n4,25;b\nx;c\n5;c\n";
         for chunk in 1..text.len() + 1 {
             let chunks = parse(text, &layout, chunk, &crate::monitor::Unmonitored).unwrap();
-            let merged = super::super::report::merge(chunks);
+            let mut merged = super::super::stream::Parsed::default();
+            merged.append(chunks, 0);
             assert_eq!(merged.values, vec![1.5, 2.0, 4.25, 5.0], "{chunk}");
             assert_eq!(merged.truth, vec![0, 1, 0, 2], "{chunk}");
             assert_eq!(

@@ -331,12 +331,14 @@ impl Cursor<'_> {
 /// Converts the values of a file whose header is `h` into rows of the chosen `columns`,
 /// `chunk_rows` rows per task. Rows holding NaN, infinities or values beyond `f32` are
 /// excluded and reported (by 1-based row and column). With `truth`, that column's value
-/// (as text, so `1` and `1.5` are two classes) is each kept row's class.
+/// (as text, so `1` and `1.5` are two classes) is each kept row's class; with `weight`,
+/// that column's value is its sample weight (finite, at least 0).
 pub(crate) fn convert(
     bytes: &[u8],
     h: &Header,
     columns: &[usize],
     truth: Option<usize>,
+    weight: Option<usize>,
     chunk_rows: usize,
     monitor: &dyn Monitor,
 ) -> Result<Vec<ChunkRows>, ImportError> {
@@ -383,6 +385,17 @@ pub(crate) fn convert(
                         }
                         out.values.push(f);
                     }
+                    let mut w = None;
+                    if bad.is_none()
+                        && let Some(c) = weight
+                    {
+                        let v = h.dtype.read(&data[at(c) * size..]);
+                        if v.is_finite() && v >= 0.0 {
+                            w = Some(v);
+                        } else {
+                            bad = Some((c, v));
+                        }
+                    }
                     if bad.is_none()
                         && let Some(t) = truth
                     {
@@ -393,6 +406,11 @@ pub(crate) fn convert(
                             bad = Some((t, v));
                         }
                     }
+                    if bad.is_none()
+                        && let Some(w) = w
+                    {
+                        out.weights.push(w);
+                    }
                     match bad {
                         None => out.rows += 1,
                         Some((j, v)) => {
@@ -401,7 +419,11 @@ pub(crate) fn convert(
                                 line: i as u64 + 1,
                                 column: j + 1,
                                 text: v.to_string(),
-                                reason: BadReason::NotFinite,
+                                reason: if v.is_finite() {
+                                    BadReason::NegativeWeight
+                                } else {
+                                    BadReason::NotFinite
+                                },
                             });
                         }
                     }

@@ -108,6 +108,10 @@ pub struct ImportOptions {
     /// A 0-based column holding each row's true class (integers or strings, coded in order
     /// of first appearance): excluded from the features and used as ground truth.
     pub truth_column: Option<usize>,
+    /// A 0-based column holding each row's sample weight (a finite number ≥ 0): excluded
+    /// from the features, passed to the seeding, Lloyd and the inertia as scikit-learn's
+    /// `sample_weight`.
+    pub weight_column: Option<usize>,
     /// Standardise every kept column to mean 0 and variance 1 (z-score with the population
     /// variance, as scikit-learn's `StandardScaler`).
     pub standardise: bool,
@@ -126,6 +130,7 @@ impl Default for ImportOptions {
             thousands: None,
             columns: None,
             truth_column: None,
+            weight_column: None,
             standardise: false,
             chunk_rows: DEFAULT_CHUNK_ROWS,
             parse_chunk_bytes: DEFAULT_PARSE_CHUNK_BYTES,
@@ -169,6 +174,24 @@ impl ImportOptions {
                 allowed: "a column not imported as a feature".into(),
             });
         }
+        if let (Some(c), Some(w)) = (&self.columns, self.weight_column)
+            && c.contains(&w)
+        {
+            return Err(ImportError::BadOption {
+                name: "weight_column",
+                value: (w + 1).to_string(),
+                allowed: "a column not imported as a feature".into(),
+            });
+        }
+        if let Some(w) = self.weight_column
+            && self.truth_column == Some(w)
+        {
+            return Err(ImportError::BadOption {
+                name: "weight_column",
+                value: (w + 1).to_string(),
+                allowed: "a column other than the truth column".into(),
+            });
+        }
         if let Some(c) = &self.columns
             && c.is_empty()
         {
@@ -183,6 +206,14 @@ impl ImportOptions {
 }
 
 impl ImportOptions {
+    /// The columns read for something other than features: the truth and weight columns.
+    pub fn not_features(&self) -> Vec<usize> {
+        self.truth_column
+            .into_iter()
+            .chain(self.weight_column)
+            .collect()
+    }
+
     /// The number formats the sniffer may choose from: the given mark and separator, or
     /// every candidate agreeing with the one that is given.
     pub fn number_formats(&self) -> Vec<NumberFormat> {

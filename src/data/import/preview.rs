@@ -62,16 +62,16 @@ pub struct Preview {
 }
 
 impl Preview {
-    /// The columns imported when the user picks none: every numeric one but a row index
-    /// and the truth column.
+    /// The columns imported when the user picks none: every numeric one but a row index.
     pub fn default_columns(&self) -> Vec<usize> {
-        self.default_columns_besides(None)
+        self.default_columns_besides(&[])
     }
 
-    /// [`Preview::default_columns`] without `truth`.
-    pub fn default_columns_besides(&self, truth: Option<usize>) -> Vec<usize> {
+    /// [`Preview::default_columns`] without the `excluded` ones (the truth and weight
+    /// columns).
+    pub fn default_columns_besides(&self, excluded: &[usize]) -> Vec<usize> {
         (0..self.n_fields)
-            .filter(|&j| self.numeric[j] && Some(j) != self.row_index && Some(j) != truth)
+            .filter(|&j| self.numeric[j] && Some(j) != self.row_index && !excluded.contains(&j))
             .collect()
     }
 
@@ -91,7 +91,7 @@ impl Preview {
         let chosen = options
             .columns
             .clone()
-            .unwrap_or_else(|| self.default_columns_besides(options.truth_column));
+            .unwrap_or_else(|| self.default_columns_besides(&options.not_features()));
         if !chosen.is_empty() {
             return None;
         }
@@ -105,7 +105,7 @@ impl Preview {
         }
         Some(ImportError::NoNumericColumn {
             examples: (0..self.n_fields)
-                .filter(|&j| Some(j) != options.truth_column)
+                .filter(|j| !options.not_features().contains(j))
                 .filter_map(|j| {
                     let v = self.first_text[j].clone()?;
                     Some((self.column_names[j].clone(), v))
@@ -134,7 +134,7 @@ impl Preview {
             columns: Some(
                 base.columns
                     .clone()
-                    .unwrap_or_else(|| self.default_columns_besides(base.truth_column)),
+                    .unwrap_or_else(|| self.default_columns_besides(&base.not_features())),
             ),
             ..base.clone()
         }

@@ -29,6 +29,8 @@ pub enum BadReason {
     NotANumber,
     /// A chosen column holds NaN or an infinity, or a number beyond `f32`'s range.
     NotFinite,
+    /// A sample weight below zero.
+    NegativeWeight,
 }
 
 impl fmt::Display for BadReason {
@@ -40,6 +42,7 @@ impl fmt::Display for BadReason {
             BadReason::Empty => f.write_str("missing value"),
             BadReason::NotANumber => f.write_str("not a number"),
             BadReason::NotFinite => f.write_str("not a finite number"),
+            BadReason::NegativeWeight => f.write_str("a negative weight"),
         }
     }
 }
@@ -70,7 +73,7 @@ impl fmt::Display for BadRow {
 }
 
 /// The outcome of an import.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ImportReport {
     /// Rows kept.
     pub rows: usize,
@@ -93,6 +96,12 @@ pub struct ImportReport {
     /// Classes found in it.
     #[serde(default)]
     pub classes: usize,
+    /// The column read as sample weights, if any.
+    #[serde(default)]
+    pub weight_column: Option<String>,
+    /// The sum of the kept rows' weights (the rows when unweighted).
+    #[serde(default)]
+    pub total_weight: f64,
 }
 
 impl ImportReport {
@@ -135,6 +144,8 @@ pub(crate) struct ChunkRows {
     pub truth: Vec<u32>,
     /// This chunk's classes, by code.
     pub classes: Vec<Vec<u8>>,
+    /// The sample weight of each kept row, when a weight column is read.
+    pub weights: Vec<f64>,
     codes: std::collections::HashMap<Vec<u8>, u32>,
 }
 
@@ -160,53 +171,6 @@ impl ChunkRows {
         };
         self.truth.push(code);
     }
-}
-
-/// The chunks joined in file order.
-#[derive(Debug, Default)]
-pub(crate) struct Merged {
-    pub values: Vec<f32>,
-    pub rows: usize,
-    pub bad: Vec<BadRow>,
-    pub bad_count: u64,
-    /// The class of each row, coded in the file's order of first appearance.
-    pub truth: Vec<u32>,
-    /// The classes, by code.
-    pub classes: Vec<Vec<u8>>,
-}
-
-/// Joins chunk results in file order: chunk codes are renumbered so a class's code is its
-/// rank of first appearance in the whole file, whatever the chunking.
-pub(crate) fn merge(chunks: Vec<ChunkRows>) -> Merged {
-    let total: usize = chunks.iter().map(|c| c.values.len()).sum();
-    let mut m = Merged {
-        values: Vec::with_capacity(total),
-        ..Merged::default()
-    };
-    let mut codes: std::collections::HashMap<Vec<u8>, u32> = std::collections::HashMap::new();
-    for c in chunks {
-        m.values.extend_from_slice(&c.values);
-        m.rows += c.rows;
-        m.bad_count += c.bad_count;
-        for b in c.bad {
-            if m.bad.len() < MAX_LISTED_BAD_ROWS {
-                m.bad.push(b);
-            }
-        }
-        let global: Vec<u32> = c
-            .classes
-            .into_iter()
-            .map(|class| {
-                let next = m.classes.len() as u32;
-                *codes.entry(class.clone()).or_insert_with(|| {
-                    m.classes.push(class);
-                    next
-                })
-            })
-            .collect();
-        m.truth.extend(c.truth.iter().map(|&t| global[t as usize]));
-    }
-    m
 }
 
 #[cfg(test)]
@@ -235,28 +199,5 @@ mod tests {
         assert_eq!(s.chars().count(), MAX_BAD_TEXT_CHARS);
         assert!(s.ends_with('…'));
         assert_eq!(shorten("ab"), "ab");
-    }
-
-    #[test]
-    fn merge_keeps_the_first_bad_rows_of_the_file() {
-        let row = |line| BadRow {
-            line,
-            column: 1,
-            text: String::new(),
-            reason: BadReason::Empty,
-        };
-        let mut a = ChunkRows::default();
-        for l in 0..15 {
-            a.bad(|| row(l));
-        }
-        let mut b = ChunkRows::default();
-        for l in 100..130 {
-            b.bad(|| row(l));
-        }
-        let m = merge(vec![a, b]);
-        assert_eq!(m.bad_count, 45);
-        assert_eq!(m.bad.len(), MAX_LISTED_BAD_ROWS);
-        assert_eq!(m.bad[14].line, 14);
-        assert_eq!(m.bad[15].line, 100);
     }
 }

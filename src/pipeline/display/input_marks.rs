@@ -88,6 +88,7 @@ mod tests {
                 column_names: vec!["a".into(), "b".into(), "c".into()],
                 standardised: false,
                 truth: None,
+                weight_column: None,
             }),
             ..ScenarioInputs::default()
         };

@@ -145,13 +145,11 @@ mod tests {
     fn imported(e: &Engine, name: &str) -> ScenarioInputs {
         let values: Vec<f32> = (0..900).map(|i| ((i * 37) % 101) as f32 / 7.0).collect();
         let x = ChunkedMatrix::from_vec(values, 300, 3, 100).unwrap();
-        let source = e.register_imported(
-            x,
-            name,
-            vec!["a".into(), "b".into(), "c".into()],
-            false,
-            None,
-        );
+        let report = crate::data::import::ImportReport {
+            column_names: vec!["a".into(), "b".into(), "c".into()],
+            ..Default::default()
+        };
+        let source = e.register_imported(x, name, &report, None, None);
         ScenarioInputs {
             chunk_rows: 100,
             source: DataSource::Imported(source),

@@ -49,6 +49,17 @@ impl Plan {
         let fit_rows = inputs.fit_sample.map_or(n, |m| m.min(n));
         if let Some(m) = inputs.fit_sample {
             limits::FIT_SAMPLE.check_usize(m)?;
+            // A drawn sample would carry no weights, and its fit would not be the weighted
+            // one the user asked for.
+            if m < n
+                && let Some(w) = inputs.imported().and_then(|s| s.weight_column.as_ref())
+            {
+                return Err(PipelineError::Limit(LimitError::out_of_range(
+                    "fit_sample",
+                    m.to_string(),
+                    format!("none (every row) while the rows are weighted by '{w}'"),
+                )));
+            }
         }
         limits::K.up_to(fit_rows as f64).check_usize(inputs.k)?;
         limits::CANVAS_SIDE.check_usize(inputs.width as usize)?;
@@ -120,9 +131,10 @@ impl Plan {
     /// describe more than `usize` can count (and must then be refused, not wrapped).
     pub fn dataset_bytes(&self) -> u64 {
         let d = self.n_features() as u64;
-        // Imported data without a truth column have no labels.
+        // Imported data without a truth column have no labels; weights take 8 bytes a row.
         let label = if self.has_ground_truth() { 4 } else { 0 };
-        self.n_rows() as u64 * (d * 4 + label)
+        let weight = if self.is_weighted() { 8 } else { 0 };
+        self.n_rows() as u64 * (d * 4 + label + weight)
     }
 
     /// Bytes the evaluation will hold at its peak, for refusing a request that cannot fit

@@ -368,6 +368,13 @@ fn file_constants(s: &mut String, f: &DataFile) {
     );
     let _ = writeln!(
         s,
+        "WEIGHT_COLUMN = {}",
+        o.weight_column.map_or("None".to_string(), |w| format!(
+            "{w}  # 0-based: each row's sample weight"
+        ))
+    );
+    let _ = writeln!(
+        s,
         "TRUTH_COLUMN = {}",
         o.truth_column.map_or("None".to_string(), |t| format!(
             "{t}  # 0-based: each row's class, for the adjusted Rand index"
@@ -436,7 +443,7 @@ def load_data(path):
         random_state=DATA_SEED % 2**32,  # NumPy seeds are 32-bit
         chunks=(CHUNK_ROWS, d),
     )
-    return x.astype(np.float32), y
+    return x.astype(np.float32), y, None
 "#;
 
 const LOAD_FILE: &str = r##"
@@ -448,7 +455,8 @@ def load_data(path):
     scikit-learn's StandardScaler; a constant column is centred, not scaled). The file is read
     by this process (it fit in a browser tab) and its chunks are spread over the workers.
     With TRUTH_COLUMN, also each kept row's class, coded in order of first appearance as
-    blobscale codes it (pandas.factorize); otherwise None.
+    blobscale codes it (pandas.factorize); with WEIGHT_COLUMN, each kept row's sample weight
+    (rows with a missing or negative weight excluded, as blobscale does); otherwise None.
 
     Numbers are read with DECIMAL and THOUSANDS as blobscale detected them. blobscale reads a
     thousands separator only between groups of three digits; this reader drops it anywhere,
@@ -456,9 +464,12 @@ def load_data(path):
     import sys
     import pandas as pd
     truth = None
+    weights = None
     if FORMAT == "npy":
         values = np.load(path)
         values = values.reshape(-1, 1) if values.ndim == 1 else values
+        if WEIGHT_COLUMN is not None:
+            weights = values[:, WEIGHT_COLUMN].astype(np.float64)
         if TRUTH_COLUMN is not None:
             truth = np.array([str(v) for v in values[:, TRUTH_COLUMN].astype(np.float64)], dtype=object)
         if COLUMNS is not None:
@@ -468,14 +479,16 @@ def load_data(path):
         header = "infer" if HEADER is None else (0 if HEADER else None)
         wanted = None
         if COLUMNS is not None:
-            wanted = sorted(set(COLUMNS) | ({TRUTH_COLUMN} if TRUTH_COLUMN is not None else set()))
+            extra = {c for c in (TRUTH_COLUMN, WEIGHT_COLUMN) if c is not None}
+            wanted = sorted(set(COLUMNS) | extra)
         # Column names are not used, so undecodable bytes (Latin-1 text) only need to stay
         # distinct, which surrogateescape keeps them.
         frame = pd.read_csv(path, sep=DELIMITER, header=header, usecols=wanted, dtype=str,
                             keep_default_na=False, engine="python", on_bad_lines="skip",
                             comment="#", encoding="utf-8-sig", encoding_errors="surrogateescape")
         at = (lambda c: wanted.index(c)) if wanted is not None else (lambda c: c)
-        features = COLUMNS if COLUMNS is not None else [c for c in range(frame.shape[1]) if c != TRUTH_COLUMN]
+        features = COLUMNS if COLUMNS is not None else [
+            c for c in range(frame.shape[1]) if c not in (TRUTH_COLUMN, WEIGHT_COLUMN)]
 
         def number(column):
             text = column.str.strip()
@@ -488,10 +501,16 @@ def load_data(path):
         values = frame.iloc[:, [at(c) for c in features]].apply(number).to_numpy(np.float64)
         if TRUTH_COLUMN is not None:
             truth = frame.iloc[:, at(TRUTH_COLUMN)].str.strip().to_numpy(dtype=object)
+        if WEIGHT_COLUMN is not None:
+            weights = number(frame.iloc[:, at(WEIGHT_COLUMN)]).to_numpy(np.float64)
     keep = np.isfinite(values).all(axis=1)
+    if weights is not None:
+        keep &= np.isfinite(weights) & (weights >= 0)
     if truth is not None:
         keep &= truth != ""
         truth = pd.factorize(truth[keep])[0]
+    if weights is not None:
+        weights = weights[keep]
     values = values[keep]
     if STANDARDISE:
         values = values - values.mean(axis=0)
@@ -499,7 +518,8 @@ def load_data(path):
         values = values / np.where(std > 0, std, 1.0)
     if len(values) != N_SAMPLES:
         print(f"warning: {len(values)} rows read, blobscale kept {N_SAMPLES}", file=sys.stderr)
-    return da.from_array(values.astype(np.float32), chunks=(CHUNK_ROWS, values.shape[1])), truth
+    x = da.from_array(values.astype(np.float32), chunks=(CHUNK_ROWS, values.shape[1]))
+    return x, truth, weights
 "##;
 
 const MAIN: &str = r#"
@@ -540,7 +560,7 @@ def main():
         if path is not None and not os.path.exists(path):
             beside = os.path.join(os.path.dirname(os.path.abspath(__file__)), path)
             path = beside if os.path.exists(beside) else path
-        x, truth = load_data(path)
+        x, truth, weights = load_data(path)
         x = x.persist()
         wait(x)
         # dask-ml compares the squared centre shift with tol as given; blobscale (like
@@ -552,23 +572,38 @@ def main():
             rng = np.random.RandomState(KMEANS_SEED % 2**32)
             rows = np.sort(rng.choice(len(x), FIT_SAMPLE, replace=False))
             x_fit = x[rows].rechunk((CHUNK_ROWS, x.shape[1])).persist()
-        model = KMeans(
-            n_clusters=K,
-            init=initial_centres(x_fit),
-            oversampling_factor=OVERSAMPLING_FACTOR,
-            init_max_iter=INIT_MAX_ITER,
-            max_iter=MAX_ITER,
-            tol=tol,
-            random_state=KMEANS_SEED % 2**32,
-        )
-        model.fit(x_fit)
+        if weights is not None:
+            # dask-ml's KMeans.fit takes no sample_weight (2025.1: fit(X, y=None)), so the
+            # weighted model is scikit-learn's KMeans on the gathered rows (they fit in a
+            # browser tab), seeded by greedy k-means++ with the weights, tol as blobscale's.
+            from sklearn.cluster import KMeans as SkKMeans
+            model = SkKMeans(n_clusters=K, init="k-means++", n_init=1, max_iter=MAX_ITER,
+                             tol=TOL, random_state=KMEANS_SEED % 2**32, algorithm="lloyd")
+            model.fit(x.compute(), sample_weight=weights)
+        else:
+            model = KMeans(
+                n_clusters=K,
+                init=initial_centres(x_fit),
+                oversampling_factor=OVERSAMPLING_FACTOR,
+                init_max_iter=INIT_MAX_ITER,
+                max_iter=MAX_ITER,
+                tol=tol,
+                random_state=KMEANS_SEED % 2**32,
+            )
+            model.fit(x_fit)
         # Every row against the final centres (dask-ml's predict), and the inertia in
         # float64 from those labels: dask-ml's own inertia_ is not always squared.
-        labels = model.predict(x)
+        if weights is not None:
+            labels = da.from_array(model.predict(x.compute()), chunks=(CHUNK_ROWS,))
+        else:
+            labels = model.predict(x)
         centres = np.asarray(model.cluster_centers_, dtype=np.float64)
         d2 = da.blockwise(squared_distances, "i", x, "ij", labels, "i", centres, None,
                           dtype=np.float64, concatenate=True)
-        inertia = float(d2.sum().compute())
+        if weights is not None:
+            inertia = float((d2.compute() * weights).sum())
+        else:
+            inertia = float(d2.sum().compute())
         seconds = time.perf_counter() - start
         adjusted_rand = None
         if truth is not None:
@@ -770,6 +805,7 @@ mod tests {
             column_names: vec!["a".into(), "b".into()],
             standardised: false,
             truth: None,
+            weight_column: None,
         };
         let i = ScenarioInputs {
             source: crate::pipeline::graph::imported::DataSource::Imported(source),

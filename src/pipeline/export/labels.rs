@@ -125,7 +125,12 @@ impl Engine {
             cancel,
             stale: &never_stale,
         };
-        let prediction = predict_monitored(&dataset.x, model.centres.view(), None, &monitor);
+        let prediction = predict_monitored(
+            &dataset.x,
+            model.centres.view(),
+            dataset.weights.as_deref(),
+            &monitor,
+        );
         let end = clock.now_ms();
         match prediction {
             Ok(p) => {

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use crate::data::import::Truth;
+use crate::data::import::{ImportReport, Truth};
 use crate::data::{Blobs, ChunkedMatrix};
 use crate::pipeline::engine::Engine;
 use crate::pipeline::engine::plan::Plan;
@@ -61,6 +61,9 @@ pub struct ImportedSource {
     /// The file's ground truth, when a column was read as classes.
     #[serde(default)]
     pub truth: Option<ImportedTruth>,
+    /// The column read as sample weights, if any.
+    #[serde(default)]
+    pub weight_column: Option<String>,
 }
 
 /// What a scenario knows of an imported file's ground truth: small enough to travel with
@@ -141,6 +144,13 @@ impl Plan {
         self.inputs().imported().is_none_or(|s| s.truth.is_some())
     }
 
+    /// Whether the rows carry sample weights (an imported weights column).
+    pub fn is_weighted(&self) -> bool {
+        self.inputs()
+            .imported()
+            .is_some_and(|s| s.weight_column.is_some())
+    }
+
     /// The true centres: the generator's, or the means of an imported file's classes
     /// (empty without ground truth).
     pub fn true_centres(&self) -> Array2<f64> {
@@ -182,34 +192,40 @@ fn as_dataset(x: ChunkedMatrix) -> Blobs {
         x,
         labels: Vec::new(),
         centers: Array2::zeros((0, d)),
+        weights: None,
     }
 }
 
-fn with_truth(x: ChunkedMatrix, truth: Option<&Truth>) -> Blobs {
-    match truth {
+fn with_truth(x: ChunkedMatrix, truth: Option<&Truth>, weights: Option<Vec<f64>>) -> Blobs {
+    let mut b = match truth {
         Some(t) => Blobs {
             centers: t.centres(&x),
             labels: t.labels.clone(),
             x,
+            weights: None,
         },
         None => as_dataset(x),
-    }
+    };
+    b.weights = weights;
+    b
 }
 
 impl Engine {
-    /// Registers a parsed matrix, with its classes when a truth column was read, and
-    /// returns the source a scenario names it by. Equal matrices with equal classes get
-    /// equal fingerprints and are held once; `name` and `column_names` only label it.
+    /// Registers a parsed matrix, with its classes when a truth column was read and its
+    /// sample weights when a weight column was, and returns the source a scenario names it
+    /// by. Equal matrices with equal classes and weights get equal fingerprints and are held
+    /// once; `name` and the report's column names only label it.
     pub fn register_imported(
         &self,
         x: ChunkedMatrix,
         name: &str,
-        column_names: Vec<String>,
-        standardised: bool,
+        report: &ImportReport,
         truth: Option<&Truth>,
+        weights: Option<Vec<f64>>,
     ) -> ImportedSource {
         let (rows, columns) = (x.n_rows(), x.n_cols());
-        let dataset = with_truth(x, truth);
+        let (column_names, standardised) = (report.column_names.clone(), report.standardised);
+        let dataset = with_truth(x, truth, weights);
         let imported_truth = truth.map(|t| ImportedTruth {
             column: t.column.clone(),
             classes: t.classes.clone(),
@@ -228,6 +244,7 @@ impl Engine {
             column_names,
             standardised,
             truth: imported_truth,
+            weight_column: report.weight_column.clone(),
         }
     }
 
@@ -286,6 +303,7 @@ impl Engine {
                         x,
                         labels: dataset.labels.clone(),
                         centers: dataset.centers.clone(),
+                        weights: dataset.weights.clone(),
                     }))
                 })
                 .map_err(PipelineError::from),

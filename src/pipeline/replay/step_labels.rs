@@ -82,7 +82,12 @@ pub fn step_labels(
     let label = |i: usize| -> Result<_, PipelineError> {
         let (k, d) = fit.centres.dim();
         let c = ArrayView2::from_shape((k, d), fit.centres_at(i)).expect("k × d values");
-        Ok(predict_monitored(&data.x, c, None, monitor)?)
+        Ok(predict_monitored(
+            &data.x,
+            c,
+            data.weights.as_deref(),
+            monitor,
+        )?)
     };
     let now = label(iteration)?;
     let changed = if iteration == 0 {

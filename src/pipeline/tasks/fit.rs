@@ -30,7 +30,7 @@ pub fn fit(
         ..p
     }
     .check()?
-    .fit_monitored(training.x(), None, monitor)?;
+    .fit_monitored(training.x(), training.weights(), monitor)?;
     fit.seeding = seeding.stats.clone();
     fit.seeding_trace = seeding.trace.clone();
     Ok(Arc::new(fit))

@@ -22,10 +22,17 @@ pub fn fingerprint(b: &Blobs) -> Fingerprint {
     h.f32s(b.x.as_slice());
     h.u32s(&b.labels);
     h.f64s(b.centers.as_slice().expect("centres are contiguous"));
+    if let Some(w) = &b.weights {
+        h.bytes(b"weights");
+        h.f64s(w);
+    }
     h.finish()
 }
 
 /// Bytes held.
 pub fn bytes(b: &Blobs) -> usize {
-    b.x.nbytes() + b.labels.len() * 4 + b.centers.len() * 8
+    b.x.nbytes()
+        + b.labels.len() * 4
+        + b.centers.len() * 8
+        + b.weights.as_ref().map_or(0, |w| w.len() * 8)
 }

@@ -46,7 +46,7 @@ pub fn predict(
     Ok(Arc::new(predict_monitored(
         &data.x,
         model.centres.view(),
-        None,
+        data.weights.as_deref(),
         monitor,
     )?))
 }

@@ -31,6 +31,15 @@ impl Training {
             Training::Sample(x) => x,
         }
     }
+
+    /// The rows' sample weights, if the dataset has them (a plan with weights never draws a
+    /// sample: [`crate::pipeline::Plan`] refuses `fit_sample` then).
+    pub fn weights(&self) -> Option<&[f64]> {
+        match self {
+            Training::Full(b) => b.weights.as_deref(),
+            Training::Sample(_) => None,
+        }
+    }
 }
 
 /// Draws `m` rows without replacement by a keyed permutation (`(kmeans_seed, Sample, 1)`),

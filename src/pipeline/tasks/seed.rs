@@ -22,9 +22,10 @@ pub fn seed(
 ) -> Result<Arc<Seeding>, PipelineError> {
     let p = plan.inputs().kmeans_params();
     let x = training.x();
-    let summary = Summary::of(x, None)?;
+    let weights = training.weights();
+    let summary = Summary::of(x, weights)?;
     monitor.checkpoint()?;
-    let s = seed_centres(x, None, &summary, p.k, &p.init, p.seed, p.tol, monitor)?;
+    let s = seed_centres(x, weights, &summary, p.k, &p.init, p.seed, p.tol, monitor)?;
     Ok(Arc::new(s))
 }
 

@@ -1,0 +1,507 @@
+//! An import fed slice by slice, as the browser reads a file (`Blob.slice`) and the CLI
+//! could read a pipe: each slice is parsed as it arrives and only the parsed `f32` values
+//! are kept, so an import never holds the file's text and its values at once
+//! (ARCHITECTURE.md §12).
+//!
+//! A CSV slice is cut at its last line end outside quotes (the quote count from the last
+//! cut is even there, as the parallel parser cuts its ranges); the unfinished record is
+//! carried into the next slice. A C-order `.npy` slice is cut at a row boundary. Rows,
+//! bad rows, class codes and weights are appended in file order, so feeding any slicing
+//! gives the result [`super::import`] gives for the whole file.
+//!
+//! Peak memory: the parsed values (reserved once from the preview's row estimate) plus the
+//! slice being parsed, the carried record, and that slice's parsed rows before they are
+//! appended — [`StreamImport::buffer_bound`] bytes for slices of `s` bytes. A Fortran-order
+//! `.npy` file stores each column whole, so it cannot be cut by rows: it is carried whole and
+//! converted at the end.
+
+use std::collections::HashMap;
+
+use super::csv_parse;
+use super::error::ImportError;
+use super::npy::{self, Header};
+use super::options::{Delimiter, FileFormat, ImportOptions};
+use super::preview::{Preview, SNIFF_BYTES, sniff};
+use super::report::{BadRow, ChunkRows, ImportReport, MAX_LISTED_BAD_ROWS};
+use super::text::Encoding;
+use super::truth::Truth;
+use super::{Imported, standardise};
+use crate::data::ChunkedMatrix;
+use crate::data::blobs::MAX_FEATURES;
+use crate::monitor::{Monitor, TaskKind};
+
+/// Bytes a browser reads per slice: large enough that a slice keeps every thread busy,
+/// small enough to be a bounded buffer.
+pub const DEFAULT_SLICE_BYTES: usize = 8 << 20;
+
+/// What has been parsed so far.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub values: Vec<f32>,
+    pub rows: usize,
+    pub bad: Vec<BadRow>,
+    pub bad_count: u64,
+    /// The class of each row, coded in the file's order of first appearance.
+    pub truth: Vec<u32>,
+    /// The classes, by code.
+    pub classes: Vec<Vec<u8>>,
+    codes: HashMap<Vec<u8>, u32>,
+    pub weights: Vec<f64>,
+}
+
+impl Parsed {
+    /// Appends chunk results in file order, renumbering each chunk's class codes so a
+    /// class's code is its rank of first appearance in the whole file. Bad rows of a
+    /// `.npy` block are numbered from `row_offset`.
+    pub(crate) fn append(&mut self, chunks: Vec<ChunkRows>, row_offset: u64) {
+        for c in chunks {
+            self.values.extend_from_slice(&c.values);
+            self.rows += c.rows;
+            self.bad_count += c.bad_count;
+            for mut b in c.bad {
+                if self.bad.len() < MAX_LISTED_BAD_ROWS {
+                    b.line += row_offset;
+                    self.bad.push(b);
+                }
+            }
+            let global: Vec<u32> = c
+                .classes
+                .into_iter()
+                .map(|class| {
+                    let next = self.classes.len() as u32;
+                    *self.codes.entry(class.clone()).or_insert_with(|| {
+                        self.classes.push(class);
+                        next
+                    })
+                })
+                .collect();
+            self.truth
+                .extend(c.truth.iter().map(|&t| global[t as usize]));
+            self.weights.extend_from_slice(&c.weights);
+        }
+    }
+}
+
+/// An import in progress.
+#[derive(Debug)]
+pub struct StreamImport {
+    preview: Preview,
+    options: ImportOptions,
+    resolved: ImportOptions,
+    columns: Vec<usize>,
+    npy: Option<Header>,
+    /// Bytes of the stream still to skip (byte-order mark, header, `.npy` header).
+    skip: u64,
+    /// An unfinished record (CSV) or row (`.npy`), or a whole Fortran-order file.
+    carry: Vec<u8>,
+    /// 1-based line of `carry`'s first byte (CSV), or rows converted so far (`.npy`).
+    position: u64,
+    received: u64,
+    parsed: Parsed,
+}
+
+impl StreamImport {
+    /// Starts an import of a file of `file_len` bytes whose first bytes are `head` (at least
+    /// the preview's [`SNIFF_BYTES`], or the whole file), to be fed in slices of `slice`
+    /// bytes (`None`: the caller holds the whole file and feeds it at once). With `budget`,
+    /// a file whose import would need more bytes than that is refused here, before any
+    /// value is parsed.
+    pub fn new(
+        head: &[u8],
+        file_len: u64,
+        options: &ImportOptions,
+        budget: Option<u64>,
+        slice: Option<usize>,
+    ) -> Result<Self, ImportError> {
+        options.check()?;
+        let head = &head[..head.len().min(SNIFF_BYTES)];
+        let preview = sniff(head, file_len, options)?;
+        if let Some(refusal) = preview.refusal(options) {
+            return Err(refusal);
+        }
+        let resolved = preview.resolved(options);
+        let columns = resolved.columns.clone().unwrap_or_default();
+        if let Some(&bad) = columns
+            .iter()
+            .chain(options.truth_column.iter())
+            .chain(options.weight_column.iter())
+            .find(|&&j| j >= preview.n_fields)
+        {
+            return Err(ImportError::BadOption {
+                name: "column",
+                value: (bad + 1).to_string(),
+                allowed: format!("1 ..= {} (the file's columns)", preview.n_fields),
+            });
+        }
+        if columns.len() > MAX_FEATURES {
+            return Err(ImportError::BadOption {
+                name: "columns",
+                value: columns.len().to_string(),
+                allowed: format!("1 ..= {MAX_FEATURES}"),
+            });
+        }
+        let need = match slice {
+            None => preview.required_bytes(columns.len()),
+            Some(s) => super::budget::streamed_bytes(
+                s as u64,
+                preview.estimated_rows,
+                columns.len() as u64,
+            ),
+        };
+        if let Some(budget) = budget {
+            super::check_fits(need, budget, preview.estimated_rows, columns.len() as u64)?;
+        }
+        let npy = match preview.format {
+            FileFormat::Npy => Some(npy::parse_header(head)?),
+            FileFormat::Csv => None,
+        };
+        // Reserve the values once (a growing vector would briefly hold twice its size);
+        // an estimate short by a few rows only costs one growth at the end.
+        let estimate = (preview.estimated_rows as usize)
+            .saturating_add(preview.estimated_rows as usize / 64 + 16)
+            .saturating_mul(columns.len());
+        let reserve = match budget {
+            Some(b) => estimate.min((b / 4) as usize),
+            None => estimate.min(1 << 28),
+        };
+        let parsed = Parsed {
+            values: Vec::with_capacity(reserve),
+            ..Parsed::default()
+        };
+        Ok(Self {
+            skip: preview.data_offset as u64,
+            position: if npy.is_some() { 0 } else { preview.data_line },
+            preview,
+            options: options.clone(),
+            resolved,
+            columns,
+            npy,
+            carry: Vec::new(),
+            received: 0,
+            parsed,
+        })
+    }
+
+    /// The preview the import follows (detected delimiter, number format, header).
+    pub fn preview(&self) -> &Preview {
+        &self.preview
+    }
+
+    /// Bytes held besides the parsed values while slices of `slice` bytes are fed: the
+    /// slice joined to the carried record, and the slice's parsed rows before they are
+    /// appended (at most 4 bytes a value, one value per 2 bytes of text). A carried record
+    /// longer than a slice adds its length (a single record of megabytes is not a table).
+    pub fn buffer_bound(slice: usize) -> usize {
+        // The working text (carry + slice ≤ 2 slices) and its parsed values (≤ 2 × text).
+        2 * slice + 4 * slice
+    }
+
+    /// Bytes fed so far.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    /// Parses the next `slice` of the file. Progress is reported in bytes of the whole
+    /// file; cancellation stops between slices and between parse chunks.
+    pub fn push(&mut self, slice: &[u8], monitor: &dyn Monitor) -> Result<(), ImportError> {
+        monitor.checkpoint()?;
+        let mut slice = slice;
+        self.received += slice.len() as u64;
+        if self.skip > 0 {
+            let s = (self.skip as usize).min(slice.len());
+            slice = &slice[s..];
+            self.skip -= s as u64;
+        }
+        let total = self.preview.file_len;
+        let progress = ProgressFrom {
+            inner: monitor,
+            base: self.received - slice.len() as u64,
+            total,
+        };
+        match &self.npy {
+            None => self.push_csv(slice, false, &progress)?,
+            Some(_) => self.push_npy(slice, false, &progress)?,
+        }
+        monitor.progress(self.received.min(total), total);
+        Ok(())
+    }
+
+    /// Parses what is carried and returns the import.
+    pub fn finish(mut self, monitor: &dyn Monitor) -> Result<Imported, ImportError> {
+        let progress = ProgressFrom {
+            inner: monitor,
+            base: self.received,
+            total: self.preview.file_len,
+        };
+        match &self.npy {
+            None => self.push_csv(&[], true, &progress)?,
+            Some(h) => {
+                let expected = h.data_bytes();
+                let got = self.received.saturating_sub(h.data_offset as u64);
+                if got < expected {
+                    return Err(ImportError::Npy(format!(
+                        "truncated: shape ({}, {}) of {} needs {expected} bytes of data, the file holds {got}",
+                        h.rows, h.columns, h.descr
+                    )));
+                }
+                self.push_npy(&[], true, &progress)?;
+            }
+        }
+        monitor.checkpoint()?;
+        self.assemble()
+    }
+
+    fn push_csv(
+        &mut self,
+        slice: &[u8],
+        last: bool,
+        monitor: &dyn Monitor,
+    ) -> Result<(), ImportError> {
+        let working: std::borrow::Cow<[u8]> = if self.carry.is_empty() {
+            slice.into()
+        } else {
+            let mut w = std::mem::take(&mut self.carry);
+            w.extend_from_slice(slice);
+            w.into()
+        };
+        let cut = if last {
+            working.len()
+        } else {
+            last_record_end(&working)
+        };
+        if cut > 0 {
+            let layout = csv_parse::Layout {
+                delimiter: self.preview.delimiter.unwrap_or(Delimiter::Comma),
+                n_fields: self.preview.n_fields,
+                columns: &self.columns,
+                format: self.preview.number_format.unwrap_or_default(),
+                truth: self.options.truth_column,
+                weight: self.options.weight_column,
+                first_line: self.position,
+            };
+            let text = &working[..cut];
+            let chunks = csv_parse::parse(text, &layout, self.options.parse_chunk_bytes, monitor)?;
+            self.parsed.append(chunks, 0);
+            self.position += text.iter().filter(|&&b| b == b'\n').count() as u64;
+        }
+        self.carry = working[cut..].to_vec();
+        Ok(())
+    }
+
+    fn push_npy(
+        &mut self,
+        slice: &[u8],
+        last: bool,
+        monitor: &dyn Monitor,
+    ) -> Result<(), ImportError> {
+        let h = self.npy.as_ref().expect("an .npy import");
+        let row_bytes = (h.columns as usize).max(1) * h.dtype.size;
+        self.carry.extend_from_slice(slice);
+        if h.fortran_order && !last {
+            return Ok(());
+        }
+        let left = h.rows - self.position;
+        let rows = if h.fortran_order {
+            left
+        } else {
+            ((self.carry.len() / row_bytes) as u64).min(left)
+        };
+        if rows == 0 {
+            return Ok(());
+        }
+        let take = rows as usize * row_bytes;
+        let block = Header {
+            rows,
+            data_offset: 0,
+            ..h.clone()
+        };
+        let chunks = npy::convert(
+            &self.carry[..take],
+            &block,
+            &self.columns,
+            self.options.truth_column,
+            self.options.weight_column,
+            self.options.chunk_rows,
+            monitor,
+        )?;
+        self.parsed.append(chunks, self.position);
+        self.position += rows;
+        self.carry.drain(..take);
+        Ok(())
+    }
+
+    fn assemble(self) -> Result<Imported, ImportError> {
+        let Parsed {
+            mut values,
+            rows,
+            bad,
+            bad_count,
+            truth: labels,
+            classes,
+            weights,
+            ..
+        } = self.parsed;
+        let preview = self.preview;
+        let options = self.options;
+        let d = self.columns.len();
+        let truth = options.truth_column;
+        let constant = if options.standardise && rows > 0 {
+            standardise::standardise(&mut values, d)
+        } else {
+            Vec::new()
+        };
+        let names: Vec<String> = self
+            .columns
+            .iter()
+            .map(|&j| preview.column_names[j].clone())
+            .collect();
+        let report = ImportReport {
+            rows,
+            columns: d,
+            constant_columns: constant.iter().map(|&j| names[j].clone()).collect(),
+            column_names: names,
+            bad_rows: bad,
+            bad_count,
+            standardised: options.standardise,
+            truth_column: truth.map(|t| preview.column_names[t].clone()),
+            classes: classes.len(),
+            weight_column: options
+                .weight_column
+                .map(|w| preview.column_names[w].clone()),
+            total_weight: if options.weight_column.is_some() {
+                weights.iter().sum()
+            } else {
+                rows as f64
+            },
+        };
+        if rows == 0 {
+            return Err(ImportError::NoValidRows(Box::new(report)));
+        }
+        let matrix = ChunkedMatrix::from_vec(values, rows, d, options.chunk_rows)?;
+        let encoding = if preview.latin1 {
+            Encoding::Latin1
+        } else {
+            Encoding::Utf8
+        };
+        let truth = truth.map(|t| Truth {
+            column: preview.column_names[t].clone(),
+            classes: classes
+                .iter()
+                .map(|c| encoding.decode(c).into_owned())
+                .collect(),
+            labels,
+        });
+        Ok(Imported {
+            matrix,
+            report,
+            options: self.resolved,
+            truth,
+            weights: options.weight_column.map(|_| weights),
+        })
+    }
+}
+
+/// Just past the last `\n` outside quotes in `text` (which starts at a record boundary), or
+/// 0 when no record ends in it.
+fn last_record_end(text: &[u8]) -> usize {
+    let mut odd = false;
+    let mut end = 0;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'"' => odd = !odd,
+            b'\n' if !odd => end = i + 1,
+            _ => {}
+        }
+    }
+    end
+}
+
+/// Reports a slice's parse progress as progress through the whole file.
+struct ProgressFrom<'m> {
+    inner: &'m dyn Monitor,
+    base: u64,
+    total: u64,
+}
+
+impl Monitor for ProgressFrom<'_> {
+    fn is_cancelled(&self) -> bool {
+        self.inner.is_cancelled()
+    }
+    fn task_started(&self, kind: TaskKind, chunk: usize) -> u64 {
+        self.inner.task_started(kind, chunk)
+    }
+    fn task_finished(&self, kind: TaskKind, chunk: usize, token: u64) {
+        self.inner.task_finished(kind, chunk, token)
+    }
+    fn progress(&self, done: u64, _total: u64) {
+        self.inner
+            .progress((self.base + done).min(self.total), self.total);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::Unmonitored;
+
+    #[test]
+    fn appending_keeps_the_first_bad_rows_of_the_file() {
+        let row = |line| BadRow {
+            line,
+            column: 1,
+            text: String::new(),
+            reason: super::super::report::BadReason::Empty,
+        };
+        let mut a = ChunkRows::default();
+        for l in 0..15 {
+            a.bad(|| row(l));
+        }
+        let mut b = ChunkRows::default();
+        for l in 100..130 {
+            b.bad(|| row(l));
+        }
+        let mut m = Parsed::default();
+        m.append(vec![a, b], 0);
+        assert_eq!(m.bad_count, 45);
+        assert_eq!(m.bad.len(), MAX_LISTED_BAD_ROWS);
+        assert_eq!(m.bad[14].line, 14);
+        assert_eq!(m.bad[15].line, 100);
+    }
+
+    #[test]
+    fn records_end_at_the_last_line_end_outside_quotes() {
+        assert_eq!(last_record_end(b"1,2\n3,4\n5,"), 8);
+        assert_eq!(last_record_end(b"1,\"a\nb\n"), 0);
+        assert_eq!(last_record_end(b"1,\"a\nb\"\n2"), 8);
+        assert_eq!(last_record_end(b"abc"), 0);
+    }
+
+    #[test]
+    fn any_slicing_gives_the_whole_file_import() {
+        let mut text = String::from("\u{feff}x;y;class\n# a note\n");
+        for i in 0..500 {
+            text.push_str(&format!("{},{};\"{}\";c{}\n", i / 7, i % 10, i * 3, i % 4));
+            if i % 97 == 0 {
+                text.push_str("oops;1;c9\n");
+            }
+        }
+        let bytes = text.as_bytes();
+        let o = ImportOptions {
+            truth_column: Some(2),
+            parse_chunk_bytes: 300,
+            ..ImportOptions::default()
+        };
+        let whole = super::super::import(bytes, &o, None, &Unmonitored).unwrap();
+        for slice in [1, 7, 64, 1000, bytes.len()] {
+            let mut s =
+                StreamImport::new(bytes, bytes.len() as u64, &o, None, Some(slice)).unwrap();
+            for part in bytes.chunks(slice) {
+                s.push(part, &Unmonitored).unwrap();
+            }
+            let got = s.finish(&Unmonitored).unwrap();
+            assert_eq!(got.matrix.as_slice(), whole.matrix.as_slice(), "{slice}");
+            assert_eq!(got.report, whole.report, "{slice}");
+            assert_eq!(got.truth, whole.truth, "{slice}");
+        }
+    }
+}
