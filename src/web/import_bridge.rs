@@ -157,12 +157,24 @@ async fn read_head(blob: &web_sys::Blob) -> Result<Vec<u8>, WebError> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// Bytes `start..end` of the file, read by the browser (`Blob.slice`).
-async fn read_slice(blob: &web_sys::Blob, start: u64, end: u64) -> Result<ArrayBuffer, WebError> {
+/// Starts reading bytes `start..end` of the file (`Blob.slice`) now (the browser reads while the page parses the
+/// slice before), returning what resolves to them.
+fn start_read(
+    blob: &web_sys::Blob,
+    start: u64,
+    end: u64,
+) -> Result<impl std::future::Future<Output = Result<ArrayBuffer, WebError>> + use<>, WebError> {
     let part = blob
         .slice_with_f64_and_f64(start as f64, end as f64)
         .map_err(|e| unreadable(&e))?;
-    read_all(&part).await
+    let reading = JsFuture::from(part.array_buffer());
+    Ok(async move {
+        reading
+            .await
+            .map_err(|e| unreadable(&e))?
+            .dyn_into::<ArrayBuffer>()
+            .map_err(|_| WebError::browser("could not read the file"))
+    })
 }
 
 /// The preview of a file (first step): reads only its first 64 KiB.
@@ -313,10 +325,13 @@ async fn parse(
     )?;
     drop(head);
     let mut off = 0u64;
+    let mut next = start_read(file, 0, len.min(SLICE_BYTES as u64))?;
     while off < len {
         let end = (off + SLICE_BYTES as u64).min(len);
         set_progress(Phase::Reading, off, len);
-        let buffer = read_slice(file, off, end).await?;
+        let buffer = next.await?;
+        // The next slice is read while this one is parsed.
+        next = start_read(file, end, (end + SLICE_BYTES as u64).min(len))?;
         let bytes = Uint8Array::new(buffer.as_ref()).to_vec();
         drop(buffer);
         let (s, pushed) = super::pool_job::on_pool(move || {
@@ -412,14 +427,18 @@ async fn parse(
             file_len: len,
             room,
         },
-        read_slice(file, 0, head_end).await?,
+        start_read(file, 0, head_end)?.await?,
     )
     .await?;
     let mut off = 0u64;
+    let mut next = start_read(file, 0, len.min(SLICE_BYTES as u64))?;
     while off < len {
         let end = (off + SLICE_BYTES as u64).min(len);
         set_progress(Phase::Reading, off, len);
-        send(WorkerStep::Slice, read_slice(file, off, end).await?).await?;
+        let buffer = next.await?;
+        // The next slice is read while the worker parses this one.
+        next = start_read(file, end, (end + SLICE_BYTES as u64).min(len))?;
+        send(WorkerStep::Slice, buffer).await?;
         off = end;
     }
     let reply = send(WorkerStep::End, ArrayBuffer::new(0)).await?;

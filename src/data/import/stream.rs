@@ -282,7 +282,7 @@ impl StreamImport {
             let text = &working[..cut];
             let chunks = csv_parse::parse(text, &layout, self.options.parse_chunk_bytes, monitor)?;
             self.parsed.append(chunks, 0);
-            self.position += text.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.position += memchr::memchr_iter(b'\n', text).count() as u64;
         }
         self.carry = working[cut..].to_vec();
         Ok(())
@@ -404,6 +404,9 @@ impl StreamImport {
 /// Just past the last `\n` outside quotes in `text` (which starts at a record boundary), or
 /// 0 when no record ends in it.
 fn last_record_end(text: &[u8]) -> usize {
+    if memchr::memchr(b'"', text).is_none() {
+        return memchr::memrchr(b'\n', text).map_or(0, |i| i + 1);
+    }
     let mut odd = false;
     let mut end = 0;
     for (i, &b) in text.iter().enumerate() {
