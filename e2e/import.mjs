@@ -116,12 +116,12 @@ export async function npyChecks(page) {
   expect(report.rows === 600 && report.bad === 0, `npy report ${JSON.stringify(report)}`);
   await waitResult(page, (r) => r.n_samples === 600 && r.n_features === 3);
 
-  // 2^31 rows × 8 float64 columns in the header, no data: refused before reading.
+  // 2^31 rows × 8 float64 columns in the header, no data: refused from the header, beside
+  // the disabled Import button, before a byte of data is read.
   await setFile(page, 'huge.npy', 'application/octet-stream', npyFile([2 ** 31, 8], []));
-  await page.click('#import-run');
-  await page.waitForFunction(() => document.querySelector('#import-error')?.textContent, null, { timeout: TIMEOUT });
-  const err = await page.$eval('#import-error', (e) => e.textContent);
-  expect(/needs about \d+ MiB to import \(2147483648 rows × 8 columns\), only \d+ MiB fit/.test(err), `refusal: ${err}`);
+  const err = await page.$eval('#import-why', (e) => e.textContent);
+  expect(/^'huge\.npy' cannot be imported: the file needs about \d+ MiB to import \(2147483648 rows × 8 columns\), only \d+ MiB fit/.test(err), `refusal: ${err}`);
+  expect(await page.$eval('#import-run', (b) => b.disabled), 'Import enabled for a file that cannot fit');
 
   await page.click('#import-clear');
   const back = await waitResult(page, (r) => r.adjusted_rand !== null);
@@ -244,6 +244,19 @@ export async function truthAndCentresChecks(page) {
   const rel = Math.abs(r.inertia - oracle.inertia) / oracle.inertia;
   expect(rel < 1e-9, `inertia ${r.inertia}, scikit-learn ${oracle.inertia}`);
   expect(Math.abs(r.adjusted_rand - oracle.adjusted_rand) < 1e-12, `ARI ${r.adjusted_rand}, scikit-learn ${oracle.adjusted_rand}`);
+  // labels.csv from the page: scikit-learn's labels row by row, and the species carried.
+  await page.waitForSelector('#export-labels:not([disabled])', { timeout: TIMEOUT });
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click('#export-labels')]);
+  const saved = join(root, 'target', 'e2e', `labels-${Date.now()}.csv`);
+  mkdirSync(join(root, 'target', 'e2e'), { recursive: true });
+  await download.saveAs(saved);
+  const exported = readFileSync(saved, 'utf8').trim().split('\n').map((l) => l.split(','));
+  expect(exported[0].slice(-2).join(',') === 'label,species', `labels.csv header ${exported[0]}`);
+  const labels = exported.slice(1).map((f) => Number(f.at(-2)));
+  expect(JSON.stringify(labels) === JSON.stringify(oracle.labels), 'labels.csv labels differ from scikit-learn\'s');
+  const species = exported.slice(1).map((f) => f.at(-1));
+  const want = lines.slice(1).map((l) => l.split(',')[4]);
+  expect(JSON.stringify(species) === JSON.stringify(want), 'labels.csv does not carry the species');
   // A wrong count is refused at the field, naming k.
   await page.fill('#init-centres', rows.slice(0, 2).join('\n'));
   await page.click('#init-centres-apply');
@@ -251,7 +264,8 @@ export async function truthAndCentresChecks(page) {
   expect(err.includes('2 rows') && err.includes('k = 3'), `centre count error: ${err}`);
   await page.selectOption('#init', 'k-means||');
   await page.click('#import-clear');
-  return `iris with species as truth: ARI ${seeded.adjusted_rand.toFixed(4)} seeded by k-means||; from rows ${oracle.init_rows}: n_iter ${r.n_iter}, ARI ${r.adjusted_rand} = scikit-learn's`;
+  return `iris with species as truth: ARI ${seeded.adjusted_rand.toFixed(4)} seeded by k-means||; from rows ${oracle.init_rows}: `
+    + `n_iter ${r.n_iter}, ARI ${r.adjusted_rand}, the 150 exported labels = scikit-learn's`;
 }
 
 // Sample weights from a column: the weighted fit of weighted.csv from three given centres

@@ -56,6 +56,7 @@ fn labels_and_centroids_read_back_to_the_engines_result() {
         &a.prediction.labels,
         LabelsLayout::WithFeatures,
         None,
+        None,
     )
     .unwrap();
     let (header, rows) = parse_csv(&labels_csv);
@@ -293,7 +294,7 @@ proptest! {
         let labels: Vec<u32> = (0..n).map(|_| next() as u32 % 1000).collect();
         let x = ChunkedMatrix::from_vec(values.clone(), n, d, chunk).unwrap();
         let mut out = Vec::new();
-        write_labels_csv(&mut out, &x, &labels, LabelsLayout::WithFeatures, None).unwrap();
+        write_labels_csv(&mut out, &x, &labels, LabelsLayout::WithFeatures, None, None).unwrap();
         let text = String::from_utf8(out).unwrap();
         prop_assert_eq!(text.lines().count(), n + 1);
         for (i, line) in text.lines().skip(1).enumerate() {

@@ -309,7 +309,10 @@ pub fn ImportPanel() -> impl IntoView {
                         weight_column: weight.get(),
                         ..ImportOptions::default()
                     };
-                    p.as_ref()?.refusal(&options).map(|e| e.to_string())
+                    let p = p.as_ref()?;
+                    p.refusal(&options)
+                        .or_else(|| import_bridge::too_large(p, columns.with(Vec::len)))
+                        .map(|e| e.to_string())
                 })
             } else {
                 Some(r)

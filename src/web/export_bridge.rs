@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use super::compute::{WASM_MEMORY_LIMIT, wasm_memory_bytes};
 use super::error::WebError;
 use crate::data::import::FileFormat;
-use crate::pipeline::export::labels_csv::labels_csv_size_hint;
+use crate::pipeline::export::labels_csv::{TruthColumn, labels_csv_size_hint};
 use crate::pipeline::export::{
     BuildInfo, DaskScriptOptions, DataFile, LabelsLayout, dask_script, scenario_json,
     write_centroids_csv, write_job_log_json, write_labels_csv,
@@ -79,12 +79,25 @@ pub(crate) fn export_here(engine: &Engine, request: &ExportRequest) -> Result<Ve
             }
             let a = engine.assign_rows(&request.inputs, &cancel)?;
             out.reserve(hint as usize);
+            // An imported file's classes follow the label (generated blobs keep the
+            // two-part layout their readers know).
+            let truth = request
+                .inputs
+                .imported()
+                .and_then(|s| s.truth.as_ref())
+                .filter(|_| a.dataset.labels.len() == a.dataset.x.n_rows())
+                .map(|t| TruthColumn {
+                    name: &t.column,
+                    codes: &a.dataset.labels,
+                    classes: &t.classes,
+                });
             write_labels_csv(
                 &mut out,
                 &a.dataset.x,
                 &a.prediction.labels,
                 request.layout,
                 names.as_deref(),
+                truth,
             )?;
         }
         EngineExport::Centroids => {

@@ -177,6 +177,19 @@ fn start_read(
     })
 }
 
+/// Why a previewed file cannot fit, importing `columns` columns: its values plus the
+/// buffers of one slice need more than the wasm memory left (the check the import makes
+/// again before reading a byte of data). `None` when it fits.
+pub fn too_large(preview: &Preview, columns: usize) -> Option<crate::data::import::ImportError> {
+    check_fits(
+        streamed_bytes(SLICE_BYTES as u64, preview.estimated_rows, columns as u64),
+        import_room(),
+        preview.estimated_rows,
+        columns as u64,
+    )
+    .err()
+}
+
 /// The preview of a file (first step): reads only its first 64 KiB.
 pub async fn sniff_file(
     file: &web_sys::Blob,

@@ -15,7 +15,7 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use super::csv_field::{column_names, header_line};
+use super::csv_field::{column_names, escape_field, header_line};
 use super::error::ExportError;
 use crate::data::ChunkedMatrix;
 
@@ -45,15 +45,27 @@ pub fn labels_csv_size_hint(n_rows: usize, n_cols: usize, layout: LabelsLayout) 
     n_rows as u64 * per_row + 16 * (n_cols as u64 + 1)
 }
 
+/// An imported file's ground truth, written as a last column after the label.
+#[derive(Debug, Clone, Copy)]
+pub struct TruthColumn<'a> {
+    /// The column's name in the file.
+    pub name: &'a str,
+    /// Each row's class code.
+    pub codes: &'a [u32],
+    /// The classes as the file wrote them, by code.
+    pub classes: &'a [String],
+}
+
 /// Writes `labels.csv` for `x` and `labels` (one per row) to `out`; `names` overrides the
-/// feature names (an imported file's header), quoted as RFC 4180 requires. Returns the bytes
-/// written.
+/// feature names (an imported file's header), quoted as RFC 4180 requires; `truth` adds the
+/// file's classes as a last column. Returns the bytes written.
 pub fn write_labels_csv<W: Write>(
     out: &mut W,
     x: &ChunkedMatrix,
     labels: &[u32],
     layout: LabelsLayout,
     names: Option<&[String]>,
+    truth: Option<TruthColumn>,
 ) -> Result<u64, ExportError> {
     if labels.len() != x.n_rows() {
         return Err(ExportError::Inconsistent {
@@ -62,14 +74,35 @@ pub fn write_labels_csv<W: Write>(
             got: labels.len(),
         });
     }
+    if let Some(t) = truth
+        && (t.codes.len() != x.n_rows() || t.codes.iter().any(|&c| c as usize >= t.classes.len()))
+    {
+        return Err(ExportError::Inconsistent {
+            what: "labels.csv needs one known class per row",
+            expected: x.n_rows(),
+            got: t.codes.len(),
+        });
+    }
     let d = x.n_cols();
     let names = column_names(names, d, "labels.csv needs one column name per feature")?;
+    let last = truth.map(|t| t.name);
     let header = match layout {
-        LabelsLayout::WithFeatures => {
-            header_line(names.iter().map(String::as_str).chain(["label"]))
-        }
-        LabelsLayout::LabelsOnly => header_line(["label"]),
+        LabelsLayout::WithFeatures => header_line(
+            names
+                .iter()
+                .map(String::as_str)
+                .chain(["label"])
+                .chain(last),
+        ),
+        LabelsLayout::LabelsOnly => header_line(["label"].into_iter().chain(last)),
     };
+    let classes: Option<Vec<String>> = truth.map(|t| {
+        t.classes
+            .iter()
+            .map(|c| escape_field(c).into_owned())
+            .collect()
+    });
+    let truth = truth.map(|t| (t.codes, classes.as_deref().unwrap_or_default()));
     out.write_all(header.as_bytes())?;
     let mut written = header.len() as u64;
     let batch = (rayon::current_num_threads() * CHUNKS_PER_THREAD).max(1);
@@ -77,7 +110,7 @@ pub fn write_labels_csv<W: Write>(
     for first in (0..n_chunks).step_by(batch) {
         let parts: Vec<Vec<u8>> = (first..(first + batch).min(n_chunks))
             .into_par_iter()
-            .map(|c| format_chunk(x, labels, c, layout))
+            .map(|c| format_chunk(x, labels, c, layout, truth))
             .collect();
         for part in parts {
             out.write_all(&part)?;
@@ -88,7 +121,13 @@ pub fn write_labels_csv<W: Write>(
 }
 
 /// The lines of chunk `c`.
-fn format_chunk(x: &ChunkedMatrix, labels: &[u32], c: usize, layout: LabelsLayout) -> Vec<u8> {
+fn format_chunk(
+    x: &ChunkedMatrix,
+    labels: &[u32],
+    c: usize,
+    layout: LabelsLayout,
+    truth: Option<(&[u32], &[String])>,
+) -> Vec<u8> {
     let chunk = x.chunk(c);
     let rows = chunk.rows();
     let mut buf =
@@ -100,7 +139,15 @@ fn format_chunk(x: &ChunkedMatrix, labels: &[u32], c: usize, layout: LabelsLayou
                 let _ = write!(buf, "{v},");
             }
         }
-        let _ = writeln!(buf, "{}", labels[chunk.start_row + r]);
+        let i = chunk.start_row + r;
+        match truth {
+            Some((codes, classes)) => {
+                let _ = writeln!(buf, "{},{}", labels[i], classes[codes[i] as usize]);
+            }
+            None => {
+                let _ = writeln!(buf, "{}", labels[i]);
+            }
+        }
     }
     buf
 }
@@ -115,6 +162,30 @@ mod tests {
     }
 
     #[test]
+    fn a_truth_column_follows_the_label_with_the_files_classes() {
+        let mut out = Vec::new();
+        let classes = ["setosa".to_string(), "a,b".to_string()];
+        let truth = TruthColumn {
+            name: "species",
+            codes: &[0, 1, 0, 1, 1],
+            classes: &classes,
+        };
+        write_labels_csv(
+            &mut out,
+            &matrix(),
+            &[2, 1, 0, 1, 2],
+            LabelsLayout::LabelsOnly,
+            None,
+            Some(truth),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "label,species\n2,setosa\n1,\"a,b\"\n0,setosa\n1,\"a,b\"\n2,\"a,b\"\n"
+        );
+    }
+
+    #[test]
     fn features_then_label_in_row_order() {
         let mut out = Vec::new();
         let n = write_labels_csv(
@@ -122,6 +193,7 @@ mod tests {
             &matrix(),
             &[0, 1, 2, 1, 0],
             LabelsLayout::WithFeatures,
+            None,
             None,
         )
         .unwrap();
@@ -142,6 +214,7 @@ mod tests {
             &[4, 3, 2, 1, 0],
             LabelsLayout::LabelsOnly,
             None,
+            None,
         )
         .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "label\n4\n3\n2\n1\n0\n");
@@ -153,6 +226,7 @@ mod tests {
             &[0; 5],
             LabelsLayout::WithFeatures,
             Some(&names),
+            None,
         )
         .unwrap();
         assert!(
@@ -174,7 +248,15 @@ mod tests {
         ];
         let x = ChunkedMatrix::from_vec(values.clone(), 3, 2, 1).unwrap();
         let mut out = Vec::new();
-        write_labels_csv(&mut out, &x, &[0, 1, 2], LabelsLayout::WithFeatures, None).unwrap();
+        write_labels_csv(
+            &mut out,
+            &x,
+            &[0, 1, 2],
+            LabelsLayout::WithFeatures,
+            None,
+            None,
+        )
+        .unwrap();
         let text = String::from_utf8(out).unwrap();
         let back: Vec<f32> = text
             .lines()
@@ -201,6 +283,7 @@ mod tests {
             &[0; 4],
             LabelsLayout::LabelsOnly,
             None,
+            None,
         )
         .unwrap_err();
         assert_eq!(
@@ -213,6 +296,7 @@ mod tests {
             &[0; 5],
             LabelsLayout::WithFeatures,
             Some(&["a".to_string()]),
+            None,
         )
         .unwrap_err();
         assert!(e.to_string().contains("one column name per feature"), "{e}");
@@ -225,7 +309,15 @@ mod tests {
         let x = ChunkedMatrix::from_vec(values, n, 1, 13).unwrap();
         let labels: Vec<u32> = (0..n as u32).map(|i| i % 7).collect();
         let mut out = Vec::new();
-        write_labels_csv(&mut out, &x, &labels, LabelsLayout::WithFeatures, None).unwrap();
+        write_labels_csv(
+            &mut out,
+            &x,
+            &labels,
+            LabelsLayout::WithFeatures,
+            None,
+            None,
+        )
+        .unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), n + 1);
         for (i, line) in text.lines().skip(1).enumerate() {
