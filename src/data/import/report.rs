@@ -129,7 +129,8 @@ pub fn shorten(text: &str) -> String {
     }
 }
 
-/// Rows kept and rows excluded by one chunk of work; merged in chunk order.
+/// Rows kept and rows excluded by one chunk of work; appended in chunk order
+/// ([`super::stream::StreamImport`]).
 #[derive(Debug, Default)]
 pub(crate) struct ChunkRows {
     /// Kept values, row-major.
