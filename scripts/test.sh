@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: every check. Installs what is missing, then: formatting, clippy (native
-# and both wasm32 flavours, -D warnings), native tests, both web builds, browser tests
+# and both wasm32 flavours, -D warnings), native tests, a quick pass of the criterion
+# benches, both web builds, browser tests
 # (the page in both builds, the replay, imports, exports, accessibility, touch, offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,10 @@ RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --lib
 
 step "native tests"
 cargo test --locked
+
+step "criterion benches, one quick pass each (they must build and run; no time is asserted)"
+# --bench '*' names the bench targets only: the lib's own harness would refuse --quick.
+cargo bench --locked --bench '*' -- --quick
 
 step "web builds (threaded + single-threaded)"
 bash scripts/build-web.sh
