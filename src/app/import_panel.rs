@@ -405,7 +405,7 @@ pub fn ImportPanel() -> impl IntoView {
                         decimal.set(DecimalMark::from_name(&event_target_value(&ev)));
                         // A separator equal to the new mark cannot stay: detect it again.
                         if decimal.get_untracked().map(|d| d.byte())
-                            == thousands.get_untracked().and_then(thousands_byte)
+                            == thousands.get_untracked().and_then(Thousands::byte)
                         {
                             thousands.set(None);
                         }
@@ -419,7 +419,7 @@ pub fn ImportPanel() -> impl IntoView {
                 <label class="check">"Thousands "
                     <select id="import-thousands" disabled=is_npy on:change=move |ev| {
                         thousands.set(Thousands::from_name(&event_target_value(&ev)));
-                        if thousands.get_untracked().and_then(thousands_byte)
+                        if thousands.get_untracked().and_then(Thousands::byte)
                             == decimal.get_untracked().map(|d| d.byte())
                         {
                             decimal.set(None);
@@ -502,14 +502,5 @@ pub fn ImportPanel() -> impl IntoView {
                 "Use generated blobs"
             </button>
         </section>
-    }
-}
-
-/// The byte a thousands separator writes, to keep it apart from the decimal mark.
-fn thousands_byte(t: Thousands) -> Option<u8> {
-    match t {
-        Thousands::Comma => Some(b','),
-        Thousands::Point => Some(b'.'),
-        Thousands::None | Thousands::Space | Thousands::Apostrophe => None,
     }
 }

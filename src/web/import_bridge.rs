@@ -157,24 +157,59 @@ async fn read_head(blob: &web_sys::Blob) -> Result<Vec<u8>, WebError> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// Starts reading bytes `start..end` of the file (`Blob.slice`) now (the browser reads while the page parses the
-/// slice before), returning what resolves to them.
-fn start_read(
-    blob: &web_sys::Blob,
-    start: u64,
-    end: u64,
-) -> Result<impl std::future::Future<Output = Result<ArrayBuffer, WebError>> + use<>, WebError> {
+/// Starts reading bytes `start..end` of the file (`Blob.slice`) now.
+fn start_read(blob: &web_sys::Blob, start: u64, end: u64) -> Result<JsFuture, WebError> {
     let part = blob
         .slice_with_f64_and_f64(start as f64, end as f64)
         .map_err(|e| unreadable(&e))?;
-    let reading = JsFuture::from(part.array_buffer());
-    Ok(async move {
-        reading
-            .await
-            .map_err(|e| unreadable(&e))?
-            .dyn_into::<ArrayBuffer>()
-            .map_err(|_| WebError::browser("could not read the file"))
-    })
+    Ok(JsFuture::from(part.array_buffer()))
+}
+
+/// What a started read resolved to.
+fn read_buffer(read: Result<JsValue, JsValue>) -> Result<ArrayBuffer, WebError> {
+    read.map_err(|e| unreadable(&e))?
+        .dyn_into::<ArrayBuffer>()
+        .map_err(|_| WebError::browser("could not read the file"))
+}
+
+/// A file read in [`SLICE_BYTES`] slices, each slice's read started while the one before
+/// is parsed, with the reading progress shown.
+struct Slices {
+    file: web_sys::Blob,
+    len: u64,
+    off: u64,
+    ahead: Option<JsFuture>,
+}
+
+impl Slices {
+    fn new(file: &web_sys::Blob) -> Self {
+        Self {
+            file: file.clone(),
+            len: file.size() as u64,
+            off: 0,
+            ahead: None,
+        }
+    }
+
+    /// The next slice, or `None` at the end.
+    async fn next(&mut self) -> Result<Option<ArrayBuffer>, WebError> {
+        if self.off >= self.len {
+            return Ok(None);
+        }
+        set_progress(Phase::Reading, self.off, self.len);
+        let end = (self.off + SLICE_BYTES as u64).min(self.len);
+        let reading = match self.ahead.take() {
+            Some(r) => r,
+            None => start_read(&self.file, self.off, end)?,
+        };
+        let buffer = read_buffer(reading.await)?;
+        self.off = end;
+        if end < self.len {
+            let after = (end + SLICE_BYTES as u64).min(self.len);
+            self.ahead = Some(start_read(&self.file, end, after)?);
+        }
+        Ok(Some(buffer))
+    }
 }
 
 /// Why a previewed file cannot fit, importing `columns` columns: its values plus the
@@ -337,14 +372,8 @@ async fn parse(
         Some(SLICE_BYTES),
     )?;
     drop(head);
-    let mut off = 0u64;
-    let mut next = start_read(file, 0, len.min(SLICE_BYTES as u64))?;
-    while off < len {
-        let end = (off + SLICE_BYTES as u64).min(len);
-        set_progress(Phase::Reading, off, len);
-        let buffer = next.await?;
-        // The next slice is read while this one is parsed.
-        next = start_read(file, end, (end + SLICE_BYTES as u64).min(len))?;
+    let mut slices = Slices::new(file);
+    while let Some(buffer) = slices.next().await? {
         let bytes = Uint8Array::new(buffer.as_ref()).to_vec();
         drop(buffer);
         let (s, pushed) = super::pool_job::on_pool(move || {
@@ -355,7 +384,6 @@ async fn parse(
         .map_err(|_| WebError::ImportStopped)?;
         pushed?;
         stream = s;
-        off = end;
     }
     let name = name.to_owned();
     super::pool_job::on_pool(move || {
@@ -440,19 +468,12 @@ async fn parse(
             file_len: len,
             room,
         },
-        start_read(file, 0, head_end)?.await?,
+        read_buffer(start_read(file, 0, head_end)?.await)?,
     )
     .await?;
-    let mut off = 0u64;
-    let mut next = start_read(file, 0, len.min(SLICE_BYTES as u64))?;
-    while off < len {
-        let end = (off + SLICE_BYTES as u64).min(len);
-        set_progress(Phase::Reading, off, len);
-        let buffer = next.await?;
-        // The next slice is read while the worker parses this one.
-        next = start_read(file, end, (end + SLICE_BYTES as u64).min(len))?;
+    let mut slices = Slices::new(file);
+    while let Some(buffer) = slices.next().await? {
         send(WorkerStep::Slice, buffer).await?;
-        off = end;
     }
     let reply = send(WorkerStep::End, ArrayBuffer::new(0)).await?;
     let outcome = js_sys::Reflect::get(&reply, &"outcome".into())

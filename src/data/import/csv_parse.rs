@@ -277,7 +277,7 @@ mod tests {
         let text = b"1,5;b\n2;a\n3;\n4,25;b\nx;c\n5;c\n";
         for chunk in 1..text.len() + 1 {
             let chunks = parse(text, &layout, chunk, &crate::monitor::Unmonitored).unwrap();
-            let mut merged = super::super::stream::Parsed::default();
+            let mut merged = ChunkRows::default();
             merged.append(chunks, 0);
             assert_eq!(merged.values, vec![1.5, 2.0, 4.25, 5.0], "{chunk}");
             assert_eq!(merged.truth, vec![0, 1, 0, 2], "{chunk}");

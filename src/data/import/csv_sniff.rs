@@ -175,17 +175,6 @@ pub fn detect_dialect(
     )
 }
 
-/// The delimiter that splits `head` most consistently into more than one field, numbers
-/// read plainly; comma when every candidate gives one field.
-pub fn detect_delimiter(head: &[u8], complete: bool) -> Delimiter {
-    let plain = ImportOptions {
-        decimal: Some(NumberFormat::PLAIN.decimal),
-        thousands: Some(NumberFormat::PLAIN.thousands),
-        ..ImportOptions::default()
-    };
-    detect_dialect(head, complete, Encoding::Utf8, &plain).delimiter
-}
-
 /// Whether the first sampled row is a header: some field of it is text while the rows
 /// below mostly hold numbers in that column; with no rows below, when it holds no number.
 /// When no row below holds a number at all, when its fields are distinct and none is empty
@@ -217,6 +206,10 @@ pub fn detect_header(s: &Sample, numeric: &[Vec<bool>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn detect_delimiter(head: &[u8], complete: bool) -> Delimiter {
+        detect_dialect(head, complete, Encoding::Utf8, &ImportOptions::default()).delimiter
+    }
 
     #[test]
     fn delimiters_are_detected() {

@@ -94,6 +94,17 @@ impl Thousands {
         Self::ALL.into_iter().find(|t| t.name() == name)
     }
 
+    /// The separator's ASCII byte (a plain space for [`Thousands::Space`]), if any.
+    pub fn byte(self) -> Option<u8> {
+        match self {
+            Thousands::None => None,
+            Thousands::Comma => Some(b','),
+            Thousands::Point => Some(b'.'),
+            Thousands::Space => Some(b' '),
+            Thousands::Apostrophe => Some(b'\''),
+        }
+    }
+
     /// The length of the separator starting at `s[i..]`, if one starts there.
     fn at(self, s: &[u8], i: usize) -> Option<usize> {
         let b = *s.get(i)?;
@@ -188,14 +199,7 @@ impl NumberFormat {
     /// Whether a field separated by `delimiter` may use this format unquoted.
     pub fn fits(&self, delimiter: Delimiter) -> bool {
         let d = delimiter.byte();
-        let thousands = match self.thousands {
-            Thousands::Comma => Some(b','),
-            Thousands::Point => Some(b'.'),
-            Thousands::Space => Some(b' '),
-            Thousands::Apostrophe => Some(b'\''),
-            Thousands::None => None,
-        };
-        self.decimal.byte() != d && thousands != Some(d)
+        self.decimal.byte() != d && self.thousands.byte() != Some(d)
     }
 
     /// Reads a field (already trimmed and unquoted) as a number.

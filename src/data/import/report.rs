@@ -129,8 +129,8 @@ pub fn shorten(text: &str) -> String {
     }
 }
 
-/// Rows kept and rows excluded by one chunk of work; appended in chunk order
-/// ([`super::stream::StreamImport`]).
+/// Rows kept and rows excluded: by one chunk of work, or by a whole import, to which the
+/// chunks are appended in file order ([`ChunkRows::append`]).
 #[derive(Debug, Default)]
 pub(crate) struct ChunkRows {
     /// Kept values, row-major.
@@ -157,6 +157,37 @@ impl ChunkRows {
             self.bad.push(row());
         }
         self.bad_count += 1;
+    }
+
+    /// Appends chunk results in file order, renumbering each chunk's class codes so a
+    /// class's code is its rank of first appearance in the whole file. Bad rows of a
+    /// `.npy` block are numbered from `row_offset`.
+    pub fn append(&mut self, chunks: Vec<ChunkRows>, row_offset: u64) {
+        for c in chunks {
+            self.values.extend_from_slice(&c.values);
+            self.rows += c.rows;
+            self.bad_count += c.bad_count;
+            for mut b in c.bad {
+                if self.bad.len() < MAX_LISTED_BAD_ROWS {
+                    b.line += row_offset;
+                    self.bad.push(b);
+                }
+            }
+            let global: Vec<u32> = c
+                .classes
+                .into_iter()
+                .map(|class| {
+                    let next = self.classes.len() as u32;
+                    *self.codes.entry(class.clone()).or_insert_with(|| {
+                        self.classes.push(class);
+                        next
+                    })
+                })
+                .collect();
+            self.truth
+                .extend(c.truth.iter().map(|&t| global[t as usize]));
+            self.weights.extend_from_slice(&c.weights);
+        }
     }
 
     /// Records the class of the row being kept.
@@ -200,5 +231,29 @@ mod tests {
         assert_eq!(s.chars().count(), MAX_BAD_TEXT_CHARS);
         assert!(s.ends_with('…'));
         assert_eq!(shorten("ab"), "ab");
+    }
+
+    #[test]
+    fn appending_keeps_the_first_bad_rows_of_the_file() {
+        let row = |line| BadRow {
+            line,
+            column: 1,
+            text: String::new(),
+            reason: BadReason::Empty,
+        };
+        let mut a = ChunkRows::default();
+        for l in 0..15 {
+            a.bad(|| row(l));
+        }
+        let mut b = ChunkRows::default();
+        for l in 100..130 {
+            b.bad(|| row(l));
+        }
+        let mut m = ChunkRows::default();
+        m.append(vec![a, b], 0);
+        assert_eq!(m.bad_count, 45);
+        assert_eq!(m.bad.len(), MAX_LISTED_BAD_ROWS);
+        assert_eq!(m.bad[14].line, 14);
+        assert_eq!(m.bad[15].line, 100);
     }
 }

@@ -15,14 +15,12 @@
 //! `.npy` file stores each column whole, so it cannot be cut by rows: it is carried whole and
 //! converted at the end.
 
-use std::collections::HashMap;
-
 use super::csv_parse;
 use super::error::ImportError;
 use super::npy::{self, Header};
 use super::options::{Delimiter, FileFormat, ImportOptions};
 use super::preview::{Preview, SNIFF_BYTES, sniff};
-use super::report::{BadRow, ChunkRows, ImportReport, MAX_LISTED_BAD_ROWS};
+use super::report::{ChunkRows, ImportReport};
 use super::text::Encoding;
 use super::truth::Truth;
 use super::{Imported, standardise};
@@ -33,54 +31,6 @@ use crate::monitor::{Monitor, TaskKind};
 /// Bytes a browser reads per slice: large enough that a slice keeps every thread busy,
 /// small enough to be a bounded buffer.
 pub const DEFAULT_SLICE_BYTES: usize = 8 << 20;
-
-/// What has been parsed so far.
-#[derive(Debug, Default)]
-pub(crate) struct Parsed {
-    pub values: Vec<f32>,
-    pub rows: usize,
-    pub bad: Vec<BadRow>,
-    pub bad_count: u64,
-    /// The class of each row, coded in the file's order of first appearance.
-    pub truth: Vec<u32>,
-    /// The classes, by code.
-    pub classes: Vec<Vec<u8>>,
-    codes: HashMap<Vec<u8>, u32>,
-    pub weights: Vec<f64>,
-}
-
-impl Parsed {
-    /// Appends chunk results in file order, renumbering each chunk's class codes so a
-    /// class's code is its rank of first appearance in the whole file. Bad rows of a
-    /// `.npy` block are numbered from `row_offset`.
-    pub(crate) fn append(&mut self, chunks: Vec<ChunkRows>, row_offset: u64) {
-        for c in chunks {
-            self.values.extend_from_slice(&c.values);
-            self.rows += c.rows;
-            self.bad_count += c.bad_count;
-            for mut b in c.bad {
-                if self.bad.len() < MAX_LISTED_BAD_ROWS {
-                    b.line += row_offset;
-                    self.bad.push(b);
-                }
-            }
-            let global: Vec<u32> = c
-                .classes
-                .into_iter()
-                .map(|class| {
-                    let next = self.classes.len() as u32;
-                    *self.codes.entry(class.clone()).or_insert_with(|| {
-                        self.classes.push(class);
-                        next
-                    })
-                })
-                .collect();
-            self.truth
-                .extend(c.truth.iter().map(|&t| global[t as usize]));
-            self.weights.extend_from_slice(&c.weights);
-        }
-    }
-}
 
 /// An import in progress.
 #[derive(Debug)]
@@ -97,7 +47,8 @@ pub struct StreamImport {
     /// 1-based line of `carry`'s first byte (CSV), or rows converted so far (`.npy`).
     position: u64,
     received: u64,
-    parsed: Parsed,
+    /// What has been parsed so far, appended in file order.
+    parsed: ChunkRows,
 }
 
 impl StreamImport {
@@ -164,10 +115,8 @@ impl StreamImport {
             Some(b) => estimate.min((b / 4) as usize),
             None => estimate.min(1 << 28),
         };
-        let parsed = Parsed {
-            values: Vec::with_capacity(reserve),
-            ..Parsed::default()
-        };
+        let mut parsed = ChunkRows::default();
+        parsed.values.reserve_exact(reserve);
         Ok(Self {
             skip: preview.data_offset as u64,
             position: if npy.is_some() { 0 } else { preview.data_line },
@@ -331,7 +280,7 @@ impl StreamImport {
     }
 
     fn assemble(self) -> Result<Imported, ImportError> {
-        let Parsed {
+        let ChunkRows {
             mut values,
             rows,
             bad,
@@ -446,30 +395,6 @@ impl Monitor for ProgressFrom<'_> {
 mod tests {
     use super::*;
     use crate::monitor::Unmonitored;
-
-    #[test]
-    fn appending_keeps_the_first_bad_rows_of_the_file() {
-        let row = |line| BadRow {
-            line,
-            column: 1,
-            text: String::new(),
-            reason: super::super::report::BadReason::Empty,
-        };
-        let mut a = ChunkRows::default();
-        for l in 0..15 {
-            a.bad(|| row(l));
-        }
-        let mut b = ChunkRows::default();
-        for l in 100..130 {
-            b.bad(|| row(l));
-        }
-        let mut m = Parsed::default();
-        m.append(vec![a, b], 0);
-        assert_eq!(m.bad_count, 45);
-        assert_eq!(m.bad.len(), MAX_LISTED_BAD_ROWS);
-        assert_eq!(m.bad[14].line, 14);
-        assert_eq!(m.bad[15].line, 100);
-    }
 
     #[test]
     fn records_end_at_the_last_line_end_outside_quotes() {
