@@ -4,14 +4,17 @@
 //! written through `npyz` and `csv`, chosen by the file extension.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 use npyz::WriterBuilder;
 
 use super::CliError;
 use crate::data::ChunkedMatrix;
-use crate::data::import::{ImportOptions, ImportReport, Imported, import};
+use crate::data::import::{
+    DEFAULT_SLICE_BYTES, ImportError, ImportOptions, ImportReport, Imported, SNIFF_BYTES,
+    StreamImport,
+};
 use crate::monitor::Unmonitored;
 
 fn is_npy(path: &str) -> bool {
@@ -62,72 +65,105 @@ pub fn read_data(
 
 /// As [`read_data`], with the classes of a truth column when `options` names one. Every
 /// refusal is the page's message, prefixed with the path.
+///
+/// The file is read in slices of [`DEFAULT_SLICE_BYTES`], as the page reads one, so a fit
+/// from a file holds its values plus a bounded buffer, never the file's bytes beside them
+/// (ARCHITECTURE.md §12).
 pub fn read_imported(path: &str, options: &ImportOptions) -> Result<Imported, CliError> {
-    let bytes = std::fs::read(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
-    import(&bytes, options, None, &Unmonitored).map_err(|e| CliError::run(format!("{path}: {e}")))
+    let io = |e: std::io::Error| CliError::run(format!("{path}: {e}"));
+    let refused = |e: ImportError| CliError::run(format!("{path}: {e}"));
+    let mut file = File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut slice = vec![0u8; DEFAULT_SLICE_BYTES];
+    let got = fill(&mut file, &mut slice).map_err(io)?;
+    let mut stream = StreamImport::new(
+        &slice[..got.min(SNIFF_BYTES)],
+        len,
+        options,
+        None,
+        Some(DEFAULT_SLICE_BYTES),
+    )
+    .map_err(refused)?;
+    let mut got = got;
+    while got > 0 {
+        stream.push(&slice[..got], &Unmonitored).map_err(refused)?;
+        got = fill(&mut file, &mut slice).map_err(io)?;
+    }
+    stream.finish(&Unmonitored).map_err(refused)
 }
 
-/// Reads integer labels (`.npy` of any integer type, or one per CSV line).
+/// Reads until `buf` is full or the file ends; the bytes read.
+fn fill(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read(&mut buf[got..])? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    Ok(got)
+}
+
+/// Reads integer labels (`.npy` of any integer type, or one per CSV line). An `.npy` file
+/// is converted value by value as it is read, so 10M `int64` labels never sit in memory
+/// beside their `u32` copy.
 pub fn read_labels(path: &str) -> Result<Vec<u32>, CliError> {
-    let raw: Vec<i64> = if is_npy(path) {
+    if is_npy(path) {
         let npy = open_npy(path)?;
         let code = type_code(&npy);
-        let err = |e: std::io::Error| CliError::run(format!("{path}: {e}"));
-        match &code[1..] {
-            "i8" => npy.into_vec::<i64>().map_err(err)?,
-            "i4" => npy
-                .into_vec::<i32>()
-                .map_err(err)?
-                .into_iter()
-                .map(i64::from)
-                .collect(),
-            "u4" => npy
-                .into_vec::<u32>()
-                .map_err(err)?
-                .into_iter()
-                .map(i64::from)
-                .collect(),
-            "u8" => npy
-                .into_vec::<u64>()
-                .map_err(err)?
-                .into_iter()
-                .map(|v| v.min(i64::MAX as u64) as i64)
-                .collect(),
-            _ => {
-                return Err(CliError::run(format!(
-                    "{path}: dtype {code} is not supported for labels (expected integers)"
-                )));
-            }
+        return match &code[1..] {
+            "i8" => labels_of::<i64>(path, npy),
+            "i4" => labels_of::<i32>(path, npy),
+            "u4" => labels_of::<u32>(path, npy),
+            "u8" => labels_of::<u64>(path, npy),
+            _ => Err(CliError::run(format!(
+                "{path}: dtype {code} is not supported for labels (expected integers)"
+            ))),
+        };
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
+    let mut out = Vec::new();
+    for (line, t) in text.lines().enumerate() {
+        let t = t.trim();
+        if t.is_empty() || (line == 0 && t.parse::<i64>().is_err()) {
+            continue;
         }
-    } else {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| CliError::run(format!("{path}: {e}")))?;
-        let mut out = Vec::new();
-        for (line, t) in text.lines().enumerate() {
-            let t = t.trim();
-            if t.is_empty() || (line == 0 && t.parse::<i64>().is_err()) {
-                continue;
-            }
-            out.push(t.parse::<i64>().map_err(|_| {
-                CliError::run(format!(
-                    "{path}: line {}: `{t}` is not an integer label",
-                    line + 1
-                ))
-            })?);
-        }
-        out
-    };
-    raw.into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            u32::try_from(v).map_err(|_| {
-                CliError::run(format!(
-                    "{path}: label {v} at row {i} is out of range 0 ..= {}",
-                    u32::MAX
-                ))
-            })
-        })
-        .collect()
+        let v = t.parse::<i64>().map_err(|_| {
+            CliError::run(format!(
+                "{path}: line {}: `{t}` is not an integer label",
+                line + 1
+            ))
+        })?;
+        out.push(label(path, out.len(), v)?);
+    }
+    Ok(out)
+}
+
+/// The labels of an `.npy` file of integer type `T`, converted as they are read.
+fn labels_of<T>(path: &str, npy: npyz::NpyFile<BufReader<File>>) -> Result<Vec<u32>, CliError>
+where
+    T: npyz::Deserialize + Into<i128>,
+{
+    let err = |e: std::io::Error| CliError::run(format!("{path}: {e}"));
+    let mut out = Vec::with_capacity(npy.len() as usize);
+    let values = npy
+        .data::<T>()
+        .map_err(|e| CliError::run(format!("{path}: {e}")))?;
+    for v in values {
+        out.push(label(path, out.len(), v.map_err(err)?)?);
+    }
+    Ok(out)
+}
+
+/// One label, or an error naming its row and the allowed range.
+fn label(path: &str, row: usize, v: impl Into<i128>) -> Result<u32, CliError> {
+    let v = v.into();
+    u32::try_from(v).map_err(|_| {
+        CliError::run(format!(
+            "{path}: label {v} at row {row} is out of range 0 ..= {}",
+            u32::MAX
+        ))
+    })
 }
 
 /// Writes an n × d matrix of `f64` values (`.npy` float64, or CSV).

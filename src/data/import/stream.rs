@@ -244,28 +244,54 @@ impl StreamImport {
         monitor: &dyn Monitor,
     ) -> Result<(), ImportError> {
         let h = self.npy.as_ref().expect("an .npy import");
-        let row_bytes = (h.columns as usize).max(1) * h.dtype.size;
-        self.carry.extend_from_slice(slice);
-        if h.fortran_order && !last {
+        let (row_bytes, total) = ((h.columns as usize).max(1) * h.dtype.size, h.rows);
+        if h.fortran_order {
+            self.carry.extend_from_slice(slice);
+            if last {
+                let (carry, rows) = (std::mem::take(&mut self.carry), total - self.position);
+                let take = (rows as usize * row_bytes).min(carry.len());
+                self.convert_npy(&carry[..take], rows, monitor)?;
+            }
             return Ok(());
         }
-        let left = h.rows - self.position;
-        let rows = if h.fortran_order {
-            left
-        } else {
-            ((self.carry.len() / row_bytes) as u64).min(left)
-        };
+        // Rows are converted straight from the slice; only a row cut by the slice's end is
+        // copied, so the file's bytes are never held twice.
+        let mut slice = slice;
+        if !self.carry.is_empty() {
+            let need = (row_bytes - self.carry.len()).min(slice.len());
+            self.carry.extend_from_slice(&slice[..need]);
+            slice = &slice[need..];
+            if self.carry.len() == row_bytes {
+                let carry = std::mem::take(&mut self.carry);
+                self.convert_npy(&carry, 1, monitor)?;
+            }
+        }
+        let rows = ((slice.len() / row_bytes) as u64).min(total - self.position);
+        let take = rows as usize * row_bytes;
+        self.convert_npy(&slice[..take], rows, monitor)?;
+        if self.position < total {
+            self.carry.extend_from_slice(&slice[take..]);
+        }
+        Ok(())
+    }
+
+    /// Converts `rows` whole rows of `.npy` data and appends them.
+    fn convert_npy(
+        &mut self,
+        bytes: &[u8],
+        rows: u64,
+        monitor: &dyn Monitor,
+    ) -> Result<(), ImportError> {
         if rows == 0 {
             return Ok(());
         }
-        let take = rows as usize * row_bytes;
         let block = Header {
             rows,
             data_offset: 0,
-            ..h.clone()
+            ..self.npy.clone().expect("an .npy import")
         };
         let chunks = npy::convert(
-            &self.carry[..take],
+            bytes,
             &block,
             &self.columns,
             self.options.truth_column,
@@ -275,7 +301,6 @@ impl StreamImport {
         )?;
         self.parsed.append(chunks, self.position);
         self.position += rows;
-        self.carry.drain(..take);
         Ok(())
     }
 
