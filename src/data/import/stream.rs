@@ -457,4 +457,45 @@ mod tests {
             assert_eq!(got.truth, whole.truth, "{slice}");
         }
     }
+    /// An `.npy` v1 file of `rows × 3` little-endian `f64` values `i·3 + j`.
+    fn npy_file(rows: usize, fortran: bool) -> Vec<u8> {
+        let dict = format!(
+            "{{'descr': '<f8', 'fortran_order': {}, 'shape': ({rows}, 3), }}",
+            if fortran { "True" } else { "False" }
+        );
+        let pad = (64 - (10 + dict.len() + 1) % 64) % 64;
+        let header = format!("{dict}{}\n", " ".repeat(pad));
+        let mut out = b"\x93NUMPY\x01\x00".to_vec();
+        out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        out.extend_from_slice(header.as_bytes());
+        let value = |i: usize, j: usize| (i * 3 + j) as f64;
+        for a in 0..if fortran { 3 } else { rows } {
+            for b in 0..if fortran { rows } else { 3 } {
+                let v = if fortran { value(b, a) } else { value(a, b) };
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn npy_rows_cut_anywhere_by_slices_come_out_whole_and_in_order() {
+        let rows = 101;
+        let expected: Vec<f32> = (0..rows * 3).map(|v| v as f32).collect();
+        for fortran in [false, true] {
+            let bytes = npy_file(rows, fortran);
+            // 1 byte, a part of a row, exactly a row, several rows and a part, the file.
+            for slice in [1, 5, 24, 100, bytes.len()] {
+                let o = ImportOptions::default();
+                let mut s =
+                    StreamImport::new(&bytes, bytes.len() as u64, &o, None, Some(slice)).unwrap();
+                for part in bytes.chunks(slice) {
+                    s.push(part, &Unmonitored).unwrap();
+                }
+                let got = s.finish(&Unmonitored).unwrap();
+                assert_eq!(got.matrix.as_slice(), &expected[..], "{slice} {fortran}");
+                assert_eq!(got.report.rows, rows, "{slice} {fortran}");
+            }
+        }
+    }
 }
