@@ -80,6 +80,9 @@ pub struct CentreSet {
     c32_rows: Vec<f32>,
     /// The ranking routine for this CPU, chosen once; it reads rows transposed.
     approx: fn(&CentreSet, &[f32], &mut Ranking),
+    /// The same for a full row-major block: transposes it into the scratch buffer with
+    /// 8 × 8 register transposes first, in the same target-feature function.
+    approx_block: fn(&CentreSet, &[f32], &mut [f32], &mut Ranking),
     /// For `d ≤ 4`: a routine that reads a full block of rows as they are stored
     /// (row-major), with the centres kept in registers ([`kernel_small_d`](crate::cluster::kernels::small_d)).
     approx_rows: Option<crate::cluster::kernels::small_d::Rank>,
@@ -121,6 +124,7 @@ impl CentreSet {
             margin_per_norm: (d + 5) as f64 * F32_ROUNDOFF_X2,
             c32_rows,
             approx: approx_routine(),
+            approx_block: approx_block_routine(),
             approx_rows: crate::cluster::kernels::small_d::routine(d),
             scan: crate::cluster::kernels::small_d::scan_routine(d),
             cost: crate::cluster::kernels::small_d::cost_routine(d),
@@ -232,6 +236,7 @@ impl CentreSet {
         let n = values.len() / d;
         match self.approx_rows {
             Some(small) if n == LANES => small(self, values, a),
+            None if n == LANES => (self.approx_block)(self, values, scratch, a),
             _ => self.rank_gathered(n, &|l| &values[l * d..(l + 1) * d], scratch, a),
         }
     }
@@ -519,6 +524,84 @@ fn approx_generic<M: MulAdd>(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
     a.certify(cs, best, second, idx);
 }
 
+/// Transposes a full row-major block of [`LANES`] rows × `d` features into `out`
+/// (`out[j·LANES + l]` is feature j of row l): eight rows × eight features per register
+/// transpose, the features past the last multiple of eight one by one. A scalar
+/// transposition cost about as much as the multiply-adds at d = 16.
+#[inline(always)]
+fn transpose_block(values: &[f32], d: usize, out: &mut [f32]) {
+    type V = Simd<f32, 8>;
+    debug_assert!(values.len() == LANES * d && out.len() == LANES * d);
+    let whole = d / 8 * 8;
+    for h in 0..LANES / 8 {
+        for j0 in (0..whole).step_by(8) {
+            let r: [V; 8] = std::array::from_fn(|i| V::from_slice(&values[(h * 8 + i) * d + j0..]));
+            for (c, col) in transpose8(r).iter().enumerate() {
+                col.copy_to_slice(&mut out[(j0 + c) * LANES + h * 8..][..8]);
+            }
+        }
+    }
+    for j in whole..d {
+        for l in 0..LANES {
+            out[j * LANES + l] = values[l * d + j];
+        }
+    }
+}
+
+/// An 8 × 8 transpose in three rounds of two-input shuffles (the unpack, shuffle and
+/// 128-bit permute of the classic AVX transpose; two `simd128` shuffles each in wasm).
+#[inline(always)]
+fn transpose8(r: [Simd<f32, 8>; 8]) -> [Simd<f32, 8>; 8] {
+    use std::simd::simd_swizzle;
+    let lo = |a, b| simd_swizzle!(a, b, [0, 8, 1, 9, 4, 12, 5, 13]);
+    let hi = |a, b| simd_swizzle!(a, b, [2, 10, 3, 11, 6, 14, 7, 15]);
+    let t = [
+        lo(r[0], r[1]),
+        hi(r[0], r[1]),
+        lo(r[2], r[3]),
+        hi(r[2], r[3]),
+        lo(r[4], r[5]),
+        hi(r[4], r[5]),
+        lo(r[6], r[7]),
+        hi(r[6], r[7]),
+    ];
+    let pl = |a, b| simd_swizzle!(a, b, [0, 1, 8, 9, 4, 5, 12, 13]);
+    let ph = |a, b| simd_swizzle!(a, b, [2, 3, 10, 11, 6, 7, 14, 15]);
+    let u = [
+        pl(t[0], t[2]),
+        ph(t[0], t[2]),
+        pl(t[1], t[3]),
+        ph(t[1], t[3]),
+        pl(t[4], t[6]),
+        ph(t[4], t[6]),
+        pl(t[5], t[7]),
+        ph(t[5], t[7]),
+    ];
+    let ql = |a, b| simd_swizzle!(a, b, [0, 1, 2, 3, 8, 9, 10, 11]);
+    let qh = |a, b| simd_swizzle!(a, b, [4, 5, 6, 7, 12, 13, 14, 15]);
+    [
+        ql(u[0], u[4]),
+        ql(u[1], u[5]),
+        ql(u[2], u[6]),
+        ql(u[3], u[7]),
+        qh(u[0], u[4]),
+        qh(u[1], u[5]),
+        qh(u[2], u[6]),
+        qh(u[3], u[7]),
+    ]
+}
+
+#[inline(always)]
+fn approx_block_generic<M: MulAdd>(
+    cs: &CentreSet,
+    values: &[f32],
+    xt: &mut [f32],
+    a: &mut Ranking,
+) {
+    transpose_block(values, cs.d, xt);
+    approx_generic::<M>(cs, xt, a)
+}
+
 impl Ranking {
     /// Stores a block's ranking (with `xn` already set) and certifies each winner.
     #[inline(always)]
@@ -562,6 +645,34 @@ fn approx_plain(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
 fn approx_avx2_checked(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
     // SAFETY: only selected by `approx_routine` when the CPU has AVX2 and FMA.
     unsafe { approx_avx2(cs, xt, a) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn approx_block_avx2(cs: &CentreSet, values: &[f32], xt: &mut [f32], a: &mut Ranking) {
+    approx_block_generic::<Fused>(cs, values, xt, a)
+}
+
+fn approx_block_plain(cs: &CentreSet, values: &[f32], xt: &mut [f32], a: &mut Ranking) {
+    approx_block_generic::<Unfused>(cs, values, xt, a)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn approx_block_avx2_checked(cs: &CentreSet, values: &[f32], xt: &mut [f32], a: &mut Ranking) {
+    // SAFETY: only selected by `approx_block_routine` when the CPU has AVX2 and FMA.
+    unsafe { approx_block_avx2(cs, values, xt, a) }
+}
+
+/// The fastest full-block ranking routine this CPU runs.
+fn approx_block_routine() -> fn(&CentreSet, &[f32], &mut [f32], &mut Ranking) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            return approx_block_avx2_checked;
+        }
+    }
+    approx_block_plain
 }
 
 /// The fastest ranking routine this CPU runs.
@@ -638,5 +749,23 @@ mod tests {
             |_, l, _, _| got.push(l),
         );
         assert_eq!(got, vec![0]);
+    }
+
+    #[test]
+    fn block_transpose_matches_the_scalar_one() {
+        for d in [1, 7, 8, 13, 16, 24] {
+            let values: Vec<f32> = (0..LANES * d).map(|v| v as f32).collect();
+            let mut out = vec![f32::NAN; LANES * d];
+            transpose_block(&values, d, &mut out);
+            for l in 0..LANES {
+                for j in 0..d {
+                    assert_eq!(
+                        out[j * LANES + l],
+                        values[l * d + j],
+                        "d {d} row {l} col {j}"
+                    );
+                }
+            }
+        }
     }
 }
