@@ -768,4 +768,28 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn full_blocks_rank_as_the_exact_argmin_for_every_centre_count() {
+        let d = 16;
+        let mut s = crate::data::KeyedStream::new(3, crate::data::Purpose::Sample, 0);
+        let x: Vec<f32> = (0..64 * LANES * d)
+            .map(|_| (s.uniform() * 20.0 - 10.0) as f32)
+            .collect();
+        for k in [1, 2, 3, 4, 5, 9, 32, 37] {
+            let c: Vec<f64> = (0..k * d).map(|_| s.uniform() * 20.0 - 10.0).collect();
+            let cs = CentreSet::new(c.clone(), d);
+            let (mut scratch, mut a) = (cs.scratch(), Ranking::default());
+            let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
+            for (b, block) in x.chunks(LANES * d).enumerate() {
+                cs.rank(block, &mut scratch, &mut a);
+                cs.exact_of_block(&a, block, &mut labels, &mut dists);
+                for l in 0..LANES {
+                    let (label, dist) = reference(&block[l * d..(l + 1) * d], &c, d);
+                    assert_eq!(labels[l], label, "k {k} block {b} row {l}");
+                    assert!((dists[l] - dist).abs() <= 1e-12 * dist.max(1.0));
+                }
+            }
+        }
+    }
 }
