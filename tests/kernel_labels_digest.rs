@@ -16,8 +16,8 @@ use blobscale::data::{BlobsParams, Centers};
 use blobscale::pipeline::replay::frame::labels_digest;
 use common::{generate, with_threads};
 
-/// (rows, features, blobs and k, seeding, algorithm)
-fn cases() -> Vec<(usize, usize, usize, Init, Algorithm)> {
+/// (rows, features, blobs and k, seeding, algorithm, weighted)
+fn cases() -> Vec<(usize, usize, usize, Init, Algorithm, bool)> {
     let mut out = Vec::new();
     for (n, d, k) in [
         (6_007, 1, 5),
@@ -31,17 +31,32 @@ fn cases() -> Vec<(usize, usize, usize, Init, Algorithm)> {
         (4_001, 24, 40),
         (3_001, 64, 100),
     ] {
-        out.push((n, d, k, Init::Random, Algorithm::Lloyd));
-        out.push((n, d, k, Init::default(), Algorithm::Lloyd));
+        out.push((n, d, k, Init::Random, Algorithm::Lloyd, false));
+        out.push((n, d, k, Init::default(), Algorithm::Lloyd, false));
     }
-    out.push((6_007, 16, 32, Init::default(), Algorithm::Hamerly));
-    out.push((3_001, 64, 100, Init::default(), Algorithm::Hamerly));
+    out.push((6_007, 16, 32, Init::default(), Algorithm::Hamerly, false));
+    out.push((3_001, 64, 100, Init::default(), Algorithm::Hamerly, false));
+    // k-means++ prunes the rows a candidate cannot take over; the seeding it picks must
+    // not move, weighted or not.
+    let plus_plus = || Init::KMeansPlusPlus {
+        n_local_trials: None,
+    };
+    for (n, d, k) in [
+        (6_007, 2, 8),
+        (6_007, 5, 13),
+        (6_007, 16, 32),
+        (3_001, 64, 100),
+    ] {
+        out.push((n, d, k, plus_plus(), Algorithm::Lloyd, false));
+    }
+    out.push((6_007, 16, 32, plus_plus(), Algorithm::Lloyd, true));
+    out.push((3_001, 64, 100, plus_plus(), Algorithm::Lloyd, true));
     out
 }
 
 fn digests() -> String {
     let mut lines = String::new();
-    for (n, d, k, init, algorithm) in cases() {
+    for (n, d, k, init, algorithm, weighted) in cases() {
         let b = generate(
             BlobsParams::new(n)
                 .n_features(d)
@@ -50,6 +65,8 @@ fn digests() -> String {
                 .seed(d as u64)
                 .chunk_rows(1_000),
         );
+        let weights: Option<Vec<f64>> =
+            weighted.then(|| (0..n).map(|i| 1.0 + (i % 7) as f64 * 0.5).collect());
         let fit = with_threads(2, || {
             KMeansParams::new(k)
                 .init(init.clone())
@@ -57,12 +74,13 @@ fn digests() -> String {
                 .seed(7)
                 .check()
                 .unwrap()
-                .fit(&b.x, None)
+                .fit(&b.x, weights.as_deref())
                 .unwrap()
         });
         lines.push_str(&format!(
-            "{n}x{d} k={k} {} {:?}: labels {} inertia {:016x} iterations {}\n",
+            "{n}x{d} k={k} {}{} {:?}: labels {} inertia {:016x} iterations {}\n",
             init.name(),
+            if weighted { " weighted" } else { "" },
             algorithm,
             labels_digest(&fit.labels),
             fit.inertia.to_bits(),
