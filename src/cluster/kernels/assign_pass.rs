@@ -183,7 +183,7 @@ fn move_unsettled(
 
 /// The indices of the set bits of a block mask, lowest first.
 #[inline(always)]
-fn bits(mut mask: u32) -> impl Iterator<Item = usize> {
+pub(crate) fn bits(mut mask: u32) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
         (mask != 0).then(|| {
             let l = mask.trailing_zeros() as usize;

@@ -83,6 +83,9 @@ pub struct CentreSet {
     /// The same for a full row-major block: transposes it into the scratch buffer with
     /// 8 × 8 register transposes first, in the same target-feature function.
     approx_block: fn(&CentreSet, &[f32], &mut [f32], &mut Ranking),
+    /// The same blocked pass, reduced to a mask per centre of the rows it may be within a
+    /// bound of (k-means++'s candidate trials).
+    within_block: WithinFn,
     /// For `d ≤ 4`: a routine that reads a full block of rows as they are stored
     /// (row-major), with the centres kept in registers ([`kernel_small_d`](crate::cluster::kernels::small_d)).
     approx_rows: Option<crate::cluster::kernels::small_d::Rank>,
@@ -125,6 +128,7 @@ impl CentreSet {
             c32_rows,
             approx: approx_routine(),
             approx_block: approx_block_routine(),
+            within_block: within_block_routine(),
             approx_rows: crate::cluster::kernels::small_d::routine(d),
             scan: crate::cluster::kernels::small_d::scan_routine(d),
             cost: crate::cluster::kernels::small_d::cost_routine(d),
@@ -369,6 +373,25 @@ impl CentreSet {
         &self.cn
     }
 
+    /// For a full row-major block of [`LANES`] rows: bit `l` of `masks[c]` is set when
+    /// row `l`'s exact [`sq_dist`] to centre `c` may be below `bound[l]`, and clear only
+    /// when it certainly is not. The test is the blocked `f32` pass with the rounding bound
+    /// of the ranking (the same argument as `second_lb`), so a caller that computes the
+    /// exact distance of the flagged rows alone gets the result of computing them all:
+    /// k-means++ asks which rows a candidate would take over, and in a spread-out dataset
+    /// that is a few rows in k.
+    #[inline]
+    pub(crate) fn within_block(
+        &self,
+        values: &[f32],
+        scratch: &mut [f32],
+        bound: &[f64; LANES],
+        masks: &mut [u32],
+    ) {
+        debug_assert!(values.len() == LANES * self.d && masks.len() >= self.k);
+        (self.within_block)(self, values, scratch, bound, masks)
+    }
+
     /// The nearest centre of each of up to [`LANES`] rows.
     pub fn nearest_block(&self, rows: &[&[f32]], scratch: &mut [f32], out: &mut [Nearest]) {
         self.block(
@@ -480,33 +503,47 @@ impl MulAdd for Fused {
     }
 }
 
+/// `‖x‖²` of each row of a transposed block, in `f32`.
 #[inline(always)]
-fn approx_generic<M: MulAdd>(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
-    let d = cs.d;
+fn row_norms<M: MulAdd>(xt: &[f32]) -> [f32; LANES] {
     let mut xn = [0.0f32; LANES];
     for xv in xt.chunks_exact(LANES) {
         for l in 0..LANES {
             xn[l] = M::mul_add(xv[l], xv[l], xn[l]);
         }
     }
-    a.xn = xn;
+    xn
+}
+
+/// `x·c` in `f32` for each row of a transposed block and each centre of tile `g`
+/// ([`GROUP`] centres packed feature by feature): the register tile of the blocked pass.
+#[inline(always)]
+fn tile_dots<M: MulAdd>(cs: &CentreSet, xt: &[f32], g: usize) -> [[f32; LANES]; GROUP] {
+    let d = cs.d;
+    let tile = &cs.c32[g * d * GROUP..(g + 1) * d * GROUP];
+    let mut acc = [[0.0f32; LANES]; GROUP];
+    for (xv, cv) in xt.chunks_exact(LANES).zip(tile.chunks_exact(GROUP)) {
+        let xv: &[f32; LANES] = xv.try_into().expect("LANES values");
+        let cv: &[f32; GROUP] = cv.try_into().expect("GROUP values");
+        for q in 0..GROUP {
+            for l in 0..LANES {
+                acc[q][l] = M::mul_add(xv[l], cv[q], acc[q][l]);
+            }
+        }
+    }
+    acc
+}
+
+#[inline(always)]
+fn approx_generic<M: MulAdd>(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
+    a.xn = row_norms::<M>(xt);
     let (mut best, mut second, mut idx) = (
         [f32::INFINITY; LANES],
         [f32::INFINITY; LANES],
         [0u32; LANES],
     );
     for g in 0..cs.kp / GROUP {
-        let tile = &cs.c32[g * d * GROUP..(g + 1) * d * GROUP];
-        let mut acc = [[0.0f32; LANES]; GROUP];
-        for (xv, cv) in xt.chunks_exact(LANES).zip(tile.chunks_exact(GROUP)) {
-            let xv: &[f32; LANES] = xv.try_into().expect("LANES values");
-            let cv: &[f32; GROUP] = cv.try_into().expect("GROUP values");
-            for q in 0..GROUP {
-                for l in 0..LANES {
-                    acc[q][l] = M::mul_add(xv[l], cv[q], acc[q][l]);
-                }
-            }
-        }
+        let acc = tile_dots::<M>(cs, xt, g);
         for (q, accq) in acc.iter().enumerate() {
             let c = g * GROUP + q;
             let cn = cs.cn[c];
@@ -602,6 +639,45 @@ fn approx_block_generic<M: MulAdd>(
     approx_generic::<M>(cs, xt, a)
 }
 
+/// The signature of [`CentreSet::within_block`]'s routines.
+type WithinFn = fn(&CentreSet, &[f32], &mut [f32], &[f64; LANES], &mut [u32]);
+
+#[inline(always)]
+fn within_generic<M: MulAdd>(
+    cs: &CentreSet,
+    values: &[f32],
+    xt: &mut [f32],
+    bound: &[f64; LANES],
+    masks: &mut [u32],
+) {
+    let d = cs.d;
+    transpose_block(values, d, xt);
+    let xn = row_norms::<M>(xt);
+    // A row is flagged when `‖x‖² + ‖c‖² − 2 x·c` (in f32) does not exceed its bound plus
+    // twice the rounding margin; the threshold is rounded up and widened by 2⁻²⁰ so that
+    // the f32 sum below cannot round a candidate across it.
+    let thr: [f32; LANES] = std::array::from_fn(|l| {
+        let margin = cs.margin_per_norm * (xn[l] as f64 + cs.cmax2);
+        (((bound[l] + 2.0 * margin) * (1.0 + 1.0 / (1u64 << 20) as f64)) as f32).next_up()
+    });
+    for g in 0..cs.kp / GROUP {
+        let acc = tile_dots::<M>(cs, xt, g);
+        for (q, accq) in acc.iter().enumerate() {
+            let c = g * GROUP + q;
+            if c >= cs.k {
+                break;
+            }
+            let cn = cs.cn[c];
+            let mut mask = 0u32;
+            for l in 0..LANES {
+                let v = M::mul_add(-2.0, accq[l], cn) + xn[l];
+                mask |= ((v <= thr[l]) as u32) << l;
+            }
+            masks[c] = mask;
+        }
+    }
+}
+
 impl Ranking {
     /// Stores a block's ranking (with `xn` already set) and certifies each winner.
     #[inline(always)]
@@ -673,6 +749,52 @@ fn approx_block_routine() -> fn(&CentreSet, &[f32], &mut [f32], &mut Ranking) {
         }
     }
     approx_block_plain
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn within_avx2(
+    cs: &CentreSet,
+    values: &[f32],
+    xt: &mut [f32],
+    bound: &[f64; LANES],
+    masks: &mut [u32],
+) {
+    within_generic::<Fused>(cs, values, xt, bound, masks)
+}
+
+fn within_plain(
+    cs: &CentreSet,
+    values: &[f32],
+    xt: &mut [f32],
+    bound: &[f64; LANES],
+    masks: &mut [u32],
+) {
+    within_generic::<Unfused>(cs, values, xt, bound, masks)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn within_avx2_checked(
+    cs: &CentreSet,
+    values: &[f32],
+    xt: &mut [f32],
+    bound: &[f64; LANES],
+    masks: &mut [u32],
+) {
+    // SAFETY: only selected by `within_block_routine` when the CPU has AVX2 and FMA.
+    unsafe { within_avx2(cs, values, xt, bound, masks) }
+}
+
+/// The fastest [`CentreSet::within_block`] routine this CPU runs.
+fn within_block_routine() -> WithinFn {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            return within_avx2_checked;
+        }
+    }
+    within_plain
 }
 
 /// The fastest ranking routine this CPU runs.
@@ -790,6 +912,42 @@ mod tests {
                     assert!((dists[l] - dist).abs() <= 1e-12 * dist.max(1.0));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn within_flags_every_row_nearer_than_its_bound() {
+        let mut s = crate::data::KeyedStream::new(5, crate::data::Purpose::Sample, 0);
+        for d in [1, 3, 8, 16, 21] {
+            let x: Vec<f32> = (0..32 * LANES * d)
+                .map(|_| (s.uniform() * 20.0 - 10.0) as f32)
+                .collect();
+            let k = 7;
+            let c: Vec<f64> = (0..k * d).map(|_| s.uniform() * 20.0 - 10.0).collect();
+            let cs = CentreSet::new(c.clone(), d);
+            let (mut scratch, mut masks) = (cs.scratch(), vec![0u32; k]);
+            let (mut flagged, mut rows) = (0, 0);
+            for block in x.chunks(LANES * d) {
+                // Bounds spread around the distances, some exactly on one.
+                let bound: [f64; LANES] = std::array::from_fn(|l| {
+                    let row = &block[l * d..(l + 1) * d];
+                    sq_dist(row, &c[(l % k) * d..(l % k + 1) * d]) * (0.5 + (l % 5) as f64 * 0.25)
+                });
+                cs.within_block(block, &mut scratch, &bound, &mut masks);
+                for l in 0..LANES {
+                    let row = &block[l * d..(l + 1) * d];
+                    for (cc, cr) in c.chunks(d).enumerate() {
+                        let set = masks[cc] >> l & 1 == 1;
+                        if sq_dist(row, cr) <= bound[l] {
+                            assert!(set, "d {d} row {l} centre {cc}");
+                        }
+                        flagged += set as usize;
+                        rows += 1;
+                    }
+                }
+            }
+            // The filter is worth having: it clears most pairs here.
+            assert!(flagged * 2 < rows, "d {d}: {flagged} of {rows} flagged");
         }
     }
 }

@@ -3,14 +3,15 @@
 //! step draws `2 + ⌊ln k⌋` candidates by D² sampling and keeps the one that leaves the
 //! smallest potential `Σ w·min(d², d²_candidate)`.
 
-use crate::cluster::chunk_tasks::map_chunks_mut;
+use crate::cluster::chunk_tasks::{map_chunks, map_chunks_mut};
 use crate::cluster::error::ClusterError;
-use crate::cluster::kernels::general::sq_dist;
+use crate::cluster::kernels::assign_pass::bits;
+use crate::cluster::kernels::general::{CentreSet, LANES, sq_dist};
 use crate::cluster::lloyd::fixed_sum::FixedScale;
 use crate::cluster::seeding::d2_sampling::{chunk_totals, pick, target};
 use crate::cluster::seeding::{Seeding, SeedingStats, SeedingTrace};
 use crate::cluster::summary::Summary;
-use crate::data::{ChunkedMatrix, KeyedStream, Purpose};
+use crate::data::{Chunk, ChunkedMatrix, KeyedStream, Purpose};
 use crate::monitor::{Monitor, TaskKind};
 
 /// scikit-learn's number of local trials: `2 + ⌊ln k⌋`.
@@ -68,6 +69,9 @@ pub fn kmeans_plus_plus(
         }
     })?;
     let mut totals = chunk_totals(x, weights, &closest, &scale);
+    // Which chosen centre each row's `closest` is the distance to: the triangle inequality
+    // on it rules out most rows before any distance is computed.
+    let mut nearest = vec![0u32; x.n_rows()];
     let mut stats = SeedingStats {
         method: "k-means++".into(),
         candidates_per_round: vec![1],
@@ -91,37 +95,46 @@ pub fn kmeans_plus_plus(
                 )
             })
             .collect();
-        let cand_rows: Vec<Vec<f64>> = cands
-            .iter()
-            .map(|&i| x.row(i).iter().map(|&v| v as f64).collect())
-            .collect();
-        // Potential after adding each candidate, summed per chunk.
-        let pots: Vec<Vec<i128>> =
-            map_chunks_mut(x, &mut closest, TaskKind::Seed, monitor, |c, cl| {
-                let mut p = vec![0i128; trials];
-                for (r, &old) in cl.iter().enumerate() {
-                    let w = weights.map_or(1.0, |w| w[c.start_row + r]);
-                    for (t, cr) in cand_rows.iter().enumerate() {
-                        let dist = sq_dist(c.row(r), cr).min(old);
-                        p[t] += scale.fix(w * dist) as i128;
-                    }
-                }
-                p
-            })?;
+        let reach = Reach::new(&centres, d, &cands, x);
+        // The potential after adding each candidate: the current one less what the rows
+        // it takes over gain. In fixed point the difference is exact, so this is the sum
+        // of `fix(w·min(d², d²_candidate))` over every row, bit for bit.
+        let sweeps: Vec<Sweep> = map_chunks(x, TaskKind::Seed, monitor, |c| {
+            let rows = c.start_row..c.start_row + c.rows();
+            let w = weights.map(|w| &w[rows.clone()]);
+            reach.sweep(c, &closest[rows.clone()], &nearest[rows], w, &scale)
+        })?;
         let pot: Vec<i128> = (0..trials)
-            .map(|t| pots.iter().map(|p| p[t]).sum())
+            .map(|t| total - sweeps.iter().map(|g| g.gain[t]).sum::<i128>())
             .collect();
         let best = (0..trials)
             .min_by_key(|&t| (pot[t], t))
             .expect("at least one trial");
-        let chosen = &cand_rows[best];
-        map_chunks_mut(x, &mut closest, TaskKind::Seed, monitor, |c, cl| {
-            for (r, o) in cl.iter_mut().enumerate() {
-                *o = o.min(sq_dist(c.row(r), chosen));
+        let chosen = reach.candidate(best).to_vec();
+        // The chosen candidate takes over the rows the sweep marked; each chunk's total
+        // drops by exactly the gain counted there, so the totals stay the sums `pick` walks.
+        let taken: Vec<(i128, Vec<u32>)> =
+            map_chunks_mut(x, &mut closest, TaskKind::Seed, monitor, |c, cl| {
+                let w = weights.map(|w| &w[c.start_row..c.start_row + c.rows()]);
+                let (mut gain, mut rows) = (0i128, Vec::new());
+                for (b, mask) in sweeps[c.index].taken(best).enumerate() {
+                    for r in bits(mask).map(|l| b * LANES + l) {
+                        let dist = sq_dist(c.row(r), &chosen);
+                        let w = w.map_or(1.0, |w| w[r]);
+                        gain += (scale.fix(w * cl[r]) - scale.fix(w * dist)) as i128;
+                        cl[r] = dist;
+                        rows.push(r as u32);
+                    }
+                }
+                (gain, rows)
+            })?;
+        for ((total, (gain, rows)), c) in totals.iter_mut().zip(taken).zip(x.chunks()) {
+            *total -= gain;
+            for r in rows {
+                nearest[c.start_row + r as usize] = step as u32;
             }
-        })?;
-        totals = chunk_totals(x, weights, &closest, &scale);
-        centres.extend_from_slice(chosen);
+        }
+        centres.extend_from_slice(&chosen);
         stats.candidates_per_round.push(1);
         stats.cost_per_round.push(scale.value(pot[best]));
         monitor.progress(step as u64, k as u64);
@@ -132,4 +145,160 @@ pub fn kmeans_plus_plus(
         centres,
         stats,
     })
+}
+
+/// One chunk's sweep over a step's candidates.
+struct Sweep {
+    /// What each candidate would gain, in fixed point.
+    gain: Vec<i128>,
+    /// Block-major, candidate-minor: bit `l` of entry `b·trials + t` is set when candidate
+    /// `t` takes over row `b·LANES + l`.
+    taken: Vec<u32>,
+    trials: usize,
+}
+
+impl Sweep {
+    /// Candidate `t`'s mask of each block.
+    fn taken(&self, t: usize) -> impl Iterator<Item = u32> + '_ {
+        self.taken.iter().skip(t).step_by(self.trials).copied()
+    }
+}
+
+/// The step's candidates and, for each chosen centre `a` and candidate `t`, the largest
+/// `closest` a row nearest to `a` can have and still be certain that `t` does not take it
+/// over.
+///
+/// By the triangle inequality `‖x − t‖ ≥ ‖a − t‖ − ‖x − a‖`, so a row with
+/// `‖x − a‖² ≤ ‖a − t‖² / 4` is no nearer to `t` than to `a` (Elkan 2003, lemma 1; Raff
+/// 2021 applies it to k-means++). The bound is shrunk by `1 + 2⁻¹⁰`, far beyond the
+/// rounding of the `f64` distances, so that "no nearer" survives the rounding: a row ruled
+/// out would have computed `d² ≥ closest` and left both the gain and `closest` as they are.
+struct Reach {
+    d: usize,
+    trials: usize,
+    /// The candidates' rows, `trials × d`.
+    rows: Vec<f64>,
+    /// The same, packed for the blocked filter.
+    set: CentreSet,
+    /// `‖a − t‖² / (4·(1 + 2⁻¹⁰))`, centre-major.
+    limit: Vec<f64>,
+    /// The smallest limit of each centre over the candidates.
+    limit_all: Vec<f64>,
+}
+
+impl Reach {
+    fn new(centres: &[f64], d: usize, cands: &[usize], x: &ChunkedMatrix) -> Self {
+        let rows: Vec<f64> = cands
+            .iter()
+            .flat_map(|&i| x.row(i).iter().map(|&v| v as f64))
+            .collect();
+        let shrink = 4.0 * (1.0 + 1.0 / 1024.0);
+        let trials = cands.len();
+        let limit: Vec<f64> = centres
+            .chunks_exact(d)
+            .flat_map(|a| {
+                // Every centre is a data row, so it is exact in f32.
+                let a32: Vec<f32> = a.iter().map(|&v| v as f32).collect();
+                rows.chunks_exact(d)
+                    .map(|t| sq_dist(&a32, t) / shrink)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let limit_all = limit
+            .chunks_exact(trials)
+            .map(|l| l.iter().copied().fold(f64::INFINITY, f64::min))
+            .collect();
+        Reach {
+            d,
+            trials,
+            set: CentreSet::new(rows.clone(), d),
+            rows,
+            limit,
+            limit_all,
+        }
+    }
+
+    /// The gain of every candidate over one chunk, and the rows each takes over: blocks
+    /// of [`LANES`] rows that some candidate may reach go through the blocked `f32` filter
+    /// ([`CentreSet::within_block`]) for all candidates at once, and only the rows it
+    /// flags get an exact distance.
+    fn sweep(
+        &self,
+        c: Chunk<'_>,
+        closest: &[f64],
+        nearest: &[u32],
+        w: Option<&[f64]>,
+        scale: &FixedScale,
+    ) -> Sweep {
+        let (d, trials) = (self.d, self.trials);
+        let mut gain = vec![0i128; trials];
+        let mut taken = vec![0u32; closest.len().div_ceil(LANES) * trials];
+        let (mut scratch, mut masks) = (self.set.scratch(), vec![0u32; trials]);
+        let exact = |r: usize, t: usize, gain: &mut [i128]| {
+            let (old, dist) = (closest[r], sq_dist(c.row(r), self.candidate(t)));
+            if dist < old {
+                let w = w.map_or(1.0, |w| w[r]);
+                gain[t] += (scale.fix(w * old) - scale.fix(w * dist)) as i128;
+                true
+            } else {
+                false
+            }
+        };
+        for (b, (cl, near)) in closest.chunks(LANES).zip(nearest.chunks(LANES)).enumerate() {
+            let reachable = cl
+                .iter()
+                .zip(near)
+                .any(|(&old, &a)| !self.out_of_reach_of_all(a, old));
+            if !reachable {
+                continue;
+            }
+            let out = &mut taken[b * trials..(b + 1) * trials];
+            match <&[f64; LANES]>::try_from(cl) {
+                Ok(bound) => {
+                    let block = &c.values[b * LANES * d..(b + 1) * LANES * d];
+                    self.set
+                        .within_block(block, &mut scratch, bound, &mut masks);
+                    for (t, (&mask, o)) in masks.iter().zip(out.iter_mut()).enumerate() {
+                        for l in bits(mask) {
+                            if exact(b * LANES + l, t, &mut gain) {
+                                *o |= 1 << l;
+                            }
+                        }
+                    }
+                }
+                // The chunk's last rows: every one the triangle inequality leaves.
+                Err(_) => {
+                    for (l, (&old, &a)) in cl.iter().zip(near).enumerate() {
+                        for (t, o) in out.iter_mut().enumerate() {
+                            if !self.out_of_reach(a, t, old) && exact(b * LANES + l, t, &mut gain) {
+                                *o |= 1 << l;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Sweep {
+            gain,
+            taken,
+            trials,
+        }
+    }
+
+    fn candidate(&self, t: usize) -> &[f64] {
+        &self.rows[t * self.d..(t + 1) * self.d]
+    }
+
+    /// Whether candidate `t` certainly cannot take over a row nearest to centre `a` at
+    /// squared distance `closest`.
+    #[inline]
+    fn out_of_reach(&self, a: u32, t: usize, closest: f64) -> bool {
+        closest <= self.limit[a as usize * self.trials + t]
+    }
+
+    /// The same for every candidate at once.
+    #[inline]
+    fn out_of_reach_of_all(&self, a: u32, closest: f64) -> bool {
+        closest <= self.limit_all[a as usize]
+    }
 }
