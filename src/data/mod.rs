@@ -9,6 +9,7 @@ pub mod import;
 pub mod keyed_stream;
 pub mod normal;
 pub mod permutation;
+pub mod row_sample;
 
 pub use blobs::{Blobs, BlobsParams, Centers, ClusterStd, ValidBlobsParams};
 pub use chunked_matrix::{CHUNKS_PER_JOB, Chunk, ChunkedMatrix, DEFAULT_CHUNK_ROWS, ValueScan};

@@ -3,16 +3,12 @@
 
 use std::sync::Arc;
 
-use crate::data::keyed_stream::stream_key;
-use crate::data::permutation::Permutation;
-use crate::data::{Blobs, ChunkedMatrix, Purpose};
+use crate::data::row_sample::sample_rows;
+use crate::data::{Blobs, ChunkedMatrix};
 use crate::monitor::Monitor;
 use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
 use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
-
-/// Stream index of the fit sample; index 0 of [`Purpose::Sample`] is the silhouette's.
-const FIT_SAMPLE_STREAM: u64 = 1;
 
 /// The training set.
 #[derive(Debug, Clone)]
@@ -42,9 +38,7 @@ impl Training {
     }
 }
 
-/// Draws `m` rows without replacement by a keyed permutation (`(kmeans_seed, Sample, 1)`),
-/// keeping them in dataset order for locality. Chunks of the sample keep the dataset's
-/// chunk size.
+/// Draws `m` rows without replacement ([`sample_rows`], keyed by the k-means seed).
 pub fn sample(
     plan: &Plan,
     data: &Arc<Blobs>,
@@ -53,19 +47,8 @@ pub fn sample(
     let inputs = plan.inputs();
     let n = data.x.n_rows();
     let m = inputs.fit_sample.map_or(n, |m| m.min(n));
-    let perm = Permutation::new(
-        n as u64,
-        stream_key(inputs.kmeans_seed, Purpose::Sample, FIT_SAMPLE_STREAM),
-    );
-    let mut rows: Vec<usize> = (0..m).map(|i| perm.apply(i as u64) as usize).collect();
-    rows.sort_unstable();
     monitor.checkpoint()?;
-    let d = data.x.n_cols();
-    let x = ChunkedMatrix::par_build(m, d, data.x.chunk_rows(), |_, start, out| {
-        for (r, row) in out.chunks_mut(d).enumerate() {
-            row.copy_from_slice(data.x.row(rows[start + r]));
-        }
-    })?;
+    let (x, _) = sample_rows(&data.x, m, inputs.kmeans_seed)?;
     monitor.checkpoint()?;
     Ok(Arc::new(x))
 }
