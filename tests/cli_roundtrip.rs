@@ -199,3 +199,59 @@ fn files_are_refused_or_read_as_the_page_reads_them() {
     assert_eq!(code, 1);
     assert!(err.contains("thousands = comma is out of range"), "{err}");
 }
+
+/// `fit --fit-sample`: faiss's 256 rows per centre (or a count), the sample's fit reported
+/// beside the fit of every row; sizes out of range are refused by name.
+#[test]
+fn fit_on_a_sample_reports_the_sample_and_refuses_bad_sizes() {
+    let data = [
+        "--n-samples",
+        "20000",
+        "--n-features",
+        "4",
+        "--centers",
+        "5",
+        "--center-box",
+        "-30,30",
+        "--threads",
+        "2",
+    ];
+    let fit = |extra: &[&str]| {
+        let mut args = vec!["fit"];
+        args.extend_from_slice(&data);
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let (code, faiss, err) = fit(&["--fit-sample", "faiss"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(faiss["sample"]["rows"], 1280);
+    assert_eq!(faiss["sample"]["refine_passes"], 1);
+    assert!(faiss["sample"]["n_iter"].as_u64().unwrap() >= 1);
+    assert_eq!(faiss["ari"].as_f64().unwrap(), 1.0);
+    let (code, full, err) = fit(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(full["sample"].is_null());
+    assert!(faiss["inertia"].as_f64().unwrap() <= full["inertia"].as_f64().unwrap() * 1.001);
+    let (code, rows, err) = fit(&["--fit-sample", "600", "--refine-passes", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rows["sample"]["rows"], 600);
+    assert_eq!(rows["sample"]["refine_passes"], 3);
+    let (code, _, err) = fit(&["--fit-sample", "fast"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fast") && err.contains("faiss"), "{err}");
+    let (code, _, err) = fit(&["--fit-sample", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fit_sample = 0 is out of range"), "{err}");
+    let (code, _, err) = fit(&["--fit-sample", "3"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("fit_sample = 3") && err.contains("k = 5"),
+        "{err}"
+    );
+    let (code, _, err) = fit(&["--fit-sample", "faiss", "--refine-passes", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("refine-passes = 0 is out of range"), "{err}");
+    let (code, _, err) = fit(&["--refine-passes", "2"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--fit-sample"), "{err}");
+}

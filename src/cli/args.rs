@@ -6,6 +6,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::cluster::Algorithm;
+use crate::cluster::sample_fit::{FAISS_REFINE_PASSES, FAISS_ROWS_PER_CENTRE};
 use crate::data::import::{DecimalMark, Delimiter, Thousands};
 use crate::limits::{self, Limit};
 
@@ -256,6 +257,42 @@ pub(crate) struct FitArgs {
     /// Where to write the centres.
     #[arg(long, value_name = "FILE")]
     pub centres_out: Option<String>,
+    /// Train on a seeded sample first: this many rows, or `faiss` for faiss's default of
+    /// 256 rows per centre; then --refine-passes Lloyd passes over every row.
+    #[arg(long, value_name = "ROWS|faiss", value_parser = sample_size)]
+    pub fit_sample: Option<SampleSize>,
+    /// Lloyd passes over every row after a --fit-sample fit (1 to 10000).
+    #[arg(long, default_value_t = FAISS_REFINE_PASSES, requires = "fit_sample", value_parser = whole(limits::MAX_ITER.named("refine-passes")))]
+    pub refine_passes: usize,
+}
+
+/// The size of `fit --fit-sample`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SampleSize {
+    /// This many rows.
+    Rows(usize),
+    /// faiss's default, 256 rows per centre.
+    Faiss,
+}
+
+impl SampleSize {
+    /// Rows drawn for `k` clusters.
+    pub(crate) fn rows(self, k: usize) -> usize {
+        match self {
+            SampleSize::Rows(rows) => rows,
+            SampleSize::Faiss => FAISS_ROWS_PER_CENTRE.saturating_mul(k),
+        }
+    }
+}
+
+/// `faiss` or a number of rows within [`limits::FIT_SAMPLE`].
+fn sample_size(raw: &str) -> Result<SampleSize, String> {
+    if raw == "faiss" {
+        return Ok(SampleSize::Faiss);
+    }
+    whole(limits::FIT_SAMPLE)(raw)
+        .map(SampleSize::Rows)
+        .map_err(|e| format!("{e} (or faiss: {FAISS_ROWS_PER_CENTRE} rows per centre)"))
 }
 
 /// `blobscale predict`.

@@ -11,7 +11,9 @@ use super::data_source::load;
 use super::files::{MATRIX_FILE_CHUNK_ROWS, read_matrix, write_labels, write_matrix_f64};
 use super::stage_clock::{StageClock, peak_rss_mib};
 use crate::cluster::metrics::adjusted_rand_index;
-use crate::cluster::{Init, KMeansParams, Oversampling, ParallelInit, Recluster, Rounds};
+use crate::cluster::{
+    Init, KMeansParams, Oversampling, ParallelInit, Recluster, Rounds, SampleFit,
+};
 use crate::monitor::TaskKind;
 
 /// The fit parameters given on the command line; `default_k` is the number of generated
@@ -54,19 +56,40 @@ pub(super) fn params(
         .seed(args.seed))
 }
 
-/// Runs the command.
+/// Runs the command. With `--fit-sample` the seeding time is the sample's seeding and the
+/// Lloyd time covers the sample's iterations and the passes over every row.
 pub fn run(args: FitArgs) -> Result<Value, CliError> {
     let FitArgs {
         source,
         fit,
         labels_out,
         centres_out,
+        fit_sample,
+        refine_passes,
     } = args;
     let src = load(&source)?;
     let params = params(&fit, src.n_centers)?;
     let valid = params.check()?;
     let clock = StageClock::start();
-    let fit = valid.fit_monitored(&src.x, src.weights.as_deref(), &clock)?;
+    let (fit, sample) = match fit_sample {
+        None => (
+            valid.fit_monitored(&src.x, src.weights.as_deref(), &clock)?,
+            Value::Null,
+        ),
+        Some(size) => {
+            let plan = SampleFit::new(size.rows(params.k), refine_passes, src.x.n_rows());
+            let s = valid.fit_on_sample(&src.x, src.weights.as_deref(), plan, &clock)?;
+            let sample = json!({
+                "rows": s.sample_rows,
+                "refine_passes": plan.refine_passes,
+                "restarts": s.restarts,
+                "n_iter": s.sample.as_ref().map(|f| f.n_iter),
+                "inertia": s.sample.as_ref().map(|f| f.inertia),
+                "seeding": s.sample.as_ref().map(|f| &f.seeding),
+            });
+            (s.fit, sample)
+        }
+    };
     let fit_s = clock.elapsed();
     let seeding_s = clock.first_task(TaskKind::Lloyd).unwrap_or(fit_s);
     let t_export = Instant::now();
@@ -94,6 +117,7 @@ pub fn run(args: FitArgs) -> Result<Value, CliError> {
         "relocated": fit.relocated,
         "inertia_curve": fit.inertia_curve,
         "seeding": fit.seeding,
+        "sample": sample,
         "cluster_sizes": fit.cluster_sizes(),
         "labels_digest": crate::pipeline::replay::frame::labels_digest(&fit.labels),
         "centres": fit.centres.outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),

@@ -14,6 +14,7 @@ pub mod lloyd;
 pub mod metrics;
 pub mod params;
 pub mod predict;
+pub mod sample_fit;
 pub mod seeding;
 pub mod summary;
 
@@ -25,4 +26,5 @@ pub use params::{
     ValidKMeansParams,
 };
 pub use predict::{Prediction, predict, predict_monitored};
+pub use sample_fit::{SampleFit, SampledFit};
 pub use seeding::SeedingStats;
