@@ -130,6 +130,20 @@ export async function viewChecks(page) {
   await page.press('#n-features', 'Enter');
   const restored = await nextResult(page, features.evaluation);
   expect(restored.n_features === 2, 'could not restore 2 features');
+
+  // Hamerly is offered only from 32 features, where it is faster than Lloyd.
+  const hamerly = () => page.$eval('#algorithm option[value="hamerly"]', (o) => [o.disabled, o.textContent.trim()]);
+  const [offNarrow, narrowText] = await hamerly();
+  expect(offNarrow && narrowText.includes('slower than Lloyd below 32 features'), `Hamerly at 2 features: disabled ${offNarrow}, "${narrowText}"`);
+  await page.fill('#n-features', '32');
+  await page.press('#n-features', 'Enter');
+  const wide = await nextResult(page, restored.evaluation);
+  const [offWide, wideText] = await hamerly();
+  expect(!offWide && wideText.includes('fewer distances'), `Hamerly at 32 features: disabled ${offWide}, "${wideText}"`);
+  await page.fill('#n-features', '2');
+  await page.press('#n-features', 'Enter');
+  const narrow = await nextResult(page, wide.evaluation);
+  expect(narrow.n_features === 2, 'could not restore 2 features after 32');
   return `zoom, pan, keys and reset re-rendered only render; PCA axes "${pcaAxes.trim()}"; ` +
-    `${hist.length} histograms and ${rows.length} first rows`;
+    `${hist.length} histograms and ${rows.length} first rows; Hamerly offered at 32 features, not at 2`;
 }

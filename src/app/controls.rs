@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::fields::{NumberField, Slider};
 use super::state::AppState;
+use crate::cluster::params::HAMERLY_MIN_FEATURES;
 use crate::cluster::{Algorithm, Init, Oversampling, ParallelInit, Rounds};
 use crate::data::{Centers, ClusterStd};
 use crate::limits;
@@ -210,7 +211,14 @@ pub fn Controls() -> impl IntoView {
                     }
                 }>
                     <option value=Algorithm::Lloyd.name() selected=move || inputs.with(|i| i.algorithm == Algorithm::Lloyd)>"Lloyd"</option>
-                    <option value=Algorithm::Hamerly.name() selected=move || inputs.with(|i| i.algorithm == Algorithm::Hamerly)>"Hamerly (same labels, fewer distances)"</option>
+                    <option value=Algorithm::Hamerly.name() selected=move || inputs.with(|i| i.algorithm == Algorithm::Hamerly)
+                        disabled=move || inputs.with(|i| !Algorithm::Hamerly.offered(i.n_features))>
+                        {move || if inputs.with(|i| Algorithm::Hamerly.offered(i.n_features)) {
+                            "Hamerly (same labels, fewer distances)".to_string()
+                        } else {
+                            format!("Hamerly (slower than Lloyd below {HAMERLY_MIN_FEATURES} features)")
+                        }}
+                    </option>
                 </select>
             </div>
             <div class="row">

@@ -42,7 +42,27 @@ pub enum Algorithm {
     Hamerly,
 }
 
+/// Features from which Hamerly's bounds pay for themselves against the blocked Lloyd pass.
+///
+/// Measured on W1–W3 and two more blob sets, 20 iterations from random seeds, 2 threads
+/// (docs/performance.md, diary of 2026-12-07): Hamerly took 4.0× Lloyd's time at 2 features,
+/// 1.8× at 8 and 1.6× at 16, and 0.72× at 32 and 0.55× at 64. Below this count Lloyd ranks a
+/// whole block of rows against every centre in a few vector instructions, so skipping
+/// centres row by row saves less than keeping the bounds costs.
+pub const HAMERLY_MIN_FEATURES: usize = 32;
+
 impl Algorithm {
+    /// Whether the page offers the variant for data of `n_features` features: Lloyd always,
+    /// Hamerly from [`HAMERLY_MIN_FEATURES`], where it is the faster of the two. Both give
+    /// the same result, so this is a matter of speed only and a scenario that asks for
+    /// Hamerly still runs it.
+    pub fn offered(self, n_features: usize) -> bool {
+        match self {
+            Algorithm::Lloyd => true,
+            Algorithm::Hamerly => n_features >= HAMERLY_MIN_FEATURES,
+        }
+    }
+
     /// Every variant's name, as the page's menu and the CLI's `--algorithm` spell it.
     pub const NAMES: [&'static str; 2] = ["lloyd", "hamerly"];
 
@@ -349,6 +369,17 @@ impl ValidKMeansParams {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hamerly_is_offered_from_the_features_where_it_is_faster() {
+        for d in [1, 2, 16, HAMERLY_MIN_FEATURES - 1] {
+            assert!(Algorithm::Lloyd.offered(d));
+            assert!(!Algorithm::Hamerly.offered(d), "d = {d}");
+        }
+        for d in [HAMERLY_MIN_FEATURES, 64, 4096] {
+            assert!(Algorithm::Hamerly.offered(d), "d = {d}");
+        }
+    }
 
     #[test]
     fn errors_name_value_and_range() {
