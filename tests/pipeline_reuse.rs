@@ -61,6 +61,7 @@ fn first_run_computes_every_node_and_records_chunk_tasks() {
             (Seed, "computed"),
             (Fit, "computed"),
             (Metrics, "computed"),
+            (Quality, "computed"),
             (Profile, "computed"),
             (Project, "computed"),
             (Render, "computed"),
@@ -92,6 +93,7 @@ fn changing_only_k_reruns_no_generation() {
             (Seed, "computed"),
             (Fit, "computed"),
             (Metrics, "computed"),
+            (Quality, "computed"),
             (Profile, "reused"),
             (Project, "reused"),
             (Render, "computed"),
@@ -120,6 +122,7 @@ fn returning_to_an_earlier_parameter_set_reuses_every_node() {
             (Seed, "reused"),
             (Fit, "reused"),
             (Metrics, "reused"),
+            (Quality, "reused"),
             (Profile, "reused"),
             (Project, "reused"),
             (Render, "reused"),
@@ -152,7 +155,7 @@ fn changing_the_data_seed_reruns_everything() {
         "{:?}",
         log(&e, &ev)
     );
-    assert_eq!(log(&e, &ev).len(), 7);
+    assert_eq!(log(&e, &ev).len(), 8);
 }
 
 #[test]
@@ -189,6 +192,7 @@ fn a_new_chunk_size_regenerates_an_equal_dataset_which_is_backdated() {
             (Seed, "reused"),
             (Fit, "reused"),
             (Metrics, "reused"),
+            (Quality, "reused"),
             (Profile, "reused"),
             (Project, "reused"),
             (Render, "reused"),
@@ -218,6 +222,7 @@ fn an_equal_refit_is_backdated_and_keeps_render_and_metrics() {
             (Seed, "reused"),
             (Fit, "backdated"),
             (Metrics, "reused"),
+            (Quality, "reused"),
             (Profile, "reused"),
             (Project, "reused"),
             (Render, "reused"),
@@ -242,6 +247,7 @@ fn fit_on_a_sample_predicts_every_row_and_reuses_the_prediction() {
             (Fit, "computed"),
             (Predict, "computed"),
             (Metrics, "computed"),
+            (Quality, "computed"),
             (Profile, "computed"),
             (Project, "computed"),
             (Render, "computed"),
@@ -331,7 +337,7 @@ fn scenarios_share_one_store_and_progress_reports_the_last_evaluation() {
 fn sinks_computed_side_by_side_run_once_each_and_match_one_at_a_time() {
     let e = engine(1 << 30);
     let ev = evaluate(&e, &base());
-    for t in [Fit, Metrics, Render, Profile] {
+    for t in [Fit, Metrics, Quality, Render, Profile] {
         let jobs = e
             .jobs()
             .into_iter()

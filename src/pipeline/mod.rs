@@ -51,10 +51,10 @@ pub mod replay;
 pub mod scenarios;
 pub mod tasks;
 
-pub use engine::Engine;
 pub use engine::evaluation::{Evaluation, EvaluationSummary, NodeState};
 pub use engine::lane::Ticket;
 pub use engine::plan::Plan;
+pub use engine::{Delivery, Engine};
 pub use error::PipelineError;
 pub use graph::inputs::{InputId, ScenarioInputs};
 pub use graph::{TaskId, pipeline_graph};

@@ -74,14 +74,18 @@ pub fn caption(task: TaskId, inputs: &ScenarioInputs) -> String {
                      its last assignment is already every row's label."
                 .to_string(),
         },
-        TaskId::Metrics => format!(
-            "Scores the clustering: inertia (the sum of squared distances to the nearest \
-             centre), and the silhouette, Calinski–Harabasz and Davies–Bouldin indices as \
-             scikit-learn computes them{}. The adjusted Rand index compares the labels with \
-             the blobs they were drawn from.",
+        TaskId::Metrics => "Scores the clustering in one pass over the labels: inertia (the \
+                            sum of squared distances to the nearest centre) and the cluster \
+                            sizes. The adjusted Rand index compares the labels with the blobs \
+                            they were drawn from."
+            .to_string(),
+        TaskId::Quality => format!(
+            "Judges the clusters by their shape alone, as scikit-learn computes it: the \
+             silhouette{}, and the Calinski–Harabasz and Davies–Bouldin indices. The page \
+             shows the picture first and these once they are done.",
             match i.silhouette_sample {
-                0 => " (silhouette off)".to_string(),
-                m => format!(" (silhouette on a sample of {m} rows)"),
+                0 => " (off)".to_string(),
+                m => format!(" (on a sample of {m} rows)"),
             }
         ),
         TaskId::Profile => "Summarises the dataset for its deck: a histogram of every feature \
@@ -164,6 +168,16 @@ fn seed_caption(i: &ScenarioInputs) -> String {
 /// Why the node is in the state it shows: `stale` when an input changed since the shown
 /// result (judged by the engine's memo keys), otherwise what the shown evaluation did.
 pub fn reason(state: NodeState, stale: bool) -> &'static str {
+    reason_of(state, stale, false)
+}
+
+/// [`reason`] for a node whose output the page is still waiting for: the internal indices
+/// follow the picture ([`crate::pipeline::engine::evaluation::EvaluationSummary::quality_pending`]).
+pub fn reason_of(state: NodeState, stale: bool, pending: bool) -> &'static str {
+    if pending && !stale {
+        return "Pending: it runs after the picture and the scores are shown, so they come \
+                without waiting for it; its values appear here when it is done.";
+    }
     if stale {
         return "Stale: an input it reads, or an upstream output, differs from the shown \
                 result's, so its memo key changed; the next run computes it.";

@@ -4,7 +4,9 @@
 //!
 //! A task sits one column right of the deepest task it reads; a task that others read
 //! moves right until it sits just before its first reader, so an edge spans as few columns
-//! as it can (`project` sits beside `replay`, next to the `render` that reads both).
+//! as it can (`project` sits beside `replay`, next to the `render` that reads both). A task
+//! nothing reads moves right while the next column holds at least two fewer tasks
+//! (`quality` sits under `render`), so the grid stays three rows tall.
 //! A group sits above the column of the first task that reads it, or just right of the
 //! group before it.
 //!
@@ -121,6 +123,22 @@ pub fn columns() -> [usize; TaskId::COUNT] {
             .min();
         if let Some(r) = first_reader {
             c[spec.id.index()] = r - 1;
+        }
+    }
+    // A task nothing reads (the scores, the indices, the profile) may sit further right
+    // without lengthening an edge it writes: it moves while the next column holds at
+    // least two fewer tasks, so no column grows taller than the drawing needs.
+    let last = c.iter().copied().max().unwrap_or(0);
+    for spec in TASKS.iter().rev() {
+        if TASKS.iter().any(|r| r.upstream.contains(&spec.id)) {
+            continue;
+        }
+        let count =
+            |c: &[usize; TaskId::COUNT], col: usize| c.iter().filter(|&&x| x == col).count();
+        while c[spec.id.index()] < last
+            && count(&c, c[spec.id.index()] + 1) + 2 <= count(&c, c[spec.id.index()])
+        {
+            c[spec.id.index()] += 1;
         }
     }
     c

@@ -16,7 +16,7 @@
 //! engine in a worker, and the threaded build's main thread must not wait for the store's
 //! lock, while both builds carry the reports back with every result.
 
-use crate::pipeline::engine::evaluation::NodeReport;
+use crate::pipeline::engine::evaluation::{NodeReport, NodeState};
 use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::graph::{TASKS, TaskId};
 use crate::pipeline::memo::fingerprint::Fingerprint;
@@ -25,7 +25,8 @@ use crate::pipeline::tasks;
 
 /// Per task node (by [`TaskId::index`]), whether evaluating `plan` would not keep the
 /// output `shown` reports for it: its memo key differs, an upstream output it reads is not
-/// known before running, or it passes through a different value.
+/// known before running, or it passes through a different value. A node `shown` left idle
+/// has no output to lose and is not stale.
 pub fn stale_tasks(plan: &Plan, shown: &[NodeReport]) -> [bool; TaskId::COUNT] {
     let mut known: [Option<Fingerprint>; TaskId::COUNT] = [None; TaskId::COUNT];
     let mut stale = [true; TaskId::COUNT];
@@ -34,6 +35,12 @@ pub fn stale_tasks(plan: &Plan, shown: &[NodeReport]) -> [bool; TaskId::COUNT] {
         let Some(report) = shown.iter().find(|r| r.task == task) else {
             continue;
         };
+        if report.state == NodeState::Idle {
+            // Never evaluated for the shown result (the indices still to come): there is
+            // no output to keep or lose; the node says "pending" instead.
+            stale[task.index()] = false;
+            continue;
+        }
         let Some(upstream) = spec
             .upstream
             .iter()
@@ -113,13 +120,37 @@ mod tests {
     }
 
     #[test]
+    fn indices_still_to_come_are_pending_not_stale() {
+        let base = small();
+        let e = engine();
+        let ticket = e.submit(Plan::new(&base).unwrap());
+        let first = e
+            .evaluate_first(&ticket, &AtomicBool::new(false))
+            .unwrap()
+            .summary;
+        assert!(first.quality_pending());
+        assert_eq!(stale_after(&first, &base), []);
+        // A new silhouette sample would rerun only the indices, which have no output yet.
+        let bigger = ScenarioInputs {
+            silhouette_sample: 200,
+            ..base.clone()
+        };
+        assert_eq!(stale_after(&first, &bigger), []);
+        use TaskId::*;
+        assert_eq!(
+            stale_after(&first, &ScenarioInputs { k: 5, ..base }),
+            [Seed, Fit, Predict, Metrics, Replay, Render]
+        );
+    }
+
+    #[test]
     fn changing_only_k_marks_the_fit_and_what_follows_it() {
         let base = small();
         let shown = evaluate(&engine(), &base);
         use TaskId::*;
         assert_eq!(
             stale_after(&shown, &ScenarioInputs { k: 5, ..base }),
-            [Seed, Fit, Predict, Metrics, Replay, Render]
+            [Seed, Fit, Predict, Metrics, Quality, Replay, Render]
         );
     }
 

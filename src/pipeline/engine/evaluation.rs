@@ -253,6 +253,36 @@ impl EvaluationSummary {
     pub fn node(&self, task: TaskId) -> &NodeReport {
         &self.nodes[task.index()]
     }
+
+    /// Whether the internal indices are still to come: the evaluation was a first
+    /// delivery ([`crate::pipeline::Engine::evaluate_first`]) and did not hold them, so
+    /// the silhouette, Calinski–Harabasz and Davies–Bouldin in [`Self::metrics`] are
+    /// unknown rather than undefined.
+    pub fn quality_pending(&self) -> bool {
+        self.node(TaskId::Quality).state == NodeState::Idle
+    }
+
+    /// This first delivery completed by `later`, the same scenario's evaluation of its
+    /// internal indices ([`crate::pipeline::Engine::evaluate_quality`]): the indices and
+    /// the `quality` node's report are taken from it; every other node keeps what this
+    /// evaluation did to it, so the graph still shows what the user's change recomputed.
+    /// `None` when `later` is another scenario's (its model differs) or brings no indices.
+    pub fn with_quality_of(&self, later: &EvaluationSummary) -> Option<EvaluationSummary> {
+        let same_labels = [TaskId::Fit, TaskId::Metrics]
+            .iter()
+            .all(|&t| later.node(t).output == self.node(t).output);
+        if !same_labels || later.quality_pending() {
+            return None;
+        }
+        let mut out = self.clone();
+        let q = TaskId::Quality.index();
+        out.nodes[q] = later.nodes[q].clone();
+        out.metrics.silhouette = later.metrics.silhouette;
+        out.metrics.calinski_harabasz = later.metrics.calinski_harabasz;
+        out.metrics.davies_bouldin = later.metrics.davies_bouldin;
+        out.end_ms = later.end_ms;
+        Some(out)
+    }
 }
 
 /// A finished evaluation.

@@ -34,32 +34,69 @@ use crate::pipeline::memo::fingerprint::Fingerprint;
 use crate::pipeline::memo::store::{Lookup, MemoStore, MemoryUse};
 use crate::pipeline::tasks::NodeValue;
 
-/// What the page asks for: the model, its scores, the picture and the dataset's profile.
-const VIEW_TARGETS: [TaskId; 4] = [
+/// A whole scenario: the model, its scores, the picture and the dataset's profile.
+const VIEW_TARGETS: [TaskId; 5] = [
+    TaskId::Fit,
+    TaskId::Render,
+    TaskId::Metrics,
+    TaskId::Quality,
+    TaskId::Profile,
+];
+/// The same with the replay step's labels, when one is shown (asking for them otherwise
+/// would load the final labels' upstream values, which a reused picture does not need).
+const REPLAY_TARGETS: [TaskId; 6] = [
+    TaskId::Fit,
+    TaskId::Replay,
+    TaskId::Render,
+    TaskId::Metrics,
+    TaskId::Quality,
+    TaskId::Profile,
+];
+
+/// What `plan` asks for, whole or without the internal indices (the page's first
+/// delivery, ARCHITECTURE.md §2).
+fn view_targets(plan: &Plan, quality: bool) -> &'static [TaskId] {
+    let all: &'static [TaskId] = match plan.inputs().replay_step {
+        Some(_) => &REPLAY_TARGETS,
+        None => &VIEW_TARGETS,
+    };
+    if quality {
+        all
+    } else {
+        match plan.inputs().replay_step {
+            Some(_) => &FIRST_REPLAY_TARGETS,
+            None => &FIRST_TARGETS,
+        }
+    }
+}
+const FIRST_TARGETS: [TaskId; 4] = [
     TaskId::Fit,
     TaskId::Render,
     TaskId::Metrics,
     TaskId::Profile,
 ];
-/// The same with the replay step's labels, when one is shown (asking for them otherwise
-/// would load the final labels' upstream values, which a reused picture does not need).
-const REPLAY_TARGETS: [TaskId; 5] = [
+const FIRST_REPLAY_TARGETS: [TaskId; 5] = [
     TaskId::Fit,
     TaskId::Replay,
     TaskId::Render,
     TaskId::Metrics,
     TaskId::Profile,
 ];
+/// What a sweep asks for, and what follows a first delivery: no picture.
+pub(crate) const SCORE_TARGETS: [TaskId; 3] = [TaskId::Fit, TaskId::Metrics, TaskId::Quality];
 
-/// What the page asks for under `plan`.
-fn view_targets(plan: &Plan) -> &'static [TaskId] {
-    match plan.inputs().replay_step {
-        Some(_) => &REPLAY_TARGETS,
-        None => &VIEW_TARGETS,
-    }
+/// Which part of a submitted request an evaluation hands back (ARCHITECTURE.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// Everything: [`Engine::evaluate`].
+    Whole,
+    /// The picture and the cheap scores, the internal indices only if held:
+    /// [`Engine::evaluate_first`].
+    First,
+    /// The internal indices that a first delivery left pending: [`Engine::evaluate_quality`].
+    Quality,
 }
-/// What a sweep asks for: no picture.
-pub(crate) const SCORE_TARGETS: [TaskId; 2] = [TaskId::Fit, TaskId::Metrics];
 
 /// The scenario engine.
 pub struct Engine {
@@ -103,22 +140,54 @@ impl Engine {
         self.lane.submit(plan)
     }
 
-    /// Evaluates a submitted request (model, metrics and picture). Returns
-    /// [`PipelineError::Superseded`] rather than a result a newer submission has made
-    /// stale, and [`PipelineError::Cancelled`] once `cancel` is set.
+    /// Evaluates a submitted request (model, scores, internal indices and picture).
+    /// Returns [`PipelineError::Superseded`] rather than a result a newer submission has
+    /// made stale, and [`PipelineError::Cancelled`] once `cancel` is set.
     pub fn evaluate(
         &self,
         ticket: &Ticket,
         cancel: &AtomicBool,
     ) -> Result<Evaluation, PipelineError> {
-        self.evaluate_targets(
-            ticket.plan(),
-            Some(ticket),
-            cancel,
-            view_targets(ticket.plan()),
-            0,
-            1,
-        )
+        let targets = view_targets(ticket.plan(), true);
+        self.evaluate_targets(ticket.plan(), Some(ticket), cancel, targets, 0, 1)
+    }
+
+    /// [`Engine::evaluate`] without the `quality` node, unless its value is held: the
+    /// page's first delivery, which shows the picture and the cheap scores while the
+    /// internal indices are still to come ([`EvaluationSummary::quality_pending`]; then
+    /// [`Engine::evaluate_quality`]). On a million points of two features the indices
+    /// cost as much as the fit.
+    pub fn evaluate_first(
+        &self,
+        ticket: &Ticket,
+        cancel: &AtomicBool,
+    ) -> Result<Evaluation, PipelineError> {
+        let targets = view_targets(ticket.plan(), false);
+        self.evaluate_targets(ticket.plan(), Some(ticket), cancel, targets, 0, 1)
+    }
+
+    /// The internal indices of a submitted request, after [`Engine::evaluate_first`]: the
+    /// model and scores come from the store, so only `quality` runs. No picture.
+    pub fn evaluate_quality(
+        &self,
+        ticket: &Ticket,
+        cancel: &AtomicBool,
+    ) -> Result<Evaluation, PipelineError> {
+        self.evaluate_targets(ticket.plan(), Some(ticket), cancel, &SCORE_TARGETS, 0, 1)
+    }
+
+    /// The [`Delivery`] asked for of a submitted request.
+    pub fn deliver(
+        &self,
+        ticket: &Ticket,
+        cancel: &AtomicBool,
+        delivery: Delivery,
+    ) -> Result<Evaluation, PipelineError> {
+        match delivery {
+            Delivery::Whole => self.evaluate(ticket, cancel),
+            Delivery::First => self.evaluate_first(ticket, cancel),
+            Delivery::Quality => self.evaluate_quality(ticket, cancel),
+        }
     }
 
     /// Evaluates `plan` outside the view lane (comparisons, exports): newer submissions do
@@ -128,7 +197,7 @@ impl Engine {
         plan: &Plan,
         cancel: &AtomicBool,
     ) -> Result<Evaluation, PipelineError> {
-        self.evaluate_targets(plan, None, cancel, view_targets(plan), 0, 1)
+        self.evaluate_targets(plan, None, cancel, view_targets(plan, true), 0, 1)
     }
 
     /// Progress of the evaluation that reported last. Atomics only.
@@ -211,7 +280,22 @@ impl Engine {
             });
         self.progress.end(evaluation);
         let values = values?;
-        let pick = |task: TaskId| targets.iter().position(|&t| t == task).map(|i| &values[i]);
+        // Indices already held cost nothing to show: a first delivery takes them along.
+        let held_quality = if targets.contains(&TaskId::Quality) {
+            None
+        } else {
+            run.held_value(TaskId::Quality)
+        };
+        let pick = |task: TaskId| {
+            targets
+                .iter()
+                .position(|&t| t == task)
+                .map(|i| &values[i])
+                .or(match task {
+                    TaskId::Quality => held_quality.as_ref(),
+                    _ => None,
+                })
+        };
         let Some(NodeValue::Model(fit)) = pick(TaskId::Fit) else {
             unreachable!("every evaluation asks for the model")
         };
@@ -235,7 +319,10 @@ impl Engine {
                 nodes: run.reports(),
                 dataset: DatasetSummary::of(plan),
                 fit: FitSummary::of(fit),
-                metrics: (**metrics).clone(),
+                metrics: match pick(TaskId::Quality) {
+                    Some(NodeValue::Quality(q)) => (**metrics).clone().with_quality(q),
+                    _ => (**metrics).clone(),
+                },
                 view,
                 profile: match pick(TaskId::Profile) {
                     Some(NodeValue::Profile(p)) => Some((**p).clone()),

@@ -107,6 +107,34 @@ impl<'e> Run<'e> {
         self.compute(task, key, upstream, Some(expected))
     }
 
+    /// The value of `task` if the store holds it and every node it reads is already
+    /// settled; nothing is loaded or computed for it otherwise (its node stays idle).
+    pub fn held_value(&mut self, task: TaskId) -> Option<NodeValue> {
+        if let Some(s) = &self.slots[task.index()] {
+            return s.value.clone();
+        }
+        let upstream: Option<Vec<Fingerprint>> = task
+            .spec()
+            .upstream
+            .iter()
+            .map(|u| self.slots[u.index()].as_ref().map(|s| s.output))
+            .collect();
+        let key = memo_key(task, self.plan, &upstream?);
+        let Lookup::Value(output, v) = self.engine.lookup(key) else {
+            return None;
+        };
+        let job = self.reused_job(task, key);
+        self.slots[task.index()] = Some(Slot {
+            key: Some(key),
+            output,
+            value: Some(v.clone()),
+            state: NodeState::Reused,
+            ms: 0.0,
+            job: Some(job),
+        });
+        Some(v)
+    }
+
     /// Reports of every node, in graph order.
     pub fn reports(&self) -> Vec<NodeReport> {
         TaskId::ALL

@@ -30,8 +30,11 @@ pub enum TaskId {
     Fit,
     /// Label every row against the fitted centres (or pass the fit's labels through).
     Predict,
-    /// Inertia, cluster sizes, ARI, silhouette, Calinski–Harabasz, Davies–Bouldin.
+    /// Inertia, cluster sizes, ARI: the scores one pass over the labels gives.
     Metrics,
+    /// Silhouette, Calinski–Harabasz, Davies–Bouldin: the internal indices, which the page
+    /// may show after the result.
+    Quality,
     /// Per-feature histograms and the first rows of the dataset (its deck).
     Profile,
     /// The plane the canvas shows: two features, or a PCA fitted to the dataset.
@@ -108,10 +111,17 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
     },
     TaskSpec {
         id: TaskId::Metrics,
-        version: 1,
+        version: 2,
         output: "scores",
-        inputs: &[I::SilhouetteSample, I::DataSeed],
+        inputs: &[],
         upstream: &[TaskId::Generate, TaskId::Fit, TaskId::Predict],
+    },
+    TaskSpec {
+        id: TaskId::Quality,
+        version: 1,
+        output: "indices",
+        inputs: &[I::SilhouetteSample, I::DataSeed],
+        upstream: &[TaskId::Generate, TaskId::Predict],
     },
     TaskSpec {
         id: TaskId::Profile,
@@ -145,7 +155,7 @@ pub const TASKS: [TaskSpec; TaskId::COUNT] = [
 
 impl TaskId {
     /// Number of task nodes.
-    pub const COUNT: usize = 10;
+    pub const COUNT: usize = 11;
 
     /// Every task, in evaluation order.
     pub const ALL: [TaskId; Self::COUNT] = [
@@ -155,6 +165,7 @@ impl TaskId {
         TaskId::Fit,
         TaskId::Predict,
         TaskId::Metrics,
+        TaskId::Quality,
         TaskId::Profile,
         TaskId::Project,
         TaskId::Replay,
@@ -175,6 +186,7 @@ impl TaskId {
             TaskId::Fit => "fit",
             TaskId::Predict => "predict",
             TaskId::Metrics => "metrics",
+            TaskId::Quality => "quality",
             TaskId::Profile => "profile",
             TaskId::Project => "project",
             TaskId::Replay => "replay",

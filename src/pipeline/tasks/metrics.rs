@@ -1,4 +1,7 @@
-//! `metrics`: scikit-learn's clustering scores of the labelled dataset (ARCHITECTURE.md §10).
+//! `metrics`: the cheap scores of the labelled dataset, read in one pass over the labels
+//! (ARCHITECTURE.md §10): inertia, cluster sizes and the adjusted Rand index. The internal
+//! indices are the `quality` node's ([`super::quality`]), which a [`Metrics`] carries once
+//! they are known ([`Metrics::with_quality`]).
 //!
 //! Scores that are undefined for the labelling (one cluster, or every row its own) are
 //! `None`, not errors: a k = 1 scenario still has an inertia worth showing in a sweep.
@@ -8,18 +11,21 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::KMeansFit;
-use crate::cluster::metrics::{
-    adjusted_rand_index, calinski_harabasz_and_davies_bouldin, cluster_sizes, silhouette_score,
-};
+use crate::cluster::metrics::{adjusted_rand_index, cluster_sizes};
 use crate::data::Blobs;
 use crate::monitor::{Monitor, TaskKind, run_chunk};
-use crate::pipeline::engine::plan::Plan;
 use crate::pipeline::error::PipelineError;
 use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 
 use super::predict::LabelSet;
+use super::quality::Quality;
 
 /// Scores of one scenario's labelling of the whole dataset.
+///
+/// The `metrics` node fills the first three fields and leaves the internal indices `None`;
+/// an evaluation that also asked for the `quality` node reports them filled in
+/// ([`Metrics::with_quality`]), and one that did not marks them pending
+/// ([`crate::pipeline::engine::evaluation::EvaluationSummary::quality_pending`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Sum of squared distances to the assigned centres, over every row.
@@ -30,26 +36,33 @@ pub struct Metrics {
     /// without ground truth (an imported file).
     #[serde(with = "crate::pipeline::graph::imported::nan_as_null")]
     pub adjusted_rand: f64,
-    /// Mean silhouette on a seeded sample (higher is better).
+    /// Mean silhouette on a seeded sample (higher is better), from the `quality` node.
     pub silhouette: Option<f64>,
-    /// Calinski–Harabasz index (higher is better).
+    /// Calinski–Harabasz index (higher is better), from the `quality` node.
     pub calinski_harabasz: Option<f64>,
-    /// Davies–Bouldin index (lower is better).
+    /// Davies–Bouldin index (lower is better), from the `quality` node.
     pub davies_bouldin: Option<f64>,
 }
 
-/// Scores the labels. ARI, silhouette, and Calinski–Harabasz with Davies–Bouldin (one
-/// set of centroids, one pass for both) are recorded as three tasks of the task stream
-/// (chunk index = score number): they are internally parallel and expose no chunks.
+impl Metrics {
+    /// These scores with the `quality` node's indices filled in.
+    pub fn with_quality(mut self, q: &Quality) -> Self {
+        self.silhouette = q.silhouette;
+        self.calinski_harabasz = q.calinski_harabasz;
+        self.davies_bouldin = q.davies_bouldin;
+        self
+    }
+}
+
+/// Scores the labels. The ARI is one task of the task stream (chunk index 0; the `quality`
+/// node's indices are 1 and 2): it is internally parallel and exposes no chunks.
 pub fn metrics(
-    plan: &Plan,
     data: &Blobs,
     model: &KMeansFit,
     labels: &LabelSet,
     monitor: &dyn Monitor,
 ) -> Result<Arc<Metrics>, PipelineError> {
     let l = labels.labels();
-    let x = &data.x;
     let adjusted_rand = if data.labels.is_empty() {
         f64::NAN
     } else {
@@ -58,27 +71,13 @@ pub fn metrics(
         })?
     };
     monitor.checkpoint()?;
-    let m = plan.inputs().silhouette_sample.min(x.n_rows());
-    let silhouette = if m >= 2 {
-        run_chunk(monitor, TaskKind::Metrics, 1, || {
-            silhouette_score(x, l, Some(m), plan.inputs().data_seed).ok()
-        })
-    } else {
-        None
-    };
-    monitor.checkpoint()?;
-    let (calinski_harabasz, davies_bouldin) = run_chunk(monitor, TaskKind::Metrics, 2, || {
-        calinski_harabasz_and_davies_bouldin(x, l).ok()
-    })
-    .unzip();
-    monitor.checkpoint()?;
     Ok(Arc::new(Metrics {
         inertia: labels.inertia(),
         cluster_sizes: cluster_sizes(l, model.k()),
         adjusted_rand,
-        silhouette,
-        calinski_harabasz,
-        davies_bouldin,
+        silhouette: None,
+        calinski_harabasz: None,
+        davies_bouldin: None,
     }))
 }
 

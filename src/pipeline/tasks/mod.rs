@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod predict;
 pub mod profile;
 pub mod project;
+pub mod quality;
 pub mod render;
 pub mod replay;
 pub mod sample;
@@ -31,6 +32,7 @@ use crate::pipeline::render::dataset_profile::DatasetProfile;
 use crate::pipeline::render::projection::Axes;
 pub use metrics::Metrics;
 pub use predict::LabelSet;
+pub use quality::Quality;
 pub use render::Raster;
 pub use replay::StepView;
 pub use sample::Training;
@@ -51,6 +53,8 @@ pub enum NodeValue {
     Labels(LabelSet),
     /// `metrics`' scores.
     Metrics(Arc<Metrics>),
+    /// `quality`'s internal indices.
+    Quality(Arc<Quality>),
     /// `profile`'s histograms and first rows.
     Profile(Arc<DatasetProfile>),
     /// `project`'s plane.
@@ -74,6 +78,7 @@ impl NodeValue {
             NodeValue::Labels(LabelSet::Predicted(p)) => predict::bytes(p),
             NodeValue::Labels(LabelSet::FromFit(_)) => 0,
             NodeValue::Metrics(m) => metrics::bytes(m),
+            NodeValue::Quality(q) => quality::bytes(q),
             NodeValue::Profile(p) => profile::bytes(p),
             NodeValue::Axes(a) => project::bytes(a),
             NodeValue::Step(StepView::Final(_)) => 0,
@@ -97,6 +102,7 @@ impl NodeValue {
                 predict::pass_through_fingerprint(fit::fingerprint(f))
             }
             NodeValue::Metrics(m) => metrics::fingerprint(m),
+            NodeValue::Quality(q) => quality::fingerprint(q),
             NodeValue::Profile(p) => profile::fingerprint(p),
             NodeValue::Axes(a) => project::fingerprint(a),
             NodeValue::Step(StepView::Final(l)) => {
@@ -165,12 +171,14 @@ pub fn run(
             monitor,
         )?)),
         TaskId::Metrics => NodeValue::Metrics(metrics::metrics(
-            plan,
             up.dataset(),
             up.model(),
             up.labels(),
             monitor,
         )?),
+        TaskId::Quality => {
+            NodeValue::Quality(quality::quality(plan, up.dataset(), up.labels(), monitor)?)
+        }
         TaskId::Profile => NodeValue::Profile(profile::profile(up.dataset(), monitor)?),
         TaskId::Project => NodeValue::Axes(project::project(plan, up.dataset(), monitor)?),
         TaskId::Replay => NodeValue::Step(StepView::Step(replay::replay(
