@@ -39,7 +39,7 @@ const cases = [
     try {
       const { page } = b;
       await clean(page, 'default page');
-      for (const t of ['generate', 'sample', 'seed', 'fit', 'predict', 'metrics', 'profile', 'project', 'replay', 'render']) {
+      for (const t of ['generate', 'sample', 'seed', 'fit', 'predict', 'metrics', 'quality', 'profile', 'project', 'replay', 'render']) {
         await page.click(`#deck-tab-${t}`);
         await page.waitForSelector(`#deck[data-deck="${t}"]`);
         await clean(page, `deck ${t}`, '.decks');

@@ -86,6 +86,7 @@ async function threadedChecks(b, name) {
     await viewChecks(page);
     await pageChecks(page, second);
     await progressChecks(page);
+    await qualityChecks(page);
     rastered = await focusRasterCheck(b);
   }
   onlyLocal(b.requests);
@@ -138,7 +139,7 @@ async function pageChecks(page, last) {
     `data nodes after a new k: ${JSON.stringify(picture)}`);
   const edited = Object.entries(picture).filter(([, v]) => v === 'edited').map(([id]) => id);
   expect(edited.length === 1 && edited[0] === 'input-k', `edited inputs after a new k: ${edited}`);
-  expect(Object.keys(picture).filter((id) => id.startsWith('data-')).length === 10
+  expect(Object.keys(picture).filter((id) => id.startsWith('data-')).length === 11
     && Object.keys(picture).filter((id) => id.startsWith('input-')).length === 24, `graph nodes: ${Object.keys(picture)}`);
   await page.focus('#data-model');
   await page.keyboard.press('Enter');
@@ -220,6 +221,38 @@ async function pageChecks(page, last) {
   const tight = await deckAri(page, opened);
   expect(tight === 1, `ARI ${tight} on four tight, well-separated blobs`);
 
+}
+
+// The internal indices follow the picture: the first delivery of a new scenario shows the
+// quality node pending, and its values arrive for the same evaluation without another
+// click. A MutationObserver sees every state the node takes, however briefly.
+async function qualityChecks(page) {
+  const before = await shownResult(page);
+  await page.evaluate(() => {
+    const node = document.querySelector('#node-quality');
+    window.__qualityStates = [node.dataset.state];
+    new MutationObserver(() => window.__qualityStates.push(node.dataset.state))
+      .observe(node, { attributes: true, attributeFilter: ['data-state'] });
+  });
+  const seed = await page.$eval('#data-seed', (e) => e.value);
+  await page.fill('#data-seed', '4242');
+  await page.press('#data-seed', 'Enter');
+  const r = await waitResult(page, (r, prev) => r.evaluation !== prev && !r.quality_pending, before.evaluation);
+  const states = await page.evaluate(() => window.__qualityStates);
+  const pending = states.indexOf('pending');
+  expect(pending >= 0 && states.indexOf('fresh', pending) > pending,
+    `quality node states ${JSON.stringify(states)}: expected pending, then fresh`);
+  expect(r.nodes.quality === 'computed' && r.nodes.fit === 'computed',
+    `after a new data seed: quality ${r.nodes.quality}, fit ${r.nodes.fit}`);
+  expect(Number.isFinite(r.silhouette) && Number.isFinite(r.davies_bouldin), `indices ${r.silhouette}, ${r.davies_bouldin}`);
+  await page.click('#node-quality');
+  const deck = await page.$eval('#deck-quality', (t) => [t.dataset.pending, t.textContent]);
+  const shown = /silhouette \(sample\)\s*(-?\d+\.\d+(?:e-?\d+)?)/.exec(deck[1]);
+  expect(deck[0] === 'false' && shown && Number(shown[1]) === Number(r.silhouette.toFixed(4)),
+    `quality deck (pending ${deck[0]}): ${deck[1].slice(0, 160)}; the result has silhouette ${r.silhouette}`);
+  await page.fill('#data-seed', seed);
+  await page.press('#data-seed', 'Enter');
+  await waitResult(page, (r, prev) => r.evaluation !== prev && !r.quality_pending, r.evaluation);
 }
 
 // The adjusted Rand index the metrics deck shows, checked against the shown result's.
@@ -486,6 +519,10 @@ const cases = [
       await b.page.keyboard.press('ArrowLeft');
       const second = await waitDone(b.page, r.k);
       expect(second.k === r.k - 1, `k went ${r.k} -> ${second.k}`);
+      // The internal indices follow from the worker too, for the same evaluation.
+      const scored = await waitResult(b.page, (x, ev) => x.evaluation === ev && !x.quality_pending, second.evaluation);
+      expect(Number.isFinite(scored.silhouette) && scored.nodes.quality === 'computed',
+        `single-threaded indices: silhouette ${scored.silhouette}, quality ${scored.nodes.quality}`);
       expect(second.centres.length === second.k, `${second.centres.length} fitted centres for k = ${second.k}`);
       const texts = await b.page.evaluate(() => window.__statusTexts);
       // Recorded only after the key press, so a task's name in the status line is this

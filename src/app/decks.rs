@@ -108,10 +108,11 @@ fn deck_body(
     let report = s.node(task);
     let facts = format!("{:?} · {}", report.state, format::ms(report.ms));
     let state = report.state;
+    let pending = task == TaskId::Quality && s.quality_pending();
     let header = view! {
         <p id="deck-caption" class="deck-caption">{explanation::caption(task, &shown.inputs)}</p>
         <p id="deck-reason" class="deck-reason" data-stale=move || stale.get().to_string()>
-            {move || explanation::reason(state, stale.get())}
+            {move || explanation::reason_of(state, stale.get(), pending)}
         </p>
         <p class="deck-meta">{move || format!("{facts} · {}", job_line())}</p>
     };
@@ -194,11 +195,19 @@ fn deck_body(
             <table id="deck-metrics" class="facts">
                 {row("inertia", format::score(Some(m.inertia)))}
                 {row("adjusted Rand index (vs true blobs)", format::score(Some(m.adjusted_rand)))}
-                {row("silhouette (sample)", format::score(m.silhouette))}
-                {row("Calinski–Harabasz", format::score(m.calinski_harabasz))}
-                {row("Davies–Bouldin", format::score(m.davies_bouldin))}
             </table>
         }.into_any(),
+        TaskId::Quality => {
+            // Pending until the indices arrive, after the picture (ARCHITECTURE.md §2).
+            let index = |v: Option<f64>| if s.quality_pending() { "pending…".to_string() } else { format::score(v) };
+            view! {
+                <table id="deck-quality" class="facts" data-pending=s.quality_pending().to_string()>
+                    {row("silhouette (sample)", index(m.silhouette))}
+                    {row("Calinski–Harabasz", index(m.calinski_harabasz))}
+                    {row("Davies–Bouldin", index(m.davies_bouldin))}
+                </table>
+            }.into_any()
+        }
         TaskId::Replay => view! {
             <table id="deck-replay" class="facts">
                 {row("steps", format!("{} ({} seeding, the seeds, {} Lloyd)", f.timeline.len(), f.seeding.candidates_per_round.len(), f.n_iter))}

@@ -1,6 +1,6 @@
 //! The pipeline graph (Taipy's picture of a scenario): the input nodes grouped by the
-//! step that reads them, every task node with its state — running with progress, fresh,
-//! reused, backdated, stale, idle, failed — and its time, and under each task the data
+//! step that reads them, every task node with its state — running with progress, pending
+//! (the internal indices, after the result), fresh, reused, backdated, stale, idle, failed — and its time, and under each task the data
 //! node it writes, in the same state. Clicking a node, or Enter or Space on it, opens the
 //! deck of its task (an input's first reader).
 
@@ -135,6 +135,13 @@ pub fn PipelineView() -> impl IntoView {
         if let Some(p) = running(t) {
             let pct = p.percent().unwrap_or(0);
             return ("running".into(), format!("running {pct}%"));
+        }
+        let pending = state.shown.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| t == TaskId::Quality && s.outcome.meta.summary.quality_pending())
+        });
+        if pending {
+            return ("pending".into(), "pending…".into());
         }
         if stale.get()[t.index()] {
             return (

@@ -9,7 +9,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use super::state::{AppState, RunState, Shown};
-use crate::pipeline::ScenarioInputs;
+use crate::pipeline::{Delivery, ScenarioInputs};
 use crate::web::WebError;
 use crate::web::compute::{self, Outcome};
 use crate::web::environment::now_ms;
@@ -26,21 +26,57 @@ const PREPARE_AFTER: Duration = Duration::from_millis(150);
 /// How often the page checks whether progress is due.
 const POLL_TICK: Duration = Duration::from_millis(25);
 
-type Reply = (Result<Outcome, WebError>, ScenarioInputs, f64, f64);
+type Request = (ScenarioInputs, u64, usize, Delivery);
+type Reply = (
+    Result<Outcome, WebError>,
+    ScenarioInputs,
+    f64,
+    f64,
+    Delivery,
+);
 
 /// Wires the compute bridge to `state`. Call once, inside the page component.
+///
+/// A change is evaluated in two deliveries (ARCHITECTURE.md §2): first the picture, the
+/// model and the cheap scores, shown as soon as they exist; then, once that frame is
+/// painted, the internal indices, which the graph and the quality deck mark as pending
+/// until they arrive. Both go through one [`Latest`], so the next change cancels either.
 pub fn install(state: AppState) {
-    let runner: Latest<(ScenarioInputs, u64, usize), Reply> = Latest::new(
-        |(inputs, jobs_from, threads): (ScenarioInputs, u64, usize), cancel| async move {
+    // The runner is needed inside its own delivery (to ask for the indices), so it is
+    // reached through a cell set once it exists.
+    let again: Rc<std::cell::OnceCell<Latest<Request, Reply>>> = Rc::default();
+    let again_in_deliver = again.clone();
+    let runner: Latest<Request, Reply> = Latest::new(
+        |(inputs, jobs_from, threads, delivery): Request, cancel| async move {
             let requested_ms = now_ms();
             let result = match compute::plan(&inputs, threads) {
-                Ok(plan) => compute::evaluate(plan, jobs_from, cancel).await,
+                Ok(plan) => compute::evaluate(plan, jobs_from, cancel, delivery).await,
                 Err(e) => Err(e),
             };
-            (result, inputs, requested_ms, now_ms())
+            (result, inputs, requested_ms, now_ms(), delivery)
         },
-        move |(result, inputs, requested_ms, received_ms)| match result {
-            Ok(outcome) => {
+        move |(result, inputs, requested_ms, received_ms, delivery)| match (result, delivery) {
+            (Ok(outcome), Delivery::Quality) => {
+                state.merge_jobs(outcome.meta.jobs.clone());
+                state.shown.update(|shown| {
+                    if let Some(shown) = shown.as_mut()
+                        && shown.inputs == inputs
+                        && let Some(summary) = shown
+                            .outcome
+                            .meta
+                            .summary
+                            .with_quality_of(&outcome.meta.summary)
+                    {
+                        let mut whole = (*shown.outcome).clone();
+                        whole.meta.summary = summary;
+                        whole.meta.memory = outcome.meta.memory;
+                        shown.outcome = Arc::new(whole);
+                    }
+                });
+            }
+            (Ok(outcome), _) => {
+                let pending = outcome.meta.summary.quality_pending();
+                let runner = again_in_deliver.clone();
                 let jobs = outcome.meta.jobs.clone();
                 let shown = Shown {
                     outcome: Arc::new(outcome),
@@ -57,17 +93,27 @@ pub fn install(state: AppState) {
                             #[cfg(feature = "threads")]
                             prepare_when_idle(state, shown.inputs.clone());
                             state.merge_jobs(jobs);
+                            let asked = shown.inputs.clone();
                             state.shown.set(Some(shown));
                             state.live.set(compute::live());
                             state.set_run(RunState::Done);
+                            if let (true, Some(r), Some(threads)) =
+                                (pending, runner.get(), state.threads.get_untracked())
+                            {
+                                let jobs_from = state
+                                    .jobs
+                                    .with_untracked(|j| j.last().map_or(0, |j| j.id + 1));
+                                r.submit((asked, jobs_from, threads, Delivery::Quality));
+                            }
                         },
                         Duration::ZERO,
                     )
                 });
             }
-            Err(e) => state.set_run(RunState::Failed(e.to_string())),
+            (Err(e), _) => state.set_run(RunState::Failed(e.to_string())),
         },
     );
+    let _ = again.set(runner.clone());
     let runner = StoredValue::new_local(runner);
 
     // The workers start once the page is built: they and the first evaluation would
@@ -98,7 +144,7 @@ pub fn install(state: AppState) {
         let jobs_from = state
             .jobs
             .with_untracked(|j| j.last().map_or(0, |j| j.id + 1));
-        runner.with_value(|r| r.submit((inputs, jobs_from, threads)));
+        runner.with_value(|r| r.submit((inputs, jobs_from, threads, Delivery::First)));
         requests
     });
 

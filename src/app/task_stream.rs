@@ -12,7 +12,7 @@ use super::format;
 use super::state::{AppState, Theme};
 use crate::monitor::TaskKind;
 use crate::pipeline::display::speedup::speedup;
-use crate::pipeline::display::task_stream::{StreamStats, lane_runs, latest_evaluation_tasks};
+use crate::pipeline::display::task_stream::{StreamStats, lane_runs, stream_tasks};
 use crate::pipeline::jobs::task_record::TaskRecord;
 
 const WIDTH: f64 = 760.0;
@@ -91,7 +91,12 @@ fn speedup_note(state: &AppState) -> String {
 #[component]
 pub fn TaskStream() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let tasks = Memo::new(move |_| state.jobs.with(|jobs| latest_evaluation_tasks(jobs)));
+    let tasks = Memo::new(move |_| {
+        state.shown.with(|shown| {
+            let summary = shown.as_ref().map(|s| &s.outcome.meta.summary);
+            state.jobs.with(|jobs| stream_tasks(jobs, summary))
+        })
+    });
     let summary = Memo::new(move |_| tasks.with(|t| StreamStats::of(t)));
     // Read from storage when the shown result changes, not on every progress poll.
     let speedup_text = Memo::new(move |_| speedup_note(&state));

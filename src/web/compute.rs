@@ -18,7 +18,7 @@ use crate::pipeline::jobs::job::JobRecord;
 use crate::pipeline::jobs::progress::ProgressSnapshot;
 use crate::pipeline::memo::store::MemoryUse;
 use crate::pipeline::scenarios::sweep::{SweepSpec, SweepTable};
-use crate::pipeline::{Engine, EvaluationSummary, Plan, ScenarioInputs};
+use crate::pipeline::{Delivery, Engine, EvaluationSummary, Plan, ScenarioInputs};
 #[cfg(feature = "threads")]
 use crate::pipeline::{Evaluation, PipelineError};
 
@@ -120,18 +120,22 @@ pub fn jobs_since(from_id: u64) -> Option<Vec<JobRecord>> {
     engine().try_jobs(from_id)
 }
 
-/// Evaluates `plan` on the worker pool. Setting `cancel` stops it at the next chunk or
-/// iteration.
+/// Evaluates `delivery` of `plan` on the worker pool. Setting `cancel` stops it at the
+/// next chunk or iteration.
 #[cfg(feature = "threads")]
 pub async fn evaluate(
     plan: Plan,
     jobs_from: u64,
     cancel: Arc<AtomicBool>,
+    delivery: Delivery,
 ) -> Result<Outcome, WebError> {
     // Submitted here, on the main thread, so the newest request marks older ones stale
     // before any of them reaches a worker.
     let ticket = engine().submit(plan);
-    on_pool_outcome(Some(jobs_from), move |e| e.evaluate(&ticket, &cancel)).await
+    on_pool_outcome(Some(jobs_from), move |e| {
+        e.deliver(&ticket, &cancel, delivery)
+    })
+    .await
 }
 
 /// Evaluates `plan` on the worker pool outside the view lane (another scenario's result
@@ -306,8 +310,9 @@ pub async fn evaluate(
     plan: Plan,
     jobs_from: u64,
     _cancel: Arc<AtomicBool>,
+    delivery: Delivery,
 ) -> Result<Outcome, WebError> {
-    super::st_worker::evaluate(plan.inputs(), jobs_from).await
+    super::st_worker::evaluate(plan.inputs(), jobs_from, delivery).await
 }
 
 /// Evaluates another scenario in the compute worker. The worker runs its messages one at
@@ -316,7 +321,7 @@ pub async fn evaluate(
 /// (unlike the threaded build, where setting `cancel` stops it).
 #[cfg(not(feature = "threads"))]
 pub async fn evaluate_detached(plan: Plan, _cancel: Arc<AtomicBool>) -> Result<Outcome, WebError> {
-    super::st_worker::evaluate(plan.inputs(), u64::MAX).await
+    super::st_worker::evaluate(plan.inputs(), u64::MAX, Delivery::Whole).await
 }
 
 /// Runs a k sweep in the compute worker.
@@ -349,11 +354,15 @@ pub(crate) fn sweep_here(spec: &SweepSpec) -> Result<SweepTable, WebError> {
 
 /// Worker side of the single-threaded build: an evaluation on this thread's engine.
 #[cfg(not(feature = "threads"))]
-pub(crate) fn evaluate_here(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, WebError> {
+pub(crate) fn evaluate_here(
+    inputs: &ScenarioInputs,
+    jobs_from: u64,
+    delivery: Delivery,
+) -> Result<Outcome, WebError> {
     let plan = Plan::new(inputs)?;
     ST_ENGINE.with(|e| {
         let ticket = e.submit(plan);
-        let ev = e.evaluate(&ticket, &AtomicBool::new(false))?;
+        let ev = e.deliver(&ticket, &AtomicBool::new(false), delivery)?;
         Ok(Outcome {
             meta: OutcomeMeta {
                 summary: ev.summary,

@@ -16,10 +16,10 @@ use wasm_bindgen::prelude::*;
 
 use super::compute::{Outcome, OutcomeMeta, evaluate_here, sweep_here};
 use super::error::WebError;
-use crate::pipeline::ScenarioInputs;
 use crate::pipeline::jobs::progress::ProgressSnapshot;
 use crate::pipeline::memo::store::MemoryUse;
 use crate::pipeline::scenarios::sweep::{SweepSpec, SweepTable};
+use crate::pipeline::{Delivery, ScenarioInputs};
 
 #[wasm_bindgen]
 extern "C" {
@@ -42,7 +42,7 @@ self.onmessage = async (e) => {
       self.postMessage({ type: 'failed', error: String(err) });
     }
   } else if (d.type === 'evaluate') {
-    const r = mod.blobscale_worker_evaluate(d.request, d.jobsFrom);
+    const r = mod.blobscale_worker_evaluate(d.request, d.jobsFrom, d.delivery);
     self.postMessage({ type: 'outcome', id: d.id, ...r }, r.pixels ? [r.pixels.buffer] : []);
   } else if (d.type === 'sweep') {
     self.postMessage({ type: 'outcome', id: d.id, ...mod.blobscale_worker_sweep(d.request) });
@@ -261,13 +261,21 @@ pub(crate) async fn call_transferring(
         .unwrap_or_else(|_| Err(WebError::worker("the compute worker stopped")))
 }
 
-/// Sends a scenario to the worker and awaits its evaluation.
-pub async fn evaluate(inputs: &ScenarioInputs, jobs_from: u64) -> Result<Outcome, WebError> {
+/// Sends a scenario to the worker and awaits the `delivery` of its evaluation.
+pub async fn evaluate(
+    inputs: &ScenarioInputs,
+    jobs_from: u64,
+    delivery: Delivery,
+) -> Result<Outcome, WebError> {
     let request = serde_json::to_string(inputs).map_err(|e| WebError::worker(e.to_string()))?;
+    let delivery = serde_json::to_string(&delivery).map_err(|e| WebError::worker(e.to_string()))?;
     let reply = call(
         "evaluate",
         request,
-        &[("jobsFrom", (jobs_from as f64).into())],
+        &[
+            ("jobsFrom", (jobs_from as f64).into()),
+            ("delivery", delivery.into()),
+        ],
     )
     .await?;
     decode_outcome(&reply)
@@ -300,14 +308,16 @@ pub fn blobscale_worker_sweep(request: String) -> JsValue {
     out.into()
 }
 
-/// Worker side: evaluates one scenario from its JSON inputs. Returns `{meta, pixels}` or
-/// `{error}`; never throws, so a bad request cannot take the worker down.
+/// Worker side: evaluates one scenario from its JSON inputs and delivery. Returns
+/// `{meta, pixels}` or `{error}`; never throws, so a bad request cannot take the worker
+/// down.
 #[wasm_bindgen]
-pub fn blobscale_worker_evaluate(request: String, jobs_from: f64) -> JsValue {
+pub fn blobscale_worker_evaluate(request: String, jobs_from: f64, delivery: String) -> JsValue {
     let out = Object::new();
     let result = serde_json::from_str::<ScenarioInputs>(&request)
+        .and_then(|inputs| Ok((inputs, serde_json::from_str::<Delivery>(&delivery)?)))
         .map_err(|e| WebError::worker(format!("bad request: {e}")))
-        .and_then(|inputs| evaluate_here(&inputs, jobs_from as u64));
+        .and_then(|(inputs, delivery)| evaluate_here(&inputs, jobs_from as u64, delivery));
     match result {
         Ok(outcome) => {
             let meta = serde_json::to_string(&outcome.meta).unwrap_or_default();

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use crate::monitor::TaskKind;
 
+use crate::pipeline::engine::evaluation::EvaluationSummary;
+use crate::pipeline::graph::TaskId;
 use crate::pipeline::jobs::job::JobRecord;
 use crate::pipeline::jobs::task_record::TaskRecord;
 
@@ -22,12 +24,27 @@ pub fn evaluation_tasks(jobs: &[JobRecord], evaluation: u64) -> Vec<TaskRecord> 
         .collect()
 }
 
-/// The chunk tasks of the newest evaluation in `jobs`.
-pub fn latest_evaluation_tasks(jobs: &[JobRecord]) -> Vec<TaskRecord> {
-    jobs.iter()
-        .map(|j| j.evaluation)
-        .max()
-        .map_or_else(Vec::new, |latest| evaluation_tasks(jobs, latest))
+/// The chunk tasks the task stream draws: the newest evaluation's; when that one was the
+/// internal indices delivered after the shown result (the shown summary's `quality` job is
+/// one of its jobs, ARCHITECTURE.md §2), the shown evaluation's tasks with them, so the
+/// stream shows the whole of what the result took rather than its last few tasks.
+pub fn stream_tasks(jobs: &[JobRecord], shown: Option<&EvaluationSummary>) -> Vec<TaskRecord> {
+    let Some(latest) = jobs.iter().map(|j| j.evaluation).max() else {
+        return Vec::new();
+    };
+    let follow_up = shown.and_then(|s| {
+        let quality_job = s.node(TaskId::Quality).job?;
+        let of = jobs.iter().find(|j| j.id == quality_job)?.evaluation;
+        (of == latest && s.evaluation != latest).then_some(s.evaluation)
+    });
+    match follow_up {
+        Some(first) => jobs
+            .iter()
+            .filter(|j| j.evaluation == first || j.evaluation == latest)
+            .flat_map(|j| j.tasks.iter().copied())
+            .collect(),
+        None => evaluation_tasks(jobs, latest),
+    }
 }
 
 /// The extent of a stream of chunk tasks and each thread's busy time.
@@ -211,7 +228,6 @@ pub fn kind_times(tasks: &[TaskRecord], threads: usize) -> BTreeMap<&'static str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::graph::TaskId;
     use crate::pipeline::jobs::job::JobStatus;
     use crate::pipeline::memo::fingerprint::Fingerprint;
 
@@ -245,9 +261,45 @@ mod tests {
         let b = task(TaskKind::Lloyd, 1, 1.0, 2.0);
         let c = task(TaskKind::Predict, 0, 2.0, 3.0);
         let jobs = [job(1, 7, vec![a]), job(2, 8, vec![b]), job(3, 8, vec![c])];
-        assert_eq!(latest_evaluation_tasks(&jobs), [b, c]);
+        assert_eq!(stream_tasks(&jobs, None), [b, c]);
         assert_eq!(evaluation_tasks(&jobs, 7), [a]);
-        assert!(latest_evaluation_tasks(&[]).is_empty());
+        assert!(stream_tasks(&[], None).is_empty());
+    }
+
+    #[test]
+    fn indices_delivered_after_the_result_join_its_stream() {
+        use crate::pipeline::graph::inputs::ScenarioInputs;
+        use crate::pipeline::jobs::clock::NoClock;
+        use crate::pipeline::{Engine, Plan};
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+        let e = Engine::new(Arc::new(NoClock), 1 << 30);
+        let inputs = ScenarioInputs {
+            n_samples: 5_000,
+            chunk_rows: 500,
+            silhouette_sample: 100,
+            width: 16,
+            height: 12,
+            ..ScenarioInputs::default()
+        };
+        let ticket = e.submit(Plan::new(&inputs).unwrap());
+        let never = AtomicBool::new(false);
+        let first = e.evaluate_first(&ticket, &never).unwrap().summary;
+        let later = e.evaluate_quality(&ticket, &never).unwrap().summary;
+        let shown = first.with_quality_of(&later).unwrap();
+        let jobs = e.jobs();
+        let kinds = |t: &[TaskRecord]| t.iter().map(|t| t.kind).collect::<Vec<_>>();
+        // Alone, the newest evaluation is the indices' two tasks.
+        assert_eq!(kinds(&stream_tasks(&jobs, None)), [TaskKind::Metrics; 2]);
+        // With the result they complete: generation, Lloyd, render and the indices.
+        let whole = kinds(&stream_tasks(&jobs, Some(&shown)));
+        for k in [TaskKind::Generate, TaskKind::Lloyd, TaskKind::Render] {
+            assert!(whole.contains(&k), "{k:?} missing from {whole:?}");
+        }
+        let first_only = evaluation_tasks(&jobs, first.evaluation).len();
+        assert_eq!(whole.len(), first_only + 2);
+        // The first delivery shown alone, before the indices: its own stream.
+        assert_eq!(stream_tasks(&jobs, Some(&first)).len(), 2);
     }
 
     #[test]
