@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use blobscale::pipeline::ScenarioInputs;
+use blobscale::pipeline::{Delivery, ScenarioInputs};
 use blobscale::web::{WebError, compute};
 use common::{digest, pinned_digest, pinned_params};
 use wasm_bindgen_test::*;
@@ -38,10 +38,26 @@ fn scenario(n_samples: usize, k: usize) -> ScenarioInputs {
 async fn worker_pool_runs_chunks_on_two_threads() {
     assert_eq!(pool().await, 2);
     let plan = compute::plan(&scenario(400_000, 4), 2).expect("valid scenario");
-    let outcome = compute::evaluate(plan, 0, Arc::new(AtomicBool::new(false)))
-        .await
-        .expect("evaluation completes");
+    let outcome = compute::evaluate(
+        plan.clone(),
+        0,
+        Arc::new(AtomicBool::new(false)),
+        Delivery::First,
+    )
+    .await
+    .expect("evaluation completes");
     assert_eq!(outcome.meta.summary.threads, 2);
+    // The internal indices follow in a second delivery that runs only them.
+    assert!(outcome.meta.summary.quality_pending());
+    let later = compute::evaluate(plan, 0, Arc::new(AtomicBool::new(false)), Delivery::Quality)
+        .await
+        .expect("the indices complete");
+    let whole = outcome
+        .meta
+        .summary
+        .with_quality_of(&later.meta.summary)
+        .expect("same scenario");
+    assert!(whole.metrics.silhouette.is_some() && !whole.quality_pending());
     let mut per_thread = [0usize; 2];
     for task in outcome.meta.jobs.iter().flat_map(|j| &j.tasks) {
         per_thread[task.thread] += 1;
@@ -118,7 +134,7 @@ async fn cancelled_evaluation_reports_cancellation() {
                 let results = results.clone();
                 async move {
                     let r = match compute::plan(&inputs, 2) {
-                        Ok(plan) => compute::evaluate(plan, from, cancel).await,
+                        Ok(plan) => compute::evaluate(plan, from, cancel, Delivery::First).await,
                         Err(e) => Err(e),
                     };
                     results.borrow_mut().push(r.clone());
@@ -241,7 +257,7 @@ async fn prepared_memory_takes_the_next_evaluation_without_growing() {
         ..scenario(400_000, 5)
     };
     let first = compute::plan(&at_seed(101), 2).expect("valid scenario");
-    compute::evaluate(first, 0, cancel.clone())
+    compute::evaluate(first, 0, cancel.clone(), Delivery::First)
         .await
         .expect("evaluation completes");
     let touched = compute::prepare_memory(&at_seed(102), 2).await;
@@ -250,7 +266,7 @@ async fn prepared_memory_takes_the_next_evaluation_without_growing() {
     // prepared, so wasm memory does not grow while it runs.
     let before = compute::wasm_memory_bytes();
     let next = compute::plan(&at_seed(102), 2).expect("valid scenario");
-    compute::evaluate(next, 0, cancel)
+    compute::evaluate(next, 0, cancel, Delivery::First)
         .await
         .expect("evaluation completes");
     assert_eq!(compute::wasm_memory_bytes(), before);
@@ -262,7 +278,7 @@ async fn warm_up_runs_on_a_scratch_engine_once_per_page() {
     let cancel = Arc::new(AtomicBool::new(false));
     let inputs = scenario(60_000, 4);
     let plan = compute::plan(&inputs, 2).expect("valid scenario");
-    compute::evaluate(plan, 0, cancel)
+    compute::evaluate(plan, 0, cancel, Delivery::First)
         .await
         .expect("evaluation completes");
     let jobs = compute::jobs_since(0).expect("log free").len();
