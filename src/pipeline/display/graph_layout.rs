@@ -6,7 +6,7 @@
 //! moves right until it sits just before its first reader, so an edge spans as few columns
 //! as it can (`project` sits beside `replay`, next to the `render` that reads both). A task
 //! nothing reads moves right while the next column holds at least two fewer tasks
-//! (`quality` sits under `render`), so the grid stays three rows tall.
+//! (`quality` shares `render`'s column), so the grid stays three rows tall.
 //! A group sits above the column of the first task that reads it, or just right of the
 //! group before it.
 //!
