@@ -7,22 +7,12 @@ mod common;
 
 use std::sync::atomic::AtomicBool;
 
-use blobscale::data::Centers;
 use blobscale::pipeline::jobs::job::JobStatus;
 use blobscale::pipeline::{Delivery, Engine, Evaluation, NodeState, Plan, ScenarioInputs, TaskId};
-use common::{engine, evaluate};
+use common::{engine, evaluate, small_scenario};
 
 fn base() -> ScenarioInputs {
-    ScenarioInputs {
-        n_samples: 20_000,
-        centers: Centers::Count(4),
-        chunk_rows: 2048,
-        k: 4,
-        silhouette_sample: 400,
-        width: 64,
-        height: 48,
-        ..ScenarioInputs::default()
-    }
+    small_scenario()
 }
 
 fn deliver(e: &Engine, inputs: &ScenarioInputs, delivery: Delivery) -> Evaluation {

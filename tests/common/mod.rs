@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests, native and in-browser: the pinned dataset and
-//! its digest, generated blobs, an engine, one evaluation, a thread pool of a given size,
-//! and every seeding method.
+//! its digest, generated blobs, a small scenario, an engine, one evaluation, a thread pool
+//! of a given size, and every seeding method.
 
 // Every test crate compiles this module and uses only some of it.
 #![allow(dead_code)]
@@ -67,6 +67,21 @@ pub fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R 
         .build()
         .unwrap()
         .install(f)
+}
+
+/// A scenario small enough to evaluate many times in a test: 20,000 rows in four blobs,
+/// k = 4, a 400-row silhouette sample and a 64 × 48 picture.
+pub fn small_scenario() -> ScenarioInputs {
+    ScenarioInputs {
+        n_samples: 20_000,
+        centers: Centers::Count(4),
+        chunk_rows: 2048,
+        k: 4,
+        silhouette_sample: 400,
+        width: 64,
+        height: 48,
+        ..ScenarioInputs::default()
+    }
 }
 
 /// An engine keeping at most `budget_bytes` of outputs, timing jobs on the native clock.
