@@ -112,7 +112,7 @@ fn deck_body(
     let header = view! {
         <p id="deck-caption" class="deck-caption">{explanation::caption(task, &shown.inputs)}</p>
         <p id="deck-reason" class="deck-reason" data-stale=move || stale.get().to_string()>
-            {move || explanation::reason_of(state, stale.get(), pending)}
+            {move || explanation::reason(state, stale.get(), pending)}
         </p>
         <p class="deck-meta">{move || format!("{facts} · {}", job_line())}</p>
     };

@@ -166,21 +166,18 @@ fn seed_caption(i: &ScenarioInputs) -> String {
 }
 
 /// Why the node is in the state it shows: `stale` when an input changed since the shown
-/// result (judged by the engine's memo keys), otherwise what the shown evaluation did.
-pub fn reason(state: NodeState, stale: bool) -> &'static str {
-    reason_of(state, stale, false)
-}
-
-/// [`reason`] for a node whose output the page is still waiting for: the internal indices
-/// follow the picture ([`crate::pipeline::engine::evaluation::EvaluationSummary::quality_pending`]).
-pub fn reason_of(state: NodeState, stale: bool, pending: bool) -> &'static str {
-    if pending && !stale {
-        return "Pending: it runs after the picture and the scores are shown, so they come \
-                without waiting for it; its values appear here when it is done.";
-    }
+/// result (judged by the engine's memo keys); `pending` when the page is still waiting for
+/// its output, as for the internal indices that follow the picture
+/// ([`crate::pipeline::engine::evaluation::EvaluationSummary::quality_pending`]); otherwise
+/// what the shown evaluation did.
+pub fn reason(state: NodeState, stale: bool, pending: bool) -> &'static str {
     if stale {
         return "Stale: an input it reads, or an upstream output, differs from the shown \
                 result's, so its memo key changed; the next run computes it.";
+    }
+    if pending {
+        return "Pending: it runs after the picture and the scores are shown, so they come \
+                without waiting for it; its values appear here when it is done.";
     }
     match state {
         NodeState::Computed => {
@@ -292,13 +289,16 @@ mod tests {
             NodeState::PassThrough,
             NodeState::Idle,
         ];
-        let mut all: Vec<&str> = states.iter().map(|&s| reason(s, false)).collect();
-        all.push(reason(NodeState::Reused, true));
+        let mut all: Vec<&str> = states.iter().map(|&s| reason(s, false, false)).collect();
+        all.push(reason(NodeState::Reused, true, false));
+        all.push(reason(NodeState::Idle, false, true));
         let mut unique = all.clone();
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), all.len());
-        assert!(reason(NodeState::Computed, true).starts_with("Stale"));
-        assert!(reason(NodeState::Backdated, false).contains("backdating"));
+        assert!(reason(NodeState::Computed, true, false).starts_with("Stale"));
+        assert!(reason(NodeState::Idle, true, true).starts_with("Stale"));
+        assert!(reason(NodeState::Idle, false, true).starts_with("Pending"));
+        assert!(reason(NodeState::Backdated, false, false).contains("backdating"));
     }
 }

@@ -277,9 +277,7 @@ impl EvaluationSummary {
         let mut out = self.clone();
         let q = TaskId::Quality.index();
         out.nodes[q] = later.nodes[q].clone();
-        out.metrics.silhouette = later.metrics.silhouette;
-        out.metrics.calinski_harabasz = later.metrics.calinski_harabasz;
-        out.metrics.davies_bouldin = later.metrics.davies_bouldin;
+        out.metrics = out.metrics.with_quality(&later.metrics.quality());
         out.end_ms = later.end_ms;
         Some(out)
     }

@@ -34,13 +34,14 @@ use crate::pipeline::memo::fingerprint::Fingerprint;
 use crate::pipeline::memo::store::{Lookup, MemoStore, MemoryUse};
 use crate::pipeline::tasks::NodeValue;
 
-/// A whole scenario: the model, its scores, the picture and the dataset's profile.
+/// A whole scenario: the model, its scores, the picture, the dataset's profile and, last,
+/// the internal indices, which a first delivery leaves off (ARCHITECTURE.md §2).
 const VIEW_TARGETS: [TaskId; 5] = [
     TaskId::Fit,
     TaskId::Render,
     TaskId::Metrics,
-    TaskId::Quality,
     TaskId::Profile,
+    TaskId::Quality,
 ];
 /// The same with the replay step's labels, when one is shown (asking for them otherwise
 /// would load the final labels' upstream values, which a reused picture does not need).
@@ -49,39 +50,18 @@ const REPLAY_TARGETS: [TaskId; 6] = [
     TaskId::Replay,
     TaskId::Render,
     TaskId::Metrics,
-    TaskId::Quality,
     TaskId::Profile,
+    TaskId::Quality,
 ];
 
-/// What `plan` asks for, whole or without the internal indices (the page's first
-/// delivery, ARCHITECTURE.md §2).
+/// What `plan` asks for, whole or without the internal indices.
 fn view_targets(plan: &Plan, quality: bool) -> &'static [TaskId] {
     let all: &'static [TaskId] = match plan.inputs().replay_step {
         Some(_) => &REPLAY_TARGETS,
         None => &VIEW_TARGETS,
     };
-    if quality {
-        all
-    } else {
-        match plan.inputs().replay_step {
-            Some(_) => &FIRST_REPLAY_TARGETS,
-            None => &FIRST_TARGETS,
-        }
-    }
+    if quality { all } else { &all[..all.len() - 1] }
 }
-const FIRST_TARGETS: [TaskId; 4] = [
-    TaskId::Fit,
-    TaskId::Render,
-    TaskId::Metrics,
-    TaskId::Profile,
-];
-const FIRST_REPLAY_TARGETS: [TaskId; 5] = [
-    TaskId::Fit,
-    TaskId::Replay,
-    TaskId::Render,
-    TaskId::Metrics,
-    TaskId::Profile,
-];
 /// What a sweep asks for, and what follows a first delivery: no picture.
 pub(crate) const SCORE_TARGETS: [TaskId; 3] = [TaskId::Fit, TaskId::Metrics, TaskId::Quality];
 

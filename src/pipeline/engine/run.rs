@@ -123,16 +123,21 @@ impl<'e> Run<'e> {
         let Lookup::Value(output, v) = self.engine.lookup(key) else {
             return None;
         };
+        self.reuse(task, key, output, v.clone());
+        Some(v)
+    }
+
+    /// Settles `task` with a value found in the store, logging a reused job.
+    fn reuse(&mut self, task: TaskId, key: Fingerprint, output: Fingerprint, value: NodeValue) {
         let job = self.reused_job(task, key);
         self.slots[task.index()] = Some(Slot {
             key: Some(key),
             output,
-            value: Some(v.clone()),
+            value: Some(value),
             state: NodeState::Reused,
             ms: 0.0,
             job: Some(job),
         });
-        Some(v)
     }
 
     /// Reports of every node, in graph order.
@@ -187,17 +192,7 @@ impl<'e> Run<'e> {
         }
         let key = memo_key(task, self.plan, &upstream);
         match self.engine.lookup(key) {
-            Lookup::Value(output, v) => {
-                let job = self.reused_job(task, key);
-                self.slots[task.index()] = Some(Slot {
-                    key: Some(key),
-                    output,
-                    value: Some(v),
-                    state: NodeState::Reused,
-                    ms: 0.0,
-                    job: Some(job),
-                });
-            }
+            Lookup::Value(output, v) => self.reuse(task, key, output, v),
             Lookup::Fingerprint(output) => {
                 self.slots[task.index()] = Some(Slot {
                     key: Some(key),

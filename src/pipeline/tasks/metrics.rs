@@ -45,6 +45,16 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    /// The internal indices these scores carry (all `None` before the `quality` node's
+    /// are filled in).
+    pub fn quality(&self) -> Quality {
+        Quality {
+            silhouette: self.silhouette,
+            calinski_harabasz: self.calinski_harabasz,
+            davies_bouldin: self.davies_bouldin,
+        }
+    }
+
     /// These scores with the `quality` node's indices filled in.
     pub fn with_quality(mut self, q: &Quality) -> Self {
         self.silhouette = q.silhouette;
