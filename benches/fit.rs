@@ -38,7 +38,7 @@ fn bench(c: &mut Criterion) {
             g.bench_function(format!("{name}/predict/threads={threads}"), |b| {
                 b.iter(|| pool.install(|| predict(x, model.centres.view(), None).unwrap()))
             });
-            let l = &model.labels;
+            let l = &model.labels.as_u32();
             g.bench_function(format!("{name}/metrics/threads={threads}"), |b| {
                 b.iter(|| {
                     pool.install(|| {

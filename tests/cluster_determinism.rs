@@ -36,7 +36,7 @@ fn fit_with(threads: usize, x: &ChunkedMatrix, init: &Init, algorithm: Algorithm
 fn bits(f: &KMeansFit) -> (Vec<u64>, Vec<u32>, u64, usize, Vec<u64>, Vec<u64>) {
     (
         f.centres.iter().map(|v| v.to_bits()).collect(),
-        f.labels.clone(),
+        f.labels.as_u32().into_owned(),
         f.inertia.to_bits(),
         f.n_iter,
         f.inertia_curve.iter().map(|v| v.to_bits()).collect(),

@@ -37,7 +37,7 @@ fn every_seeding_recovers_separated_blobs() {
             .unwrap()
             .fit(&b.x, None)
             .unwrap();
-        let ari = adjusted_rand_index(&b.labels, &fit.labels).unwrap();
+        let ari = adjusted_rand_index(&b.labels, &fit.labels.as_u32()).unwrap();
         assert!(ari > 0.99, "{init:?}: ARI {ari}");
         assert_eq!(fit.inertia_curve.len(), fit.n_iter);
         assert!(fit.n_iter >= 1);
@@ -45,7 +45,7 @@ fn every_seeding_recovers_separated_blobs() {
         let again = predict(&b.x, fit.centres.view(), None).unwrap();
         assert_eq!(again.labels, fit.labels);
         assert_eq!(again.inertia, fit.inertia);
-        let direct = inertia(&b.x, fit.centres.view(), &fit.labels, None).unwrap();
+        let direct = inertia(&b.x, fit.centres.view(), &fit.labels.as_u32(), None).unwrap();
         assert!((direct - fit.inertia).abs() <= 1e-9 * direct);
         assert_eq!(fit.cluster_sizes().iter().sum::<u64>(), 6000);
     }

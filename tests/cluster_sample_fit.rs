@@ -49,7 +49,7 @@ fn refines_every_row_from_the_sample_centres() {
     // Labels and inertia are those of the final centres, as any fit's.
     let own = predict(&b.x, s.fit.centres.view(), None).unwrap();
     assert_eq!(own.labels, s.fit.labels);
-    assert!(adjusted_rand_index(&b.labels, &s.fit.labels).unwrap() > 0.99);
+    assert!(adjusted_rand_index(&b.labels, &s.fit.labels.as_u32()).unwrap() > 0.99);
     // Close to the fit of every row.
     let full = p.fit(&b.x, None).unwrap();
     assert!(s.fit.inertia <= full.inertia * 1.01);
@@ -123,7 +123,10 @@ fn the_same_bits_for_any_thread_count() {
                     &blobscale::monitor::Unmonitored,
                 )
                 .unwrap();
-            (labels_digest(&s.fit.labels), s.fit.inertia.to_bits())
+            (
+                labels_digest(&s.fit.labels.as_u32()),
+                s.fit.inertia.to_bits(),
+            )
         })
     };
     assert_eq!(run(1), run(2));

@@ -51,6 +51,13 @@ fn cases() -> Vec<(usize, usize, usize, Init, Algorithm, bool)> {
     }
     out.push((6_007, 16, 32, plus_plus(), Algorithm::Lloyd, true));
     out.push((3_001, 64, 100, plus_plus(), Algorithm::Lloyd, true));
+    // k-means|| with weights (its potential and candidate weights sum `w·d²` and `w`).
+    out.push((6_007, 5, 13, Init::default(), Algorithm::Lloyd, true));
+    out.push((3_001, 64, 100, Init::default(), Algorithm::Lloyd, true));
+    // More than 255 clusters: labels past one byte, and k-means|| candidates past two
+    // (ℓ = 2k per round), for both algorithms.
+    out.push((6_007, 3, 300, Init::default(), Algorithm::Lloyd, false));
+    out.push((6_007, 3, 300, Init::Random, Algorithm::Hamerly, false));
     out
 }
 
@@ -82,7 +89,7 @@ fn digests() -> String {
             init.name(),
             if weighted { " weighted" } else { "" },
             algorithm,
-            labels_digest(&fit.labels),
+            labels_digest(&fit.labels.as_u32()),
             fit.inertia.to_bits(),
             fit.n_iter
         ));

@@ -86,7 +86,7 @@ fn a_steps_labels_equal_a_fit_stopped_at_that_iteration() {
                     .unwrap()
                     .labels
             } else {
-                refit(&fit, &data.x, i, algorithm).labels
+                refit(&fit, &data.x, i, algorithm).labels.into_u32()
             };
             assert_eq!(
                 labels_digest(labels),

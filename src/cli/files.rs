@@ -216,17 +216,21 @@ fn write_csv_rows<'a, T: std::fmt::Display + 'a>(
 }
 
 /// Writes labels (`.npy` int32, or one per CSV line).
-pub fn write_labels(path: &str, labels: &[u32]) -> Result<(), CliError> {
+pub fn write_labels(
+    path: &str,
+    len: usize,
+    labels: impl Iterator<Item = u32>,
+) -> Result<(), CliError> {
     let err = |e: std::io::Error| CliError::run(format!("{path}: {e}"));
     let mut f = BufWriter::new(File::create(path).map_err(err)?);
     if is_npy(path) {
         let mut w = npyz::WriteOptions::new()
             .default_dtype()
-            .shape(&[labels.len() as u64])
+            .shape(&[len as u64])
             .writer(f)
             .begin_nd()
             .map_err(err)?;
-        w.extend(labels.iter().map(|&l| l as i32)).map_err(err)?;
+        w.extend(labels.map(|l| l as i32)).map_err(err)?;
         w.finish().map_err(err)
     } else {
         for l in labels {

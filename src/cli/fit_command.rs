@@ -95,14 +95,14 @@ pub fn run(args: FitArgs) -> Result<Value, CliError> {
     let t_export = Instant::now();
     let (k, d) = (fit.k(), src.x.n_cols());
     if let Some(path) = &labels_out {
-        write_labels(path, &fit.labels)?;
+        write_labels(path, fit.labels.len(), fit.labels.iter())?;
     }
     if let Some(path) = &centres_out {
         write_matrix_f64(path, fit.centres.as_slice().expect("standard layout"), k, d)?;
     }
     let export_s = t_export.elapsed().as_secs_f64();
     let ari = match &src.truth {
-        Some(t) => Some(adjusted_rand_index(t, &fit.labels)?),
+        Some(t) => Some(adjusted_rand_index(t, &fit.labels.as_u32())?),
         None => None,
     };
     Ok(json!({
@@ -119,7 +119,7 @@ pub fn run(args: FitArgs) -> Result<Value, CliError> {
         "seeding": fit.seeding,
         "sample": sample,
         "cluster_sizes": fit.cluster_sizes(),
-        "labels_digest": crate::pipeline::replay::frame::labels_digest(&fit.labels),
+        "labels_digest": crate::pipeline::replay::frame::labels_digest_of(&fit.labels),
         "centres": fit.centres.outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
         "labels_file": labels_out,
         "centres_file": centres_out,

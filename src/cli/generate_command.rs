@@ -24,7 +24,7 @@ pub fn run(args: GenerateArgs) -> Result<Value, CliError> {
     let t1 = Instant::now();
     write_matrix_f32(&out, &b.x)?;
     if let Some(path) = &labels_out {
-        write_labels(path, &b.labels)?;
+        write_labels(path, b.labels.len(), b.labels.iter().copied())?;
     }
     Ok(json!({
         "command": "generate",

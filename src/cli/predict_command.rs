@@ -27,7 +27,7 @@ pub fn run(args: PredictArgs) -> Result<Value, CliError> {
     let p = predict(&src.x, view, src.weights.as_deref())?;
     let seconds = t0.elapsed().as_secs_f64();
     if let Some(path) = &labels_out {
-        write_labels(path, &p.labels)?;
+        write_labels(path, p.labels.len(), p.labels.iter().copied())?;
     }
     let ari = match &src.truth {
         Some(t) => Some(adjusted_rand_index(t, &p.labels)?),

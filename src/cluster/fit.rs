@@ -3,6 +3,7 @@
 use ndarray::Array2;
 
 use super::error::ClusterError;
+use super::labels::{Labels, on_words};
 use super::lloyd::{Convergence, lloyd};
 use super::params::ValidKMeansParams;
 use super::predict::{Prediction, predict};
@@ -19,8 +20,8 @@ pub struct KMeansFit {
     pub centres: Array2<f64>,
     /// The centres seeding produced, `k × d`.
     pub initial_centres: Array2<f64>,
-    /// Label of every row, against `centres`.
-    pub labels: Vec<u32>,
+    /// Label of every row, against `centres`, in the narrowest word for k.
+    pub labels: Labels,
     /// `Σ w·‖x − c_label‖²` against `centres` (scikit-learn's `inertia_`).
     pub inertia: f64,
     /// Lloyd iterations run (scikit-learn's `n_iter_`).
@@ -52,7 +53,7 @@ impl KMeansFit {
 
     /// Rows per cluster.
     pub fn cluster_sizes(&self) -> Vec<u64> {
-        super::metrics::cluster_sizes(&self.labels, self.k())
+        on_words!(&self.labels, l => super::metrics::cluster_sizes(l, self.k()))
     }
 
     /// Steps of [`KMeansFit::centre_history`]: `n_iter + 1`.

@@ -10,6 +10,7 @@ pub mod chunk_tasks;
 pub mod error;
 pub mod fit;
 pub mod kernels;
+pub mod labels;
 pub mod lloyd;
 pub mod metrics;
 pub mod params;
@@ -20,6 +21,7 @@ pub mod summary;
 
 pub use error::ClusterError;
 pub use fit::KMeansFit;
+pub use labels::{LabelWidth, LabelWord, Labels};
 pub use lloyd::Convergence;
 pub use params::{
     Algorithm, FirstCenter, Init, KMeansParams, Oversampling, ParallelInit, Recluster, Rounds,

@@ -7,6 +7,7 @@
 
 use crate::cluster::chunk_tasks::map_chunks_mut;
 use crate::cluster::kernels::general::{CentreSet, LANES, Ranking};
+use crate::cluster::labels::LabelWord;
 use crate::cluster::lloyd::fixed_sum::BlockFixSum;
 use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
 use crate::data::ChunkedMatrix;
@@ -23,13 +24,14 @@ pub enum Pass {
     Cost,
 }
 
-/// Labels every row (writing `labels`) and returns the merged sums, or `Cancelled`.
+/// Labels every row (writing `labels`, any [`LabelWord`] that holds `cs.k()` labels) and
+/// returns the merged sums, or `Cancelled`.
 #[allow(clippy::too_many_arguments)]
-pub fn assign_pass(
+pub fn assign_pass<L: LabelWord>(
     x: &ChunkedMatrix,
     weights: Option<&[f64]>,
     cs: &CentreSet,
-    labels: &mut [u32],
+    labels: &mut [L],
     scales: &Scales,
     pass: Pass,
     kind: TaskKind,
@@ -37,121 +39,134 @@ pub fn assign_pass(
 ) -> Result<PartialSums, Cancelled> {
     let (k, d) = (cs.k(), cs.d());
     let parts = map_chunks_mut(x, labels, kind, monitor, |chunk, lab| {
-        let mut p = PartialSums::new(k, d);
-        let mut scratch = cs.scratch();
-        let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
-        let mut a = Ranking::default();
-        let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
-        // Few features: the fused scans rank the full blocks without leaving registers
-        // unless a row needs a look; the rows they leave go the general way.
-        // A first pass of unit weights, or the final cost pass: labels straight from the scan.
-        let labels_from_scan = pass == Pass::Cost || (pass == Pass::Full && w.is_none());
-        let scanned = match pass {
+        L::with_u32s(lab, |lab| chunk_pass(chunk, lab, weights, cs, scales, pass))
+    })?;
+    Ok(PartialSums::merge_all(k, d, parts))
+}
+
+/// One chunk of [`assign_pass`], on its labels widened to `u32`.
+fn chunk_pass(
+    chunk: crate::data::Chunk<'_>,
+    lab: &mut [u32],
+    weights: Option<&[f64]>,
+    cs: &CentreSet,
+    scales: &Scales,
+    pass: Pass,
+) -> PartialSums {
+    let (k, d) = (cs.k(), cs.d());
+    let mut p = PartialSums::new(k, d);
+    let mut scratch = cs.scratch();
+    let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
+    let mut a = Ranking::default();
+    let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
+    // Few features: the fused scans rank the full blocks without leaving registers
+    // unless a row needs a look; the rows they leave go the general way.
+    // A first pass of unit weights, or the final cost pass: labels straight from the scan.
+    let labels_from_scan = pass == Pass::Cost || (pass == Pass::Full && w.is_none());
+    let scanned = match pass {
+        Pass::Delta => {
+            let (rows, changed) = cs.scan_blocks(
+                chunk.values,
+                lab,
+                true,
+                &mut |b, moved, unsure, old, lab| {
+                    let block = &chunk.values[b * LANES * d..(b + 1) * LANES * d];
+                    let w = w.map(|w| &w[b * LANES..(b + 1) * LANES]);
+                    let row = |l: usize| &block[l * d..(l + 1) * d];
+                    let weight = |l: usize| w.map_or(1.0, |w| w[l]);
+                    for l in bits(moved) {
+                        p.move_row(scales, row(l), weight(l), old[l], lab[l]);
+                    }
+                    for l in bits(unsure) {
+                        let label = cs.nearest_exact(row(l)).label;
+                        if label != old[l] {
+                            p.changed += 1;
+                            p.move_row(scales, row(l), weight(l), old[l], label);
+                        }
+                        lab[l] = label;
+                    }
+                },
+            );
+            p.changed += changed;
+            rows
+        }
+        _ if labels_from_scan => {
+            let (rows, changed) =
+                cs.scan_blocks(chunk.values, lab, false, &mut |b, _, unsure, old, lab| {
+                    let block = &chunk.values[b * LANES * d..(b + 1) * LANES * d];
+                    for l in bits(unsure) {
+                        let label = cs.nearest_exact(&block[l * d..(l + 1) * d]).label;
+                        p.changed += (old[l] != label) as u64;
+                        lab[l] = label;
+                    }
+                });
+            p.changed += changed;
+            let (values, lab) = (&chunk.values[..rows * d], &lab[..rows]);
+            if pass == Pass::Full {
+                p.add_unit_rows(scales, values, lab);
+            } else {
+                // Unit weights: distances (never negative) summed eight per vector.
+                let mut unit = BlockFixSum::new(&scales.dist);
+                if w.is_some() || !cs.add_block_costs(values, lab, &mut unit) {
+                    let blocks = values.chunks_exact(d * LANES).zip(lab.chunks_exact(LANES));
+                    for (b, (block, lab)) in blocks.enumerate() {
+                        let lab: &[u32; LANES] = lab.try_into().expect("a full block");
+                        cs.exact_dists_of_block(block, lab, &mut dists);
+                        for (l, &dist) in dists.iter().enumerate() {
+                            let w = w.map_or(1.0, |w| w[b * LANES + l]);
+                            p.add_cost(scales, w, dist);
+                        }
+                    }
+                }
+                p.add_cost_sum(unit);
+            }
+            rows
+        }
+        _ => 0,
+    };
+    let blocks = chunk.values[scanned * d..]
+        .chunks(d * LANES)
+        .zip(lab[scanned..].chunks_mut(LANES));
+    for (b, (block, lab)) in blocks.enumerate() {
+        let b = b + scanned / LANES;
+        cs.rank(block, &mut scratch, &mut a);
+        let row = |l: usize| &block[l * d..(l + 1) * d];
+        let weight = |l: usize| w.map_or(1.0, |w| w[b * LANES + l]);
+        match pass {
+            // Unweighted, the weight is a constant the compiler folds away.
+            Pass::Full if w.is_none() => {
+                for (l, old) in lab.iter_mut().enumerate() {
+                    let label = cs.label_of(&a, l, row(l));
+                    p.changed += (*old != label) as u64;
+                    *old = label;
+                    p.add_row(scales, row(l), 1.0, label, 1.0);
+                }
+            }
+            Pass::Full => {
+                for (l, old) in lab.iter_mut().enumerate() {
+                    let label = cs.label_of(&a, l, row(l));
+                    p.changed += (*old != label) as u64;
+                    *old = label;
+                    p.add_row(scales, row(l), weight(l), label, 1.0);
+                }
+            }
             Pass::Delta => {
-                let (rows, changed) = cs.scan_blocks(
-                    chunk.values,
-                    lab,
-                    true,
-                    &mut |b, moved, unsure, old, lab| {
-                        let block = &chunk.values[b * LANES * d..(b + 1) * LANES * d];
-                        let w = w.map(|w| &w[b * LANES..(b + 1) * LANES]);
-                        let row = |l: usize| &block[l * d..(l + 1) * d];
-                        let weight = |l: usize| w.map_or(1.0, |w| w[l]);
-                        for l in bits(moved) {
-                            p.move_row(scales, row(l), weight(l), old[l], lab[l]);
-                        }
-                        for l in bits(unsure) {
-                            let label = cs.nearest_exact(row(l)).label;
-                            if label != old[l] {
-                                p.changed += 1;
-                                p.move_row(scales, row(l), weight(l), old[l], label);
-                            }
-                            lab[l] = label;
-                        }
-                    },
-                );
-                p.changed += changed;
-                rows
+                // Most rows keep a certified label: find the others with a few
+                // vector compares and only visit them.
+                let w = w.map(|w| &w[b * LANES..b * LANES + lab.len()]);
+                move_unsettled(cs, scales, &mut p, block, w, &a, attention(&a, lab), lab);
             }
-            _ if labels_from_scan => {
-                let (rows, changed) =
-                    cs.scan_blocks(chunk.values, lab, false, &mut |b, _, unsure, old, lab| {
-                        let block = &chunk.values[b * LANES * d..(b + 1) * LANES * d];
-                        for l in bits(unsure) {
-                            let label = cs.nearest_exact(&block[l * d..(l + 1) * d]).label;
-                            p.changed += (old[l] != label) as u64;
-                            lab[l] = label;
-                        }
-                    });
-                p.changed += changed;
-                let (values, lab) = (&chunk.values[..rows * d], &lab[..rows]);
-                if pass == Pass::Full {
-                    p.add_unit_rows(scales, values, lab);
-                } else {
-                    // Unit weights: distances (never negative) summed eight per vector.
-                    let mut unit = BlockFixSum::new(&scales.dist);
-                    if w.is_some() || !cs.add_block_costs(values, lab, &mut unit) {
-                        let blocks = values.chunks_exact(d * LANES).zip(lab.chunks_exact(LANES));
-                        for (b, (block, lab)) in blocks.enumerate() {
-                            let lab: &[u32; LANES] = lab.try_into().expect("a full block");
-                            cs.exact_dists_of_block(block, lab, &mut dists);
-                            for (l, &dist) in dists.iter().enumerate() {
-                                let w = w.map_or(1.0, |w| w[b * LANES + l]);
-                                p.add_cost(scales, w, dist);
-                            }
-                        }
-                    }
-                    p.add_cost_sum(unit);
-                }
-                rows
-            }
-            _ => 0,
-        };
-        let blocks = chunk.values[scanned * d..]
-            .chunks(d * LANES)
-            .zip(lab[scanned..].chunks_mut(LANES));
-        for (b, (block, lab)) in blocks.enumerate() {
-            let b = b + scanned / LANES;
-            cs.rank(block, &mut scratch, &mut a);
-            let row = |l: usize| &block[l * d..(l + 1) * d];
-            let weight = |l: usize| w.map_or(1.0, |w| w[b * LANES + l]);
-            match pass {
-                // Unweighted, the weight is a constant the compiler folds away.
-                Pass::Full if w.is_none() => {
-                    for (l, old) in lab.iter_mut().enumerate() {
-                        let label = cs.label_of(&a, l, row(l));
-                        p.changed += (*old != label) as u64;
-                        *old = label;
-                        p.add_row(scales, row(l), 1.0, label, 1.0);
-                    }
-                }
-                Pass::Full => {
-                    for (l, old) in lab.iter_mut().enumerate() {
-                        let label = cs.label_of(&a, l, row(l));
-                        p.changed += (*old != label) as u64;
-                        *old = label;
-                        p.add_row(scales, row(l), weight(l), label, 1.0);
-                    }
-                }
-                Pass::Delta => {
-                    // Most rows keep a certified label: find the others with a few
-                    // vector compares and only visit them.
-                    let w = w.map(|w| &w[b * LANES..b * LANES + lab.len()]);
-                    move_unsettled(cs, scales, &mut p, block, w, &a, attention(&a, lab), lab);
-                }
-                Pass::Cost => {
-                    cs.exact_of_block(&a, block, &mut labels, &mut dists);
-                    for (l, old) in lab.iter_mut().enumerate() {
-                        p.changed += (*old != labels[l]) as u64;
-                        *old = labels[l];
-                        p.add_cost(scales, weight(l), dists[l]);
-                    }
+            Pass::Cost => {
+                cs.exact_of_block(&a, block, &mut labels, &mut dists);
+                for (l, old) in lab.iter_mut().enumerate() {
+                    p.changed += (*old != labels[l]) as u64;
+                    *old = labels[l];
+                    p.add_cost(scales, weight(l), dists[l]);
                 }
             }
         }
-        p
-    })?;
-    Ok(PartialSums::merge_all(k, d, parts))
+    }
+    p
 }
 
 /// Moves each row of a ranked block flagged in `need` whose exact label differs from its

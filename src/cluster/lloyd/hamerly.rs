@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::cluster::kernels::assign_pass::Pass;
 use crate::cluster::kernels::general::{CentreSet, LANES, Nearest, sq_dist};
+use crate::cluster::labels::LabelWord;
 use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
 use crate::data::{CHUNKS_PER_JOB, ChunkedMatrix};
 use crate::monitor::{Cancelled, Monitor, TaskKind, run_chunk};
@@ -90,15 +91,15 @@ fn store_lower(l: f64) -> f32 {
     ((l * (1.0 - 1e-6)) as f32).max(0.0)
 }
 
-/// A Hamerly pass: labels (`u32::MAX` = none yet) and `lower` bounds are updated in
+/// A Hamerly pass: labels ([`LabelWord::NONE`] = none yet) and `lower` bounds are updated in
 /// place; `pass` is [`Pass::Full`] or [`Pass::Delta`] as for [`assign_pass`](crate::cluster::kernels::assign_pass::assign_pass).
 #[allow(clippy::too_many_arguments)]
-pub fn hamerly_pass(
+pub fn hamerly_pass<L: LabelWord>(
     x: &ChunkedMatrix,
     weights: Option<&[f64]>,
     cs: &CentreSet,
     motion: &Motion,
-    labels: &mut [u32],
+    labels: &mut [L],
     lower: &mut [f32],
     scales: &Scales,
     pass: Pass,
@@ -116,32 +117,35 @@ pub fn hamerly_pass(
                 return None;
             }
             Some(run_chunk(monitor, TaskKind::Lloyd, chunk.index, || {
-                let mut p = PartialSums::new(k, d);
-                let mut scratch = cs.scratch();
-                let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
-                let weight = |r: usize| w.map_or(1.0, |w| w[r]);
-                // Records row r's label; in a delta pass only a change moves sums.
-                let settle = |p: &mut PartialSums, lab: &mut [u32], r: usize, label: u32| {
-                    let old = lab[r];
-                    if old != label {
-                        p.changed += 1;
-                        if pass == Pass::Delta {
-                            p.add_row(scales, chunk.row(r), weight(r), old, -1.0);
+                L::with_u32s(lab, |lab| {
+                    let mut p = PartialSums::new(k, d);
+                    let mut scratch = cs.scratch();
+                    let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
+                    let weight = |r: usize| w.map_or(1.0, |w| w[r]);
+                    // Records row r's label; in a delta pass only a change moves sums.
+                    let settle = |p: &mut PartialSums, lab: &mut [u32], r: usize, label: u32| {
+                        let old = lab[r];
+                        if old != label {
+                            p.changed += 1;
+                            if pass == Pass::Delta {
+                                p.add_row(scales, chunk.row(r), weight(r), old, -1.0);
+                            }
+                            lab[r] = label;
+                            if pass == Pass::Delta {
+                                p.add_row(scales, chunk.row(r), weight(r), label, 1.0);
+                            }
                         }
-                        lab[r] = label;
-                        if pass == Pass::Delta {
+                        if pass == Pass::Full {
                             p.add_row(scales, chunk.row(r), weight(r), label, 1.0);
                         }
-                    }
-                    if pass == Pass::Full {
-                        p.add_row(scales, chunk.row(r), weight(r), label, 1.0);
-                    }
-                };
-                let mut pending = [0usize; LANES];
-                let mut n_pending = 0;
-                let mut out = [Nearest::default(); LANES];
-                let mut flush =
-                    |pending: &[usize], p: &mut PartialSums, lab: &mut [u32], low: &mut [f32]| {
+                    };
+                    let mut pending = [0usize; LANES];
+                    let mut n_pending = 0;
+                    let mut out = [Nearest::default(); LANES];
+                    let mut flush = |pending: &[usize],
+                                     p: &mut PartialSums,
+                                     lab: &mut [u32],
+                                     low: &mut [f32]| {
                         let mut block: [&[f32]; LANES] = [&[]; LANES];
                         for (l, &r) in pending.iter().enumerate() {
                             block[l] = chunk.row(r);
@@ -152,28 +156,29 @@ pub fn hamerly_pass(
                             settle(p, lab, r, out[l].label);
                         }
                     };
-                for r in 0..chunk.rows() {
-                    let a = lab[r];
-                    if a != u32::MAX {
-                        let a = a as usize;
-                        let dist = sq_dist(chunk.row(r), cs.row(a));
-                        let upper = dist.sqrt() * (1.0 + SKIP_MARGIN);
-                        let l = low[r] as f64 - motion.max_other_shift(a);
-                        if upper < l.max(motion.half_gap[a]) {
-                            low[r] = store_lower(l);
-                            settle(&mut p, lab, r, a as u32);
-                            continue;
+                    for r in 0..chunk.rows() {
+                        let a = lab[r];
+                        if a != u32::MAX {
+                            let a = a as usize;
+                            let dist = sq_dist(chunk.row(r), cs.row(a));
+                            let upper = dist.sqrt() * (1.0 + SKIP_MARGIN);
+                            let l = low[r] as f64 - motion.max_other_shift(a);
+                            if upper < l.max(motion.half_gap[a]) {
+                                low[r] = store_lower(l);
+                                settle(&mut p, lab, r, a as u32);
+                                continue;
+                            }
+                        }
+                        pending[n_pending] = r;
+                        n_pending += 1;
+                        if n_pending == LANES {
+                            flush(&pending, &mut p, lab, low);
+                            n_pending = 0;
                         }
                     }
-                    pending[n_pending] = r;
-                    n_pending += 1;
-                    if n_pending == LANES {
-                        flush(&pending, &mut p, lab, low);
-                        n_pending = 0;
-                    }
-                }
-                flush(&pending[..n_pending], &mut p, lab, low);
-                p
+                    flush(&pending[..n_pending], &mut p, lab, low);
+                    p
+                })
             }))
         })
         .collect();

@@ -14,6 +14,7 @@ pub mod relocate;
 use crate::cluster::error::ClusterError;
 use crate::cluster::kernels::assign_pass::{Pass, assign_pass};
 use crate::cluster::kernels::general::CentreSet;
+use crate::cluster::labels::{LabelWidth, LabelWord, Labels};
 use crate::cluster::lloyd::hamerly::{Motion, hamerly_pass};
 use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
 use crate::cluster::lloyd::relocate::relocate_empty;
@@ -39,8 +40,8 @@ pub enum Convergence {
 pub struct LloydOutcome {
     /// Final centres, `k × d` row-major.
     pub centres: Vec<f64>,
-    /// Labels against the final centres.
-    pub labels: Vec<u32>,
+    /// Labels against the final centres, in the narrowest word for k.
+    pub labels: Labels,
     /// `Σ w·‖x − c_label‖²` against the final centres.
     pub inertia: f64,
     /// Iterations run.
@@ -66,18 +67,44 @@ pub fn lloyd(
     x: &ChunkedMatrix,
     weights: Option<&[f64]>,
     summary: &Summary,
-    mut centres: Vec<f64>,
+    centres: Vec<f64>,
     max_iter: usize,
     tol_abs: f64,
     algorithm: Algorithm,
     monitor: &dyn Monitor,
 ) -> Result<LloydOutcome, ClusterError> {
+    let k = centres.len() / x.n_cols();
+    let run = (
+        x, weights, summary, centres, max_iter, tol_abs, algorithm, monitor,
+    );
+    match LabelWidth::for_k(k) {
+        LabelWidth::U8 => lloyd_in::<u8>(run),
+        LabelWidth::U16 => lloyd_in::<u16>(run),
+        LabelWidth::U32 => lloyd_in::<u32>(run),
+    }
+}
+
+/// [`lloyd`]'s arguments.
+type LloydRun<'a> = (
+    &'a ChunkedMatrix,
+    Option<&'a [f64]>,
+    &'a Summary,
+    Vec<f64>,
+    usize,
+    f64,
+    Algorithm,
+    &'a dyn Monitor,
+);
+
+/// [`lloyd`] with labels kept as `L`.
+fn lloyd_in<L: LabelWord>(run: LloydRun<'_>) -> Result<LloydOutcome, ClusterError> {
+    let (x, weights, summary, mut centres, max_iter, tol_abs, algorithm, monitor) = run;
     let d = x.n_cols();
     let n = x.n_rows();
     let scales = Scales::new(&summary.covering(&centres));
     // Filled on every thread: a serial fill of n values is a serial stage of its own at
     // 10M rows, and a zeroed one is cleared inside wasm's global allocator lock.
-    let mut labels = filled(n, u32::MAX);
+    let mut labels = filled(n, L::NONE);
     let mut lower = match algorithm {
         Algorithm::Lloyd => Vec::new(),
         Algorithm::Hamerly => filled(n, 0.0f32),
@@ -175,7 +202,7 @@ pub fn lloyd(
     moved_rows.push(last.changed);
     Ok(LloydOutcome {
         centres,
-        labels,
+        labels: L::into_labels(labels),
         inertia,
         n_iter: curve.len(),
         curve,

@@ -8,6 +8,7 @@
 use rayon::prelude::*;
 
 use crate::cluster::kernels::general::{CentreSet, sq_dist};
+use crate::cluster::labels::LabelWord;
 use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
 use crate::data::ChunkedMatrix;
 
@@ -17,7 +18,12 @@ fn order(a: &(f64, usize), b: &(f64, usize)) -> std::cmp::Ordering {
 }
 
 /// The `m` rows farthest from their assigned centre.
-pub fn farthest_rows(x: &ChunkedMatrix, labels: &[u32], cs: &CentreSet, m: usize) -> Vec<usize> {
+pub fn farthest_rows<L: LabelWord>(
+    x: &ChunkedMatrix,
+    labels: &[L],
+    cs: &CentreSet,
+    m: usize,
+) -> Vec<usize> {
     let d = x.n_cols();
     let per_chunk: Vec<Vec<(f64, usize)>> = x
         .par_chunks()
@@ -25,7 +31,7 @@ pub fn farthest_rows(x: &ChunkedMatrix, labels: &[u32], cs: &CentreSet, m: usize
             let mut top: Vec<(f64, usize)> = Vec::with_capacity(m + 1);
             for (r, row) in c.values.chunks_exact(d).enumerate() {
                 let i = c.start_row + r;
-                let dist = sq_dist(row, cs.row(labels[i] as usize));
+                let dist = sq_dist(row, cs.row(labels[i].to_label() as usize));
                 if top.len() < m || order(&(dist, i), &top[top.len() - 1]).is_lt() {
                     let pos = top.partition_point(|e| order(e, &(dist, i)).is_lt());
                     top.insert(pos, (dist, i));
@@ -41,10 +47,10 @@ pub fn farthest_rows(x: &ChunkedMatrix, labels: &[u32], cs: &CentreSet, m: usize
 }
 
 /// Moves one far point into each empty cluster of `sums`; returns the rows used.
-pub fn relocate_empty(
+pub fn relocate_empty<L: LabelWord>(
     x: &ChunkedMatrix,
     weights: Option<&[f64]>,
-    labels: &[u32],
+    labels: &[L],
     cs: &CentreSet,
     sums: &mut PartialSums,
     scales: &Scales,
@@ -59,7 +65,7 @@ pub fn relocate_empty(
     let far = farthest_rows(x, labels, cs, empty.len());
     for (&e, &i) in empty.iter().zip(&far) {
         let w = weights.map_or(1.0, |w| w[i]);
-        let old = labels[i] as usize;
+        let old = labels[i].to_label() as usize;
         let row = x.row(i);
         for (j, &v) in row.iter().enumerate() {
             let q = scales.coord.round_f64(w * v as f64) as i128;

@@ -40,11 +40,11 @@ pub fn calinski_harabasz_and_davies_bouldin(
 }
 
 /// Rows per label, for labels `0..k` (labels ≥ k are ignored).
-pub fn cluster_sizes(labels: &[u32], k: usize) -> Vec<u64> {
+pub fn cluster_sizes<L: crate::cluster::labels::LabelWord>(labels: &[L], k: usize) -> Vec<u64> {
     use rayon::prelude::*;
-    let count = |mut sizes: Vec<u64>, block: &[u32]| {
+    let count = |mut sizes: Vec<u64>, block: &[L]| {
         for &l in block {
-            if let Some(s) = sizes.get_mut(l as usize) {
+            if let Some(s) = sizes.get_mut(l.to_label() as usize) {
                 *s += 1;
             }
         }

@@ -8,7 +8,7 @@
 //! are different (see [`crate::pipeline::memo::key`]): they use upstream *output* fingerprints, which
 //! is what lets equal outputs be backdated.
 
-use crate::cluster::Init;
+use crate::cluster::{Init, LabelWidth};
 use crate::data::ValidBlobsParams;
 use crate::limits;
 use crate::limits::LimitError;
@@ -139,17 +139,19 @@ impl Plan {
 
     /// Bytes the evaluation will hold at its peak, for refusing a request that cannot fit
     /// in the browser's fixed shared memory before any work starts: the dataset, a copied
-    /// training sample, one label per row (fit or prediction), the pixels, and the
-    /// rasteriser's per-thread count and first-row buffers (8 bytes a pixel).
+    /// training sample, the model's labels (in the narrowest word for k,
+    /// [`LabelWidth`]), one `u32` label per row for the tasks downstream (the fit's
+    /// widened, or the prediction), the pixels, and the rasteriser's per-thread count and
+    /// first-row buffers (8 bytes a pixel).
     pub fn estimated_peak_bytes(&self, threads: usize) -> u64 {
         let p = &self.inputs;
         let d = self.n_features() as u64;
         let pixels = p.width as u64 * p.height as u64;
-        let sample = if self.fits_on_sample() {
-            p.fit_sample.unwrap_or(0) as u64 * (d * 4 + 4)
-        } else {
-            0
+        let (sample, fitted_rows) = match p.fit_sample {
+            Some(m) if self.fits_on_sample() => (m as u64 * d * 4, m as u64),
+            _ => (0, self.n_rows() as u64),
         };
+        let model_labels = fitted_rows * LabelWidth::for_k(p.k).bytes() as u64;
         // An imported dataset is already resident in the engine's registry.
         let dataset = if self.inputs().imported().is_none() {
             self.dataset_bytes()
@@ -158,6 +160,7 @@ impl Plan {
         };
         dataset
             + sample
+            + model_labels
             + self.n_rows() as u64 * 4
             + pixels * 4
             + pixels * 8 * threads.max(1) as u64
@@ -205,14 +208,19 @@ mod tests {
             ..ScenarioInputs::default()
         };
         let a = Plan::new(&base).unwrap().estimated_peak_bytes(4);
-        // 1M × 2 f32 + labels (generated and fitted) = 16 MB, plus 640 × 480 pixels.
-        assert_eq!(a, 12_000_000 + 4_000_000 + 640 * 480 * (4 + 8 * 4));
+        // 1M × 2 f32 + generated labels = 12 MB, the model's one-byte labels (k = 8) and
+        // their u32 copy 5 MB, plus 640 × 480 pixels.
+        assert_eq!(a, 12_000_000 + 5_000_000 + 640 * 480 * (4 + 8 * 4));
         let sampled = Plan::new(&ScenarioInputs {
             fit_sample: Some(100_000),
             ..base.clone()
         })
         .unwrap();
-        assert_eq!(sampled.estimated_peak_bytes(4), a + 1_200_000);
+        // The sample's copy (100k × 8 bytes) and the model's labels of its rows alone.
+        assert_eq!(
+            sampled.estimated_peak_bytes(4),
+            a + 800_000 + 100_000 - 1_000_000
+        );
         let all_rows = Plan::new(&ScenarioInputs {
             fit_sample: Some(2_000_000),
             ..base

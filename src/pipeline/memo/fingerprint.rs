@@ -150,6 +150,17 @@ impl FingerprintHasher {
         self.pairs(values.len(), |i| values[i]);
     }
 
+    /// Absorbs labels: the same as [`FingerprintHasher::u32s`] of them widened, without
+    /// the widened copy.
+    pub fn labels(&mut self, labels: &crate::cluster::Labels) {
+        use crate::cluster::{LabelWord, Labels};
+        match labels {
+            Labels::U8(v) => self.pairs(v.len(), |i| v[i].to_label()),
+            Labels::U16(v) => self.pairs(v.len(), |i| v[i].to_label()),
+            Labels::U32(v) => self.u32s(v),
+        }
+    }
+
     /// Absorbs bytes of a large buffer (pixels, an imported file) in parallel blocks,
     /// eight bytes per word.
     pub fn large_bytes(&mut self, values: &[u8]) {

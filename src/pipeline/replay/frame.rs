@@ -55,6 +55,13 @@ pub fn labels_digest(labels: &[u32]) -> String {
     format!("{:016x}", h.finish().low64())
 }
 
+/// [`labels_digest`] of a fit's labels, in whatever word they are stored.
+pub fn labels_digest_of(labels: &crate::cluster::Labels) -> String {
+    let mut h = FingerprintHasher::new("labels digest");
+    h.labels(labels);
+    format!("{:016x}", h.finish().low64())
+}
+
 impl ReplayFrame {
     /// The frame of `step` of `fit` on `axes`.
     pub fn of(fit: &KMeansFit, step: &StepLabels, axes: &Axes) -> Self {

@@ -41,7 +41,7 @@ pub fn fingerprint(f: &KMeansFit) -> Fingerprint {
     let mut h = FingerprintHasher::new("model");
     h.f64s(f.centres.as_slice().expect("contiguous"));
     h.f64s(f.initial_centres.as_slice().expect("contiguous"));
-    h.u32s(&f.labels);
+    h.labels(&f.labels);
     h.f64s(&[f.inertia]);
     h.word(f.n_iter as u64);
     h.f64s(&f.inertia_curve);
@@ -66,6 +66,7 @@ pub fn bytes(f: &KMeansFit) -> usize {
         + f.seeding_trace.candidates.len()
         + f.seeding_trace.weight.len())
         * 8
-        + (f.labels.len() + f.seeding_trace.round.len()) * 4
+        + f.labels.len() * f.labels.word_bytes()
+        + f.seeding_trace.round.len() * 4
         + 128
 }

@@ -76,7 +76,7 @@ impl NodeValue {
             NodeValue::Seeding(s) => seed::bytes(s),
             NodeValue::Model(f) => fit::bytes(f),
             NodeValue::Labels(LabelSet::Predicted(p)) => predict::bytes(p),
-            NodeValue::Labels(LabelSet::FromFit(_)) => 0,
+            NodeValue::Labels(LabelSet::FromFit { labels, .. }) => labels.len() * 4,
             NodeValue::Metrics(m) => metrics::bytes(m),
             NodeValue::Quality(q) => quality::bytes(q),
             NodeValue::Profile(p) => profile::bytes(p),
@@ -98,8 +98,8 @@ impl NodeValue {
             NodeValue::Seeding(s) => seed::fingerprint(s),
             NodeValue::Model(f) => fit::fingerprint(f),
             NodeValue::Labels(LabelSet::Predicted(p)) => predict::fingerprint(p),
-            NodeValue::Labels(LabelSet::FromFit(f)) => {
-                predict::pass_through_fingerprint(fit::fingerprint(f))
+            NodeValue::Labels(LabelSet::FromFit { model, .. }) => {
+                predict::pass_through_fingerprint(fit::fingerprint(model))
             }
             NodeValue::Metrics(m) => metrics::fingerprint(m),
             NodeValue::Quality(q) => quality::fingerprint(q),
@@ -142,7 +142,7 @@ pub fn pass_through_value(task: TaskId, upstream: &[NodeValue]) -> NodeValue {
     let up = Upstream::new(task, upstream);
     match task {
         TaskId::Sample => NodeValue::Training(Training::Full(up.dataset().clone())),
-        TaskId::Predict => NodeValue::Labels(LabelSet::FromFit(up.model().clone())),
+        TaskId::Predict => NodeValue::Labels(LabelSet::from_fit(up.model().clone())),
         TaskId::Replay => NodeValue::Step(StepView::Final(up.labels().clone())),
         other => unreachable!("{other:?} never passes through"),
     }

@@ -13,17 +13,29 @@ use crate::pipeline::memo::fingerprint::{Fingerprint, FingerprintHasher};
 /// Labels of every row with the inertia they give.
 #[derive(Debug, Clone)]
 pub enum LabelSet {
-    /// The fit's labels (the model was fitted on every row).
-    FromFit(Arc<KMeansFit>),
+    /// The fit's labels (the model was fitted on every row), widened once to `u32` for
+    /// the tasks downstream (the model keeps them in its narrowest word).
+    FromFit {
+        /// The model.
+        model: Arc<KMeansFit>,
+        /// Its labels as `u32`s.
+        labels: Arc<Vec<u32>>,
+    },
     /// Labels predicted for every row.
     Predicted(Arc<Prediction>),
 }
 
 impl LabelSet {
+    /// The model's own labels.
+    pub fn from_fit(model: Arc<KMeansFit>) -> Self {
+        let labels = Arc::new(model.labels.as_u32().into_owned());
+        LabelSet::FromFit { model, labels }
+    }
+
     /// One label per row of the dataset.
     pub fn labels(&self) -> &[u32] {
         match self {
-            LabelSet::FromFit(f) => &f.labels,
+            LabelSet::FromFit { labels, .. } => labels,
             LabelSet::Predicted(p) => &p.labels,
         }
     }
@@ -31,7 +43,7 @@ impl LabelSet {
     /// Inertia of these labels on the whole dataset.
     pub fn inertia(&self) -> f64 {
         match self {
-            LabelSet::FromFit(f) => f.inertia,
+            LabelSet::FromFit { model, .. } => model.inertia,
             LabelSet::Predicted(p) => p.inertia,
         }
     }
