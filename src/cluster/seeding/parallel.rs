@@ -13,9 +13,10 @@
 
 use std::collections::HashSet;
 
-use crate::cluster::chunk_tasks::map_chunks_mut;
+use crate::cluster::chunk_tasks::{map_chunks, map_chunks_mut};
 use crate::cluster::error::ClusterError;
-use crate::cluster::kernels::general::{CentreSet, LANES, Ranking};
+use crate::cluster::kernels::general::{CentreSet, LANES, Ranking, sq_dist};
+use crate::cluster::labels::{LabelWidth, LabelWord, Labels, on_words};
 use crate::cluster::lloyd::fixed_sum::{BlockFixSum, FixedScale};
 use crate::cluster::lloyd::lloyd;
 use crate::cluster::params::{
@@ -26,7 +27,7 @@ use crate::cluster::seeding::random::random_rows;
 use crate::cluster::seeding::{Seeding, SeedingStats, SeedingTrace};
 use crate::cluster::summary::Summary;
 use crate::data::keyed_stream::stream_key;
-use crate::data::{CHUNKS_PER_JOB, ChunkedMatrix, KeyedStream, Purpose};
+use crate::data::{Chunk, ChunkedMatrix, KeyedStream, Purpose};
 use crate::limits::LimitError;
 use crate::monitor::{Monitor, TaskKind, Unmonitored};
 
@@ -47,6 +48,11 @@ struct Candidates {
 impl Candidates {
     fn len(&self) -> usize {
         self.values.len() / self.d
+    }
+
+    /// The candidates' values in `f64`, `m × d`.
+    fn as_f64(&self) -> Vec<f64> {
+        self.values.iter().map(|&v| v as f64).collect()
     }
 
     /// Adds `row`, drawn in `round`, unless an equal row is already a candidate; returns
@@ -136,20 +142,54 @@ fn picks(s: &mut KeyedStream, i: usize, w: f64, dist: f32, per_cost: f64) -> boo
     s.uniform() < per_cost * w * dist as f64
 }
 
+/// Each row's nearest candidate so far, in the narrowest word that holds the candidates'
+/// indices. The squared distance to it is recomputed where it is needed ([`dist_to`]), so
+/// the state is 1–2 bytes a row where a stored `(f32, u32)` pair took 8: at 10M rows of
+/// two features that pair alone was as large as the data.
+struct NearestCandidate(Labels);
+
+impl NearestCandidate {
+    fn new(n: usize) -> Self {
+        NearestCandidate(Labels::U8(crate::cluster::lloyd::filled(n, 0u8)))
+    }
+
+    /// Widens the words, if needed, to hold candidate indices below `m`.
+    fn hold(&mut self, m: usize) {
+        let wider = match (&self.0, LabelWidth::for_k(m)) {
+            (Labels::U8(v), LabelWidth::U16) => Labels::U16(v.iter().map(|&c| c as u16).collect()),
+            (Labels::U8(v), LabelWidth::U32) => Labels::U32(v.iter().map(|&c| c as u32).collect()),
+            (Labels::U16(v), LabelWidth::U32) => Labels::U32(v.iter().map(|&c| c as u32).collect()),
+            _ => return,
+        };
+        self.0 = wider;
+    }
+}
+
+/// The state's squared distance of `row` to candidate `c` of `c64` (`m × d`, `f64`): the
+/// exact [`sq_dist`] rounded to `f32` (plenty for sampling weights), the same bits the
+/// update pass compared and kept.
+#[inline]
+fn dist_to(row: &[f32], c64: &[f64], c: u32) -> f32 {
+    let d = row.len();
+    sq_dist(row, &c64[c as usize * d..(c as usize + 1) * d]) as f32
+}
+
 /// The rows of one chunk picked in `round`, by scanning every row.
 #[allow(clippy::too_many_arguments)]
-fn sample_chunk(
+fn sample_chunk<L: LabelWord>(
     seed: u64,
     round: u64,
     weights: Option<&[f64]>,
-    state: &[(f32, u32)],
-    start_row: usize,
+    c: Chunk<'_>,
+    near: &[L],
+    c64: &[f64],
     per_cost: f64,
     out: &mut Vec<usize>,
 ) {
     let mut s = KeyedStream::new(seed, Purpose::InitParallel, round);
-    for (r, &(dist, _)) in state.iter().enumerate() {
-        let i = start_row + r;
+    for (r, &a) in near.iter().enumerate() {
+        let i = c.start_row + r;
+        let dist = dist_to(c.row(r), c64, a.to_label());
         if picks(&mut s, i, weights.map_or(1.0, |w| w[i]), dist, per_cost) {
             out.push(i);
         }
@@ -159,10 +199,11 @@ fn sample_chunk(
 /// The rows picked in `round` (in row order): from the fused pass's kept rows when it ran,
 /// by a separate pass otherwise.
 #[allow(clippy::too_many_arguments)]
-fn pick_rows(
+fn pick_rows<L: LabelWord>(
     x: &ChunkedMatrix,
     weights: Option<&[f64]>,
-    state: &mut [(f32, u32)],
+    near: &[L],
+    c64: &[f64],
     draws: Option<Vec<ChunkDraws>>,
     seed: u64,
     round: u64,
@@ -172,9 +213,10 @@ fn pick_rows(
 ) -> Result<Vec<usize>, ClusterError> {
     let per_cost = ell / phi;
     let Some(draws) = draws else {
-        let picked = map_chunks_mut(x, state, TaskKind::Seed, monitor, |c, st| {
+        let picked = map_chunks(x, TaskKind::Seed, monitor, |c| {
             let mut out = Vec::new();
-            sample_chunk(seed, round, weights, st, c.start_row, per_cost, &mut out);
+            let near = &near[c.start_row..c.start_row + c.rows()];
+            sample_chunk(seed, round, weights, c, near, c64, per_cost, &mut out);
             out
         })?;
         return Ok(picked.into_iter().flatten().collect());
@@ -185,14 +227,16 @@ fn pick_rows(
         // A row the exact rule picks has t ≥ φ·(1 − 2⁻⁵⁰); one dropped below φ·(1 − 10⁻⁹)
         // cannot be picked.
         if c.dropped_max >= phi * (1.0 - 1e-9) {
-            let st = &state[c.start_row..c.start_row + c.rows];
-            sample_chunk(seed, round, weights, st, c.start_row, per_cost, &mut out);
+            let chunk = x.chunk(c.start_row / x.chunk_rows());
+            let near = &near[c.start_row..c.start_row + c.rows];
+            sample_chunk(seed, round, weights, chunk, near, c64, per_cost, &mut out);
             continue;
         }
         c.kept.sort_unstable_by_key(|&(_, i)| i);
         for (_, i) in c.kept {
             let w = weights.map_or(1.0, |w| w[i]);
-            if picks(&mut s, i, w, state[i].0, per_cost) {
+            let dist = dist_to(x.row(i), c64, near[i].to_label());
+            if picks(&mut s, i, w, dist, per_cost) {
                 out.push(i);
             }
         }
@@ -202,74 +246,125 @@ fn pick_rows(
 
 /// Lowers each row's distance and updates its nearest candidate with candidates `from..`
 /// of `cands`; returns the new potential `φ = Σ w·d²`, summed in the same pass, and the
-/// [`Extras`] asked for. With no new candidate there is no pass and no extras.
+/// [`Extras`] asked for. With no new candidate there is no pass and no extras. Each row's
+/// current distance is recomputed from its nearest candidate ([`NearestCandidate`]).
 #[allow(clippy::too_many_arguments)]
-fn update_nearest(
+fn update_nearest<L: LabelWord>(
     x: &ChunkedMatrix,
     weights: Option<&[f64]>,
     cands: &Candidates,
     from: usize,
-    state: &mut [(f32, u32)],
+    near: &mut [L],
     scale: &FixedScale,
     seed: u64,
     extras: Extras,
     monitor: &dyn Monitor,
 ) -> Result<Pass, ClusterError> {
     let d = x.n_cols();
+    let m = cands.len();
+    debug_assert!(m == 0 || m - 1 <= L::MAX_LABEL as usize);
     let new: Vec<f64> = cands.values[from * d..].iter().map(|&v| v as f64).collect();
     if new.is_empty() {
         return Ok(Pass {
-            phi: potential(weights, state, scale),
+            phi: potential(x, weights, near, &cands.as_f64(), scale, monitor)?,
             draws: None,
             counts: None,
         });
     }
-    let m = cands.len();
     let count = extras.count && weights.is_none();
     let keep = extras
         .sample
         .map(|(_, ell)| keep_per_chunk(ell, x.chunk_rows(), x.n_rows()));
     let cs = CentreSet::new(new, d);
-    let parts = map_chunks_mut(x, state, TaskKind::Seed, monitor, |c, st| {
+    // The candidates before this pass: each row's current distance is to one of them.
+    let old_set = (from > 0).then(|| {
+        CentreSet::new(
+            cands.values[..from * d].iter().map(|&v| v as f64).collect(),
+            d,
+        )
+    });
+    let parts = map_chunks_mut(x, near, TaskKind::Seed, monitor, |c, near| {
         let mut scratch = cs.scratch();
         let mut a = Ranking::default();
         let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
+        let (mut old_idx, mut old_dists) = ([0u32; LANES], [0.0f64; LANES]);
         let mut draws = keep.map(|k| ChunkDraws::new(c.start_row, c.rows(), k));
         let mut stream = extras
             .sample
             .map(|(round, _)| KeyedStream::new(seed, Purpose::InitParallel, round));
         let ell = extras.sample.map_or(0.0, |(_, ell)| ell);
-        let blocks = c.values.chunks(d * LANES).zip(st.chunks_mut(LANES));
-        for (b, (block, st)) in blocks.enumerate() {
+        let mut unit = BlockFixSum::new(scale);
+        let (mut phi, mut counts) = (0i128, count.then(|| vec![0u64; m]));
+        let blocks = c.values.chunks(d * LANES).zip(near.chunks_mut(LANES));
+        for (b, (block, near)) in blocks.enumerate() {
+            let rows = near.len();
+            let mut cur = [f32::INFINITY; LANES];
+            if let Some(old) = &old_set {
+                for (o, &v) in old_idx.iter_mut().zip(near.iter()) {
+                    *o = v.to_label();
+                }
+                if rows == LANES {
+                    old.exact_dists_of_block(block, &old_idx, &mut old_dists);
+                } else {
+                    for l in 0..rows {
+                        old_dists[l] =
+                            sq_dist(&block[l * d..(l + 1) * d], old.row(old_idx[l] as usize));
+                    }
+                }
+                for l in 0..rows {
+                    cur[l] = old_dists[l] as f32;
+                }
+            }
             cs.rank(block, &mut scratch, &mut a);
             cs.exact_of_block(&a, block, &mut labels, &mut dists);
-            for (l, s) in st.iter_mut().enumerate() {
+            for (l, n) in near.iter_mut().enumerate() {
                 // Selects, not branches: whether a new candidate is nearer is close to a
                 // coin flip in the early rounds.
-                let nearer = dists[l] < s.0 as f64;
-                s.0 = if nearer { dists[l] as f32 } else { s.0 };
-                s.1 = if nearer { from as u32 + labels[l] } else { s.1 };
+                let nearer = dists[l] < cur[l] as f64;
+                cur[l] = if nearer { dists[l] as f32 } else { cur[l] };
+                *n = if nearer {
+                    L::from_label(from as u32 + labels[l])
+                } else {
+                    *n
+                };
             }
             if let (Some(draws), Some(stream)) = (draws.as_mut(), stream.as_mut()) {
-                for (l, s) in st.iter().enumerate() {
+                for (l, &dist) in cur[..rows].iter().enumerate() {
                     let i = c.start_row + b * LANES + l;
                     let w = weights.map_or(1.0, |w| w[i]);
                     stream.seek(i as u64);
-                    draws.offer(i, ell * w * s.0 as f64, stream.uniform());
+                    draws.offer(i, ell * w * dist as f64, stream.uniform());
+                }
+            }
+            if let Some(counts) = counts.as_mut() {
+                for n in near.iter() {
+                    counts[n.to_label() as usize] += 1;
+                }
+            }
+            match weights {
+                None if rows == LANES => {
+                    for half in cur.chunks_exact(8) {
+                        let terms: [f64; 8] = std::array::from_fn(|l| half[l] as f64);
+                        unit.add(&terms);
+                    }
+                }
+                None => {
+                    phi += cur[..rows]
+                        .iter()
+                        .map(|&v| scale.fix(v as f64) as i128)
+                        .sum::<i128>();
+                }
+                Some(w) => {
+                    let w = &w[c.start_row + b * LANES..];
+                    phi += cur[..rows]
+                        .iter()
+                        .zip(w)
+                        .map(|(&v, &w)| scale.fix(w * v as f64) as i128)
+                        .sum::<i128>();
                 }
             }
         }
-        let counts = count.then(|| count_nearest(st, m));
-        let w = weights.map(|w| &w[c.start_row..c.start_row + c.rows()]);
-        let phi = match w {
-            None => unit_potential(st, scale),
-            Some(w) => st
-                .iter()
-                .zip(w)
-                .map(|(s, &w)| scale.fix(w * s.0 as f64) as i128)
-                .sum::<i128>(),
-        };
-        (phi, draws, counts)
+        (phi + unit.total(), draws, counts)
     })?;
     let phi = scale.value(parts.iter().map(|p| p.0).sum());
     let counts = count.then(|| {
@@ -286,54 +381,67 @@ fn update_nearest(
 }
 
 /// Rows nearest to each of `m` candidates.
-fn count_nearest(state: &[(f32, u32)], m: usize) -> Vec<u64> {
+fn count_nearest<L: LabelWord>(near: &[L], m: usize) -> Vec<u64> {
     let mut count = vec![0u64; m];
-    for &(_, o) in state {
-        count[o as usize] += 1;
+    for &o in near {
+        count[o.to_label() as usize] += 1;
     }
     count
 }
 
-/// `Σ fix(d)` over the rows' distances, eight per vector add ([`BlockFixSum`]: the same
-/// integer as adding them one by one; distances are never negative).
-fn unit_potential(state: &[(f32, u32)], scale: &FixedScale) -> i128 {
-    let mut sum = BlockFixSum::new(scale);
-    let mut blocks = state.chunks_exact(8);
-    for b in &mut blocks {
-        let terms: [f64; 8] = std::array::from_fn(|l| b[l].0 as f64);
-        sum.add(&terms);
-    }
-    let tail: i128 = blocks
-        .remainder()
-        .iter()
-        .map(|s| scale.fix(s.0 as f64) as i128)
-        .sum();
-    sum.total() + tail
+/// The weight of the rows nearest to each of `m` candidates, as an order-independent sum.
+fn candidate_weights<L: LabelWord>(
+    x: &ChunkedMatrix,
+    weights: Option<&[f64]>,
+    near: &[L],
+    m: usize,
+    wscale: &FixedScale,
+    monitor: &dyn Monitor,
+) -> Result<Vec<f64>, ClusterError> {
+    let parts: Vec<Vec<i128>> = map_chunks(x, TaskKind::Seed, monitor, |c| {
+        let near = &near[c.start_row..c.start_row + c.rows()];
+        match weights {
+            None => {
+                let unit = wscale.fix(1.0) as i128;
+                count_nearest(near, m)
+                    .iter()
+                    .map(|&n| n as i128 * unit)
+                    .collect()
+            }
+            Some(w) => {
+                let mut acc = vec![0i128; m];
+                for (&o, &w) in near.iter().zip(&w[c.start_row..]) {
+                    acc[o.to_label() as usize] += wscale.fix(w) as i128;
+                }
+                acc
+            }
+        }
+    })?;
+    Ok((0..m)
+        .map(|c| wscale.value(parts.iter().map(|p| p[c]).sum()))
+        .collect())
 }
 
-/// `φ = Σ w·d²` over rows, as an order-independent sum.
-fn potential(weights: Option<&[f64]>, state: &[(f32, u32)], scale: &FixedScale) -> f64 {
-    use rayon::prelude::*;
-    let total: i128 = state
-        .par_chunks(1 << 14)
-        .with_max_len(CHUNKS_PER_JOB)
-        .enumerate()
-        .map(|(c, st)| {
-            if weights.is_none() {
-                return unit_potential(st, scale);
-            }
-            st.iter()
-                .enumerate()
-                .map(|(r, s)| {
-                    let w = weights.map_or(1.0, |w| w[(c << 14) + r]);
-                    scale.fix(w * s.0 as f64) as i128
-                })
-                .sum::<i128>()
-        })
-        .collect::<Vec<i128>>()
-        .into_iter()
-        .sum();
-    scale.value(total)
+/// `φ = Σ w·d²` over rows, as an order-independent sum, from each row's nearest of the
+/// candidates `c64`.
+fn potential<L: LabelWord>(
+    x: &ChunkedMatrix,
+    weights: Option<&[f64]>,
+    near: &[L],
+    c64: &[f64],
+    scale: &FixedScale,
+    monitor: &dyn Monitor,
+) -> Result<f64, ClusterError> {
+    let parts = map_chunks(x, TaskKind::Seed, monitor, |c| {
+        (0..c.rows())
+            .map(|r| {
+                let i = c.start_row + r;
+                let w = weights.map_or(1.0, |w| w[i]);
+                scale.fix(w * dist_to(c.row(r), c64, near[i].to_label()) as f64) as i128
+            })
+            .sum::<i128>()
+    })?;
+    Ok(scale.value(parts.into_iter().sum()))
 }
 
 /// k-means|| seeding of `k` centres.
@@ -373,9 +481,7 @@ pub fn kmeans_parallel(
         seen: HashSet::new(),
     };
     cands.push(x.row(first), 0);
-    // Squared distance to the nearest candidate (f32 is plenty for sampling weights and
-    // halves the memory) and that candidate's index.
-    let mut state = crate::cluster::lloyd::filled(n, (f32::INFINITY, 0u32));
+    let mut near = NearestCandidate::new(n);
     let ell = match p.oversampling {
         Oversampling::PerCluster(f) => f * k as f64,
         Oversampling::Absolute(l) => l,
@@ -390,12 +496,13 @@ pub fn kmeans_parallel(
         Rounds::Fixed(r) => Some(r),
         Rounds::LnCost => None,
     };
-    let update = |cands: &Candidates, from: usize, state: &mut [(f32, u32)], extras: Extras| {
-        update_nearest(
-            x, weights, cands, from, state, &scale, seed, extras, monitor,
-        )
+    let update = |cands: &Candidates, from: usize, near: &mut NearestCandidate, extras: Extras| {
+        near.hold(cands.len());
+        on_words!(&mut near.0, v => update_nearest(
+            x, weights, cands, from, v, &scale, seed, extras, monitor,
+        ))
     };
-    let mut pass = update(&cands, 0, &mut state, extras(1, fixed_rounds))?;
+    let mut pass = update(&cands, 0, &mut near, extras(1, fixed_rounds))?;
     let rounds = match p.rounds {
         Rounds::Fixed(r) => r,
         // dask-ml: `int(np.round(np.log(cost)))`.
@@ -418,22 +525,24 @@ pub fn kmeans_parallel(
         if pass.phi <= 0.0 {
             break;
         }
-        let picked = pick_rows(
+        let c64 = cands.as_f64();
+        let picked = on_words!(&near.0, v => pick_rows(
             x,
             weights,
-            &mut state,
+            v,
+            &c64,
             pass.draws.take(),
             seed,
             round as u64,
             ell,
             pass.phi,
             monitor,
-        )?;
+        ))?;
         let from = cands.len();
         for i in picked {
             cands.push(x.row(i), round as u32);
         }
-        pass = update(&cands, from, &mut state, extras(round + 1, Some(rounds)))?;
+        pass = update(&cands, from, &mut near, extras(round + 1, Some(rounds)))?;
         stats.candidates_per_round.push(cands.len() - from);
         stats.cost_per_round.push(pass.phi);
         monitor.progress(round as u64, rounds as u64);
@@ -464,7 +573,7 @@ pub fn kmeans_parallel(
             sample: None,
             count: false,
         };
-        update(&cands, from, &mut state, no_extras)?;
+        update(&cands, from, &mut near, no_extras)?;
         pass.counts = None;
     }
     let m = cands.len();
@@ -491,35 +600,9 @@ pub fn kmeans_parallel(
                 .map(|&c| wscale.value(c as i128 * unit))
                 .collect()
         }
-        None => {
-            let parts: Vec<Vec<i128>> = map_chunks_mut(
-                x,
-                &mut state,
-                TaskKind::Seed,
-                monitor,
-                |c, st| match weights {
-                    None => {
-                        let unit = wscale.fix(1.0) as i128;
-                        count_nearest(st, m)
-                            .iter()
-                            .map(|&n| n as i128 * unit)
-                            .collect()
-                    }
-                    Some(w) => {
-                        let mut acc = vec![0i128; m];
-                        for (&(_, o), &w) in st.iter().zip(&w[c.start_row..]) {
-                            acc[o as usize] += wscale.fix(w) as i128;
-                        }
-                        acc
-                    }
-                },
-            )?;
-            (0..m)
-                .map(|c| wscale.value(parts.iter().map(|p| p[c]).sum()))
-                .collect()
-        }
+        None => on_words!(&near.0, v => candidate_weights(x, weights, v, m, &wscale, monitor))?,
     };
-    drop(state);
+    drop(near);
     let trace = SeedingTrace {
         candidates: cands.values.iter().map(|&v| v as f64).collect(),
         round: cands.round,
@@ -579,6 +662,20 @@ mod tests {
     use super::*;
     use crate::data::{BlobsParams, Centers};
 
+    /// The nearest-candidate store widens when the candidates outgrow its word, keeping
+    /// every index.
+    #[test]
+    fn nearest_candidates_widen_without_losing_an_index() {
+        let mut near = NearestCandidate::new(3);
+        near.0 = Labels::U8(vec![0, 7, 254]);
+        near.hold(255);
+        assert_eq!(near.0, Labels::U8(vec![0, 7, 254]));
+        near.hold(256);
+        assert_eq!(near.0, Labels::U16(vec![0, 7, 254]));
+        near.hold(70_000);
+        assert_eq!(near.0, Labels::U32(vec![0, 7, 254]));
+    }
+
     /// The rows the fused pass keeps give exactly the picks of a separate sampling pass,
     /// also when chunks hold more picks than they keep (and are scanned again).
     #[test]
@@ -608,7 +705,7 @@ mod tests {
         cands.push(x.row(17), 0);
         let mut rescanned = 0;
         for ell in [0.5, 16.0, 100.0, 400.0, 5000.0] {
-            let mut state = vec![(f32::INFINITY, 0u32); x.n_rows()];
+            let mut near = vec![0u8; x.n_rows()];
             let extras = Extras {
                 sample: Some((1, ell)),
                 count: false,
@@ -618,7 +715,7 @@ mod tests {
                 None,
                 &cands,
                 0,
-                &mut state,
+                &mut near,
                 &scale,
                 9,
                 extras,
@@ -630,10 +727,12 @@ mod tests {
                 .iter()
                 .filter(|c| c.dropped_max >= pass.phi * (1.0 - 1e-9))
                 .count();
+            let c64 = cands.as_f64();
             let fused = pick_rows(
                 x,
                 None,
-                &mut state,
+                &near,
+                &c64,
                 Some(draws),
                 9,
                 1,
@@ -642,8 +741,19 @@ mod tests {
                 &Unmonitored,
             )
             .unwrap();
-            let separate =
-                pick_rows(x, None, &mut state, None, 9, 1, ell, pass.phi, &Unmonitored).unwrap();
+            let separate = pick_rows(
+                x,
+                None,
+                &near,
+                &c64,
+                None,
+                9,
+                1,
+                ell,
+                pass.phi,
+                &Unmonitored,
+            )
+            .unwrap();
             assert_eq!(fused, separate, "ℓ = {ell}");
             assert!(!separate.is_empty() || ell < 1.0);
         }
