@@ -147,6 +147,21 @@ pub fn kmeans_plus_plus(
     })
 }
 
+/// Copies one row, eight values per vector: a `copy_from_slice` of a row's few dozen
+/// bytes is a call to `memmove`, which cost more than the gather it served.
+#[inline(always)]
+fn copy_row(out: &mut [f32], row: &[f32]) {
+    type V = std::simd::Simd<f32, 8>;
+    let mut o8 = out.chunks_exact_mut(8);
+    let mut r8 = row.chunks_exact(8);
+    for (o, r) in (&mut o8).zip(&mut r8) {
+        V::from_slice(r).copy_to_slice(o);
+    }
+    for (o, &r) in o8.into_remainder().iter_mut().zip(r8.remainder()) {
+        *o = r;
+    }
+}
+
 /// One chunk's sweep over a step's candidates.
 struct Sweep {
     /// What each candidate would gain, in fixed point.
@@ -218,10 +233,12 @@ impl Reach {
         }
     }
 
-    /// The gain of every candidate over one chunk, and the rows each takes over: blocks
-    /// of [`LANES`] rows that some candidate may reach go through the blocked `f32` filter
-    /// ([`CentreSet::within_block`]) for all candidates at once, and only the rows it
-    /// flags get an exact distance.
+    /// The gain of every candidate over one chunk, and the rows each takes over. The rows
+    /// some candidate may reach are gathered, [`LANES`] at a time, into a block for the
+    /// blocked `f32` filter ([`CentreSet::within_block`]), which tests all candidates at
+    /// once; only the rows it flags get an exact distance. Gathering rows, not testing whole
+    /// blocks of the chunk, matters because rows come in random order: with half the rows
+    /// reachable, almost every block of the chunk holds one.
     fn sweep(
         &self,
         c: Chunk<'_>,
@@ -234,47 +251,44 @@ impl Reach {
         let mut gain = vec![0i128; trials];
         let mut taken = vec![0u32; closest.len().div_ceil(LANES) * trials];
         let (mut scratch, mut masks) = (self.set.scratch(), vec![0u32; trials]);
-        let exact = |r: usize, t: usize, gain: &mut [i128]| {
+        // The gathered rows and their `closest`. One slot past the block takes the row being
+        // tested, so the gather needs no branch; values are copied once a block is full.
+        let mut rows = [0usize; LANES + 1];
+        let mut block = vec![0.0f32; LANES * d];
+        let mut bound = [0.0f64; LANES + 1];
+        let mut n = 0;
+        let exact = |r: usize, t: usize, gain: &mut [i128], taken: &mut [u32]| {
             let (old, dist) = (closest[r], sq_dist(c.row(r), self.candidate(t)));
             if dist < old {
                 let w = w.map_or(1.0, |w| w[r]);
                 gain[t] += (scale.fix(w * old) - scale.fix(w * dist)) as i128;
-                true
-            } else {
-                false
+                taken[(r / LANES) * trials + t] |= 1 << (r % LANES);
             }
         };
-        for (b, (cl, near)) in closest.chunks(LANES).zip(nearest.chunks(LANES)).enumerate() {
-            let reachable = cl
-                .iter()
-                .zip(near)
-                .any(|(&old, &a)| !self.out_of_reach_of_all(a, old));
-            if !reachable {
-                continue;
-            }
-            let out = &mut taken[b * trials..(b + 1) * trials];
-            match <&[f64; LANES]>::try_from(cl) {
-                Ok(bound) => {
-                    let block = &c.values[b * LANES * d..(b + 1) * LANES * d];
-                    self.set
-                        .within_block(block, &mut scratch, bound, &mut masks);
-                    for (t, (&mask, o)) in masks.iter().zip(out.iter_mut()).enumerate() {
-                        for l in bits(mask) {
-                            if exact(b * LANES + l, t, &mut gain) {
-                                *o |= 1 << l;
-                            }
-                        }
+        for (r, (&old, &a)) in closest.iter().zip(nearest).enumerate() {
+            rows[n] = r;
+            bound[n] = old;
+            n += !self.out_of_reach_of_all(a, old) as usize;
+            if n == LANES {
+                for (out, &r) in block.chunks_exact_mut(d).zip(&rows) {
+                    copy_row(out, c.row(r));
+                }
+                let bound: &[f64; LANES] = bound[..LANES].try_into().expect("LANES bounds");
+                self.set
+                    .within_block(&block, &mut scratch, bound, &mut masks);
+                for (t, &mask) in masks.iter().enumerate() {
+                    for l in bits(mask) {
+                        exact(rows[l], t, &mut gain, &mut taken);
                     }
                 }
-                // The chunk's last rows: every one the triangle inequality leaves.
-                Err(_) => {
-                    for (l, (&old, &a)) in cl.iter().zip(near).enumerate() {
-                        for (t, o) in out.iter_mut().enumerate() {
-                            if !self.out_of_reach(a, t, old) && exact(b * LANES + l, t, &mut gain) {
-                                *o |= 1 << l;
-                            }
-                        }
-                    }
+                n = 0;
+            }
+        }
+        // The last gathered rows: each candidate's own limit, then the exact distance.
+        for &r in &rows[..n] {
+            for t in 0..trials {
+                if !self.out_of_reach(nearest[r], t, closest[r]) {
+                    exact(r, t, &mut gain, &mut taken);
                 }
             }
         }
