@@ -164,13 +164,18 @@ impl Labels {
         self.len() == 0
     }
 
+    /// The word they are stored in.
+    pub fn width(&self) -> LabelWidth {
+        match self {
+            Labels::U8(_) => LabelWidth::U8,
+            Labels::U16(_) => LabelWidth::U16,
+            Labels::U32(_) => LabelWidth::U32,
+        }
+    }
+
     /// Bytes per label.
     pub fn word_bytes(&self) -> usize {
-        match self {
-            Labels::U8(_) => 1,
-            Labels::U16(_) => 2,
-            Labels::U32(_) => 4,
-        }
+        self.width().bytes()
     }
 
     /// Row `i`'s label.
