@@ -100,9 +100,7 @@ pub fn install(state: AppState) {
                             if let (true, Some(r), Some(threads)) =
                                 (pending, runner.get(), state.threads.get_untracked())
                             {
-                                let jobs_from = state
-                                    .jobs
-                                    .with_untracked(|j| j.last().map_or(0, |j| j.id + 1));
+                                let jobs_from = state.next_job_id();
                                 r.submit((asked, jobs_from, threads, Delivery::Quality));
                             }
                         },
@@ -141,9 +139,7 @@ pub fn install(state: AppState) {
             return requests;
         }
         state.set_run(RunState::Running);
-        let jobs_from = state
-            .jobs
-            .with_untracked(|j| j.last().map_or(0, |j| j.id + 1));
+        let jobs_from = state.next_job_id();
         runner.with_value(|r| r.submit((inputs, jobs_from, threads, Delivery::First)));
         requests
     });

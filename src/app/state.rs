@@ -175,6 +175,12 @@ impl AppState {
         self.run.set(run);
     }
 
+    /// The id after the last job in the kept log: where the next evaluation's jobs start.
+    pub fn next_job_id(&self) -> u64 {
+        self.jobs
+            .with_untracked(|j| j.last().map_or(0, |j| j.id + 1))
+    }
+
     /// Adds jobs to the kept log, replacing records of the same id (a running job's record
     /// is superseded by its final one).
     pub fn merge_jobs(&self, new: Vec<JobRecord>) {

@@ -17,7 +17,7 @@ use super::args::PipelineArgs;
 use super::data_source::blobs_params;
 use super::fit_command::params;
 use crate::pipeline::jobs::clock::MonotonicClock;
-use crate::pipeline::{Engine, Plan, ScenarioInputs};
+use crate::pipeline::{Delivery, Engine, Plan, ScenarioInputs};
 
 /// Runs the command: `--repeat N` evaluates N times on data seeds `S, S+1, …` (each a new
 /// dataset, as the benchmark's runs are) and reports every evaluation.
@@ -52,11 +52,11 @@ pub fn run(args: PipelineArgs) -> Result<Value, CliError> {
         let t0 = Instant::now();
         let ticket = engine.submit(plan);
         let first = engine
-            .evaluate_first(&ticket, &never)
+            .deliver(&ticket, &never, Delivery::First)
             .map_err(CliError::run)?;
         let first_ms = t0.elapsed().as_secs_f64() * 1e3;
         let later = engine
-            .evaluate_quality(&ticket, &never)
+            .deliver(&ticket, &never, Delivery::Quality)
             .map_err(CliError::run)?;
         let total_ms = t0.elapsed().as_secs_f64() * 1e3;
         let whole = first

@@ -209,15 +209,6 @@ impl Labels {
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
-
-    /// Visits every label in row order.
-    pub fn for_each(&self, mut f: impl FnMut(u32)) {
-        match self {
-            Labels::U8(v) => v.iter().for_each(|&l| f(l.to_label())),
-            Labels::U16(v) => v.iter().for_each(|&l| f(l.to_label())),
-            Labels::U32(v) => v.iter().for_each(|&l| f(l)),
-        }
-    }
 }
 
 impl From<Vec<u32>> for Labels {
@@ -289,9 +280,7 @@ mod tests {
         for labels in narrow {
             assert_eq!(labels.as_u32().as_ref(), l.as_slice());
             assert_eq!(labels, l);
-            let mut seen = Vec::new();
-            labels.for_each(|v| seen.push(v));
-            assert_eq!(seen, l);
+            assert_eq!(labels.iter().collect::<Vec<_>>(), l);
             assert_eq!(labels.into_u32(), l);
         }
     }

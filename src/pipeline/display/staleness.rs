@@ -68,6 +68,7 @@ mod tests {
 
     use super::*;
     use crate::data::ChunkedMatrix;
+    use crate::pipeline::Delivery;
     use crate::pipeline::engine::evaluation::{EvaluationSummary, NodeState};
     use crate::pipeline::graph::imported::DataSource;
     use crate::pipeline::graph::inputs::{InputId, ScenarioInputs};
@@ -125,7 +126,7 @@ mod tests {
         let e = engine();
         let ticket = e.submit(Plan::new(&base).unwrap());
         let first = e
-            .evaluate_first(&ticket, &AtomicBool::new(false))
+            .deliver(&ticket, &AtomicBool::new(false), Delivery::First)
             .unwrap()
             .summary;
         assert!(first.quality_pending());

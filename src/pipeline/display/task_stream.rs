@@ -228,6 +228,7 @@ pub fn kind_times(tasks: &[TaskRecord], threads: usize) -> BTreeMap<&'static str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::Delivery;
     use crate::pipeline::jobs::job::JobStatus;
     use crate::pipeline::memo::fingerprint::Fingerprint;
 
@@ -284,8 +285,11 @@ mod tests {
         };
         let ticket = e.submit(Plan::new(&inputs).unwrap());
         let never = AtomicBool::new(false);
-        let first = e.evaluate_first(&ticket, &never).unwrap().summary;
-        let later = e.evaluate_quality(&ticket, &never).unwrap().summary;
+        let first = e.deliver(&ticket, &never, Delivery::First).unwrap().summary;
+        let later = e
+            .deliver(&ticket, &never, Delivery::Quality)
+            .unwrap()
+            .summary;
         let shown = first.with_quality_of(&later).unwrap();
         let jobs = e.jobs();
         let kinds = |t: &[TaskRecord]| t.iter().map(|t| t.kind).collect::<Vec<_>>();

@@ -255,7 +255,7 @@ impl EvaluationSummary {
     }
 
     /// Whether the internal indices are still to come: the evaluation was a first
-    /// delivery ([`crate::pipeline::Engine::evaluate_first`]) and did not hold them, so
+    /// delivery ([`crate::pipeline::Delivery::First`]) and did not hold them, so
     /// the silhouette, Calinski–Harabasz and Davies–Bouldin in [`Self::metrics`] are
     /// unknown rather than undefined.
     pub fn quality_pending(&self) -> bool {
@@ -263,7 +263,7 @@ impl EvaluationSummary {
     }
 
     /// This first delivery completed by `later`, the same scenario's evaluation of its
-    /// internal indices ([`crate::pipeline::Engine::evaluate_quality`]): the indices and
+    /// internal indices ([`crate::pipeline::Delivery::Quality`]): the indices and
     /// the `quality` node's report are taken from it; every other node keeps what this
     /// evaluation did to it, so the graph still shows what the user's change recomputed.
     /// `None` when `later` is another scenario's (its model differs) or brings no indices.

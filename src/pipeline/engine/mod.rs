@@ -69,13 +69,27 @@ pub(crate) const SCORE_TARGETS: [TaskId; 3] = [TaskId::Fit, TaskId::Metrics, Tas
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Delivery {
-    /// Everything: [`Engine::evaluate`].
+    /// Everything: model, scores, internal indices and picture ([`Engine::evaluate`]).
     Whole,
-    /// The picture and the cheap scores, the internal indices only if held:
-    /// [`Engine::evaluate_first`].
+    /// The picture and the cheap scores, the internal indices only if held: the page's
+    /// first delivery, shown while the indices are still to come
+    /// ([`EvaluationSummary::quality_pending`]). On a million points of two features the
+    /// indices cost as much as the fit.
     First,
-    /// The internal indices that a first delivery left pending: [`Engine::evaluate_quality`].
+    /// The internal indices that a first delivery left pending: the model and scores come
+    /// from the store, so only `quality` runs. No picture.
     Quality,
+}
+
+impl Delivery {
+    /// The nodes this delivery of `plan` evaluates.
+    fn targets(self, plan: &Plan) -> &'static [TaskId] {
+        match self {
+            Delivery::Whole => view_targets(plan, true),
+            Delivery::First => view_targets(plan, false),
+            Delivery::Quality => &SCORE_TARGETS,
+        }
+    }
 }
 
 /// The scenario engine.
@@ -120,54 +134,26 @@ impl Engine {
         self.lane.submit(plan)
     }
 
-    /// Evaluates a submitted request (model, scores, internal indices and picture).
-    /// Returns [`PipelineError::Superseded`] rather than a result a newer submission has
-    /// made stale, and [`PipelineError::Cancelled`] once `cancel` is set.
+    /// Evaluates a submitted request whole ([`Delivery::Whole`]).
     pub fn evaluate(
         &self,
         ticket: &Ticket,
         cancel: &AtomicBool,
     ) -> Result<Evaluation, PipelineError> {
-        let targets = view_targets(ticket.plan(), true);
-        self.evaluate_targets(ticket.plan(), Some(ticket), cancel, targets, 0, 1)
+        self.deliver(ticket, cancel, Delivery::Whole)
     }
 
-    /// [`Engine::evaluate`] without the `quality` node, unless its value is held: the
-    /// page's first delivery, which shows the picture and the cheap scores while the
-    /// internal indices are still to come ([`EvaluationSummary::quality_pending`]; then
-    /// [`Engine::evaluate_quality`]). On a million points of two features the indices
-    /// cost as much as the fit.
-    pub fn evaluate_first(
-        &self,
-        ticket: &Ticket,
-        cancel: &AtomicBool,
-    ) -> Result<Evaluation, PipelineError> {
-        let targets = view_targets(ticket.plan(), false);
-        self.evaluate_targets(ticket.plan(), Some(ticket), cancel, targets, 0, 1)
-    }
-
-    /// The internal indices of a submitted request, after [`Engine::evaluate_first`]: the
-    /// model and scores come from the store, so only `quality` runs. No picture.
-    pub fn evaluate_quality(
-        &self,
-        ticket: &Ticket,
-        cancel: &AtomicBool,
-    ) -> Result<Evaluation, PipelineError> {
-        self.evaluate_targets(ticket.plan(), Some(ticket), cancel, &SCORE_TARGETS, 0, 1)
-    }
-
-    /// The [`Delivery`] asked for of a submitted request.
+    /// Evaluates the [`Delivery`] asked for of a submitted request. Returns
+    /// [`PipelineError::Superseded`] rather than a result a newer submission has made
+    /// stale, and [`PipelineError::Cancelled`] once `cancel` is set.
     pub fn deliver(
         &self,
         ticket: &Ticket,
         cancel: &AtomicBool,
         delivery: Delivery,
     ) -> Result<Evaluation, PipelineError> {
-        match delivery {
-            Delivery::Whole => self.evaluate(ticket, cancel),
-            Delivery::First => self.evaluate_first(ticket, cancel),
-            Delivery::Quality => self.evaluate_quality(ticket, cancel),
-        }
+        let targets = delivery.targets(ticket.plan());
+        self.evaluate_targets(ticket.plan(), Some(ticket), cancel, targets, 0, 1)
     }
 
     /// Evaluates `plan` outside the view lane (comparisons, exports): newer submissions do
