@@ -6,7 +6,8 @@
 //! ranks centres with the expanded form `‖c‖² − 2 x·c` in `f32` — the form scikit-learn
 //! and every BLAS-based k-means use — a block of [`LANES`] (16) rows at a time with the dot
 //! products tiled in registers (written as fixed-size array loops that LLVM vectorises:
-//! AVX2 + FMA when the CPU has it, SSE2 otherwise, `simd128` in wasm). A rigorous bound on
+//! AVX2 + FMA when the CPU has it, SSE2 otherwise, `simd128` in wasm; on AVX-512 the wider
+//! tile of [`wide_tile`](crate::cluster::kernels::wide_tile)). A rigorous bound on
 //! the `f32` rounding (Higham, *Accuracy and Stability of Numerical Algorithms*, §3.1: a
 //! length-d dot product errs by at most γ_d Σ|xᵢcᵢ|) then certifies the winner, eight rows
 //! per `std::simd` vector (`Ranking::certify`): when the gap to the runner-up exceeds
@@ -63,11 +64,12 @@ pub struct Nearest {
 pub struct CentreSet {
     k: usize,
     d: usize,
-    /// Padded to a multiple of `GROUP`.
+    /// Padded to a multiple of `group`.
     kp: usize,
     c64: Vec<f64>,
-    /// `f32` copies, group-interleaved: `c32[(g·d + j)·GROUP + q]` is feature j of centre
-    /// `g·GROUP + q`, so each feature of a tile is one contiguous load.
+    /// `f32` copies, interleaved by register tile of `group` centres ([`GROUP`], or
+    /// `WIDE_GROUP` for the AVX-512 tile): `c32[(g·d + j)·group + q]` is feature j of centre
+    /// `g·group + q`, so each feature of a tile is one contiguous load.
     c32: Vec<f32>,
     /// `‖c‖²` in `f32`; +∞ for padding, so padding never wins.
     cn: Vec<f32>,
@@ -98,18 +100,23 @@ pub struct CentreSet {
 impl CentreSet {
     /// Prepares `k` centres of `d` features, row-major.
     pub fn new(c64: Vec<f64>, d: usize) -> Self {
+        Self::with_routines(c64, d, Routines::for_this_cpu())
+    }
+
+    fn with_routines(c64: Vec<f64>, d: usize, routines: Routines) -> Self {
         assert!(d > 0 && c64.len().is_multiple_of(d));
         let k = c64.len() / d;
-        let kp = k.div_ceil(GROUP) * GROUP;
+        let group = routines.group;
+        let kp = k.div_ceil(group) * group;
         let mut c32 = vec![0.0f32; kp * d];
         let mut cn = vec![f32::INFINITY; kp];
         let mut cmax2 = 0.0f64;
         for c in 0..k {
-            let (g, q) = (c / GROUP, c % GROUP);
+            let (g, q) = (c / group, c % group);
             let mut n2 = 0.0f64;
             for j in 0..d {
                 let v = c64[c * d + j] as f32;
-                c32[(g * d + j) * GROUP + q] = v;
+                c32[(g * d + j) * group + q] = v;
                 n2 += v as f64 * v as f64;
             }
             cn[c] = n2 as f32;
@@ -126,9 +133,9 @@ impl CentreSet {
             cmax2: cmax2 * (1.0 + 1e-6),
             margin_per_norm: (d + 5) as f64 * F32_ROUNDOFF_X2,
             c32_rows,
-            approx: approx_routine(),
-            approx_block: approx_block_routine(),
-            within_block: within_block_routine(),
+            approx: routines.approx,
+            approx_block: routines.approx_block,
+            within_block: routines.within,
             approx_rows: crate::cluster::kernels::small_d::routine(d),
             scan: crate::cluster::kernels::small_d::scan_routine(d),
             cost: crate::cluster::kernels::small_d::cost_routine(d),
@@ -361,6 +368,36 @@ impl CentreSet {
         }
     }
 
+    /// The `f32` centres interleaved by register tile (see the `c32` field).
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub(crate) fn tiles_f32(&self) -> &[f32] {
+        &self.c32
+    }
+
+    /// The number of centres padded to whole register tiles.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub(crate) fn padded_k(&self) -> usize {
+        self.kp
+    }
+
+    /// The thresholds of [`CentreSet::within_block`] for rows of `f32` norms `xn`: a row is
+    /// flagged when `‖x‖² + ‖c‖² − 2 x·c` (in `f32`) does not exceed its bound plus twice the
+    /// rounding margin; the threshold is rounded up and widened by 2⁻²⁰ so that the `f32`
+    /// sum cannot round a candidate across it.
+    #[inline(always)]
+    pub(crate) fn within_thresholds(
+        &self,
+        xn: &[f32; LANES],
+        bound: &[f64; LANES],
+    ) -> [f32; LANES] {
+        std::array::from_fn(|l| {
+            let margin = self.margin_per_norm * (xn[l] as f64 + self.cmax2);
+            (((bound[l] + 2.0 * margin) * (1.0 + 1.0 / (1u64 << 20) as f64)) as f32).next_up()
+        })
+    }
+
     /// `−2·c` per centre in `f32` (exactly twice the `f32` centre), row-major `k × d`.
     #[inline(always)]
     pub(crate) fn values_f32(&self) -> &[f32] {
@@ -566,13 +603,18 @@ fn approx_generic<M: MulAdd>(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
 /// transpose, the features past the last multiple of eight one by one. A scalar
 /// transposition cost about as much as the multiply-adds at d = 16.
 #[inline(always)]
-fn transpose_block(values: &[f32], d: usize, out: &mut [f32]) {
+pub(crate) fn transpose_block(values: &[f32], d: usize, out: &mut [f32]) {
     type V = Simd<f32, 8>;
     debug_assert!(values.len() == LANES * d && out.len() == LANES * d);
     let whole = d / 8 * 8;
     for h in 0..LANES / 8 {
         for j0 in (0..whole).step_by(8) {
-            let r: [V; 8] = std::array::from_fn(|i| V::from_slice(&values[(h * 8 + i) * d + j0..]));
+            // A loop, not `array::from_fn`: its closure is not inlined into the AVX-512
+            // routines, and the call cost 14 % of a W3 iteration.
+            let mut r = [V::splat(0.0); 8];
+            for (i, r) in r.iter_mut().enumerate() {
+                *r = V::from_slice(&values[(h * 8 + i) * d + j0..]);
+            }
             for (c, col) in transpose8(r).iter().enumerate() {
                 col.copy_to_slice(&mut out[(j0 + c) * LANES + h * 8..][..8]);
             }
@@ -653,13 +695,7 @@ fn within_generic<M: MulAdd>(
     let d = cs.d;
     transpose_block(values, d, xt);
     let xn = row_norms::<M>(xt);
-    // A row is flagged when `‖x‖² + ‖c‖² − 2 x·c` (in f32) does not exceed its bound plus
-    // twice the rounding margin; the threshold is rounded up and widened by 2⁻²⁰ so that
-    // the f32 sum below cannot round a candidate across it.
-    let thr: [f32; LANES] = std::array::from_fn(|l| {
-        let margin = cs.margin_per_norm * (xn[l] as f64 + cs.cmax2);
-        (((bound[l] + 2.0 * margin) * (1.0 + 1.0 / (1u64 << 20) as f64)) as f32).next_up()
-    });
+    let thr = cs.within_thresholds(&xn, bound);
     for g in 0..cs.kp / GROUP {
         let acc = tile_dots::<M>(cs, xt, g);
         for (q, accq) in acc.iter().enumerate() {
@@ -739,18 +775,6 @@ fn approx_block_avx2_checked(cs: &CentreSet, values: &[f32], xt: &mut [f32], a: 
     unsafe { approx_block_avx2(cs, values, xt, a) }
 }
 
-/// The fastest full-block ranking routine this CPU runs.
-fn approx_block_routine() -> fn(&CentreSet, &[f32], &mut [f32], &mut Ranking) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            return approx_block_avx2_checked;
-        }
-    }
-    approx_block_plain
-}
-
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn within_avx2(
@@ -785,28 +809,59 @@ fn within_avx2_checked(
     unsafe { within_avx2(cs, values, xt, bound, masks) }
 }
 
-/// The fastest [`CentreSet::within_block`] routine this CPU runs.
-fn within_block_routine() -> WithinFn {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            return within_avx2_checked;
-        }
-    }
-    within_plain
+/// The ranking routines of one CPU, and the tile width their centre layout needs.
+#[derive(Clone, Copy)]
+struct Routines {
+    group: usize,
+    approx: fn(&CentreSet, &[f32], &mut Ranking),
+    approx_block: fn(&CentreSet, &[f32], &mut [f32], &mut Ranking),
+    within: WithinFn,
 }
 
-/// The fastest ranking routine this CPU runs.
-fn approx_routine() -> fn(&CentreSet, &[f32], &mut Ranking) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            return approx_avx2_checked;
-        }
+impl Routines {
+    /// The fastest routines this CPU runs: the AVX-512 tile, the AVX2 one, or the plain
+    /// loops (SSE2 natively, `simd128` in wasm).
+    fn for_this_cpu() -> Self {
+        *Self::all_on_this_cpu()
+            .last()
+            .expect("the plain routines run anywhere")
     }
-    approx_plain
+
+    /// Every routine set this CPU runs, slowest first.
+    fn all_on_this_cpu() -> Vec<Self> {
+        let plain = Self {
+            group: GROUP,
+            approx: approx_plain,
+            approx_block: approx_block_plain,
+            within: within_plain,
+        };
+        #[cfg(target_arch = "x86_64")]
+        {
+            use crate::cluster::kernels::wide_tile;
+            let mut all = vec![plain];
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                all.push(Self {
+                    group: GROUP,
+                    approx: approx_avx2_checked,
+                    approx_block: approx_block_avx2_checked,
+                    within: within_avx2_checked,
+                });
+            }
+            if wide_tile::available() {
+                all.push(Self {
+                    group: wide_tile::WIDE_GROUP,
+                    approx: wide_tile::approx,
+                    approx_block: wide_tile::approx_block,
+                    within: wide_tile::within,
+                });
+            }
+            all
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        vec![plain]
+    }
 }
 
 #[cfg(test)]
@@ -898,9 +953,12 @@ mod tests {
         let x: Vec<f32> = (0..64 * LANES * d)
             .map(|_| (s.uniform() * 20.0 - 10.0) as f32)
             .collect();
-        for k in [1, 2, 3, 4, 5, 9, 32, 37] {
+        for (k, routines) in [1, 2, 3, 4, 5, 9, 16, 32, 37]
+            .into_iter()
+            .flat_map(|k| Routines::all_on_this_cpu().into_iter().map(move |r| (k, r)))
+        {
             let c: Vec<f64> = (0..k * d).map(|_| s.uniform() * 20.0 - 10.0).collect();
-            let cs = CentreSet::new(c.clone(), d);
+            let cs = CentreSet::with_routines(c.clone(), d, routines);
             let (mut scratch, mut a) = (cs.scratch(), Ranking::default());
             let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
             for (b, block) in x.chunks(LANES * d).enumerate() {
@@ -924,30 +982,33 @@ mod tests {
                 .collect();
             let k = 7;
             let c: Vec<f64> = (0..k * d).map(|_| s.uniform() * 20.0 - 10.0).collect();
-            let cs = CentreSet::new(c.clone(), d);
-            let (mut scratch, mut masks) = (cs.scratch(), vec![0u32; k]);
-            let (mut flagged, mut rows) = (0, 0);
-            for block in x.chunks(LANES * d) {
-                // Bounds spread around the distances, some exactly on one.
-                let bound: [f64; LANES] = std::array::from_fn(|l| {
-                    let row = &block[l * d..(l + 1) * d];
-                    sq_dist(row, &c[(l % k) * d..(l % k + 1) * d]) * (0.5 + (l % 5) as f64 * 0.25)
-                });
-                cs.within_block(block, &mut scratch, &bound, &mut masks);
-                for l in 0..LANES {
-                    let row = &block[l * d..(l + 1) * d];
-                    for (cc, cr) in c.chunks(d).enumerate() {
-                        let set = masks[cc] >> l & 1 == 1;
-                        if sq_dist(row, cr) <= bound[l] {
-                            assert!(set, "d {d} row {l} centre {cc}");
+            for routines in Routines::all_on_this_cpu() {
+                let cs = CentreSet::with_routines(c.clone(), d, routines);
+                let (mut scratch, mut masks) = (cs.scratch(), vec![0u32; k]);
+                let (mut flagged, mut rows) = (0, 0);
+                for block in x.chunks(LANES * d) {
+                    // Bounds spread around the distances, some exactly on one.
+                    let bound: [f64; LANES] = std::array::from_fn(|l| {
+                        let row = &block[l * d..(l + 1) * d];
+                        sq_dist(row, &c[(l % k) * d..(l % k + 1) * d])
+                            * (0.5 + (l % 5) as f64 * 0.25)
+                    });
+                    cs.within_block(block, &mut scratch, &bound, &mut masks);
+                    for l in 0..LANES {
+                        let row = &block[l * d..(l + 1) * d];
+                        for (cc, cr) in c.chunks(d).enumerate() {
+                            let set = masks[cc] >> l & 1 == 1;
+                            if sq_dist(row, cr) <= bound[l] {
+                                assert!(set, "d {d} row {l} centre {cc}");
+                            }
+                            flagged += set as usize;
+                            rows += 1;
                         }
-                        flagged += set as usize;
-                        rows += 1;
                     }
                 }
+                // The filter is worth having: it clears most pairs here.
+                assert!(flagged * 2 < rows, "d {d}: {flagged} of {rows} flagged");
             }
-            // The filter is worth having: it clears most pairs here.
-            assert!(flagged * 2 < rows, "d {d}: {flagged} of {rows} flagged");
         }
     }
 }
