@@ -6,7 +6,7 @@
 //! bit-identical to summing afresh, and a converging fit touches few rows.
 
 use crate::cluster::chunk_tasks::map_chunks_mut;
-use crate::cluster::kernels::general::{CentreSet, LANES, Ranking};
+use crate::cluster::kernels::general::{CentreSet, LANES, Ranking, sq_dist};
 use crate::cluster::labels::LabelWord;
 use crate::cluster::lloyd::fixed_sum::BlockFixSum;
 use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
@@ -22,6 +22,10 @@ pub enum Pass {
     Delta,
     /// The exact cost `Σ w·sq_dist(x, c_label)`, no sums (predict and final inertia).
     Cost,
+    /// The cost of the labels as they are, which the caller knows to be the exact argmins
+    /// (a fit that converged strictly: its centres are the means of these labels' rows).
+    /// The cost of [`Pass::Cost`] without ranking a single centre.
+    Labelled,
 }
 
 /// Labels every row (writing `labels`, any [`LabelWord`] that holds `cs.k()` labels) and
@@ -57,6 +61,23 @@ fn chunk_pass(
     let mut p = PartialSums::new(k, d);
     let mut scratch = cs.scratch();
     let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
+    if pass == Pass::Labelled {
+        let full = chunk.rows() / LANES * LANES;
+        add_label_costs(
+            cs,
+            scales,
+            &mut p,
+            &chunk.values[..full * d],
+            &lab[..full],
+            w,
+        );
+        let rest = chunk.values[full * d..].chunks_exact(d).zip(&lab[full..]);
+        for (i, (row, &label)) in rest.enumerate() {
+            let w = w.map_or(1.0, |w| w[full + i]);
+            p.add_cost(scales, w, sq_dist(row, cs.row(label as usize)));
+        }
+        return p;
+    }
     let mut a = Ranking::default();
     let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
     // Few features: the fused scans rank the full blocks without leaving registers
@@ -105,20 +126,7 @@ fn chunk_pass(
             if pass == Pass::Full {
                 p.add_unit_rows(scales, values, lab);
             } else {
-                // Unit weights: distances (never negative) summed eight per vector.
-                let mut unit = BlockFixSum::new(&scales.dist);
-                if w.is_some() || !cs.add_block_costs(values, lab, &mut unit) {
-                    let blocks = values.chunks_exact(d * LANES).zip(lab.chunks_exact(LANES));
-                    for (b, (block, lab)) in blocks.enumerate() {
-                        let lab: &[u32; LANES] = lab.try_into().expect("a full block");
-                        cs.exact_dists_of_block(block, lab, &mut dists);
-                        for (l, &dist) in dists.iter().enumerate() {
-                            let w = w.map_or(1.0, |w| w[b * LANES + l]);
-                            p.add_cost(scales, w, dist);
-                        }
-                    }
-                }
-                p.add_cost_sum(unit);
+                add_label_costs(cs, scales, &mut p, values, lab, w);
             }
             rows
         }
@@ -156,7 +164,8 @@ fn chunk_pass(
                 let w = w.map(|w| &w[b * LANES..b * LANES + lab.len()]);
                 move_unsettled(cs, scales, &mut p, block, w, &a, attention(&a, lab), lab);
             }
-            Pass::Cost => {
+            // `Labelled` returned above; ranking it would give the same cost.
+            Pass::Cost | Pass::Labelled => {
                 cs.exact_of_block(&a, block, &mut labels, &mut dists);
                 for (l, old) in lab.iter_mut().enumerate() {
                     p.changed += (*old != labels[l]) as u64;
@@ -167,6 +176,34 @@ fn chunk_pass(
         }
     }
     p
+}
+
+/// Adds the exact cost of full blocks of rows (row-major `values`, rows a multiple of
+/// [`LANES`]) at their labels to `p`.
+fn add_label_costs(
+    cs: &CentreSet,
+    scales: &Scales,
+    p: &mut PartialSums,
+    values: &[f32],
+    lab: &[u32],
+    w: Option<&[f64]>,
+) {
+    let d = cs.d();
+    // Unit weights: distances (never negative) summed eight per vector.
+    let mut unit = BlockFixSum::new(&scales.dist);
+    if w.is_some() || !cs.add_block_costs(values, lab, &mut unit) {
+        let mut dists = [0.0f64; LANES];
+        let blocks = values.chunks_exact(d * LANES).zip(lab.chunks_exact(LANES));
+        for (b, (block, lab)) in blocks.enumerate() {
+            let lab: &[u32; LANES] = lab.try_into().expect("a full block");
+            cs.exact_dists_of_block(block, lab, &mut dists);
+            for (l, &dist) in dists.iter().enumerate() {
+                let w = w.map_or(1.0, |w| w[b * LANES + l]);
+                p.add_cost(scales, w, dist);
+            }
+        }
+    }
+    p.add_cost_sum(unit);
 }
 
 /// Moves each row of a ranked block flagged in `need` whose exact label differs from its
