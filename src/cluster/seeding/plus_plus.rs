@@ -119,7 +119,7 @@ pub fn kmeans_plus_plus(
                 let (mut gain, mut rows) = (0i128, Vec::new());
                 for (b, mask) in sweeps[c.index].taken(best).enumerate() {
                     for r in bits(mask).map(|l| b * LANES + l) {
-                        let dist = sq_dist(c.row(r), &chosen);
+                        let dist = reach.set.dist(c.row(r), &chosen);
                         let w = w.map_or(1.0, |w| w[r]);
                         gain += (scale.fix(w * cl[r]) - scale.fix(w * dist)) as i128;
                         cl[r] = dist;
@@ -258,7 +258,7 @@ impl Reach {
         let mut bound = [0.0f64; LANES + 1];
         let mut n = 0;
         let exact = |r: usize, t: usize, gain: &mut [i128], taken: &mut [u32]| {
-            let (old, dist) = (closest[r], sq_dist(c.row(r), self.candidate(t)));
+            let (old, dist) = (closest[r], self.set.dist(c.row(r), self.candidate(t)));
             if dist < old {
                 let w = w.map_or(1.0, |w| w[r]);
                 gain[t] += (scale.fix(w * old) - scale.fix(w * dist)) as i128;
