@@ -7,7 +7,7 @@
 //! and every BLAS-based k-means use — a block of [`LANES`] (16) rows at a time with the dot
 //! products tiled in registers (written as fixed-size array loops that LLVM vectorises:
 //! AVX2 + FMA when the CPU has it, SSE2 otherwise, `simd128` in wasm; on AVX-512 the wider
-//! tile of [`wide_tile`](crate::cluster::kernels::wide_tile)). A rigorous bound on
+//! tile of `kernels/wide_tile.rs`). A rigorous bound on
 //! the `f32` rounding (Higham, *Accuracy and Stability of Numerical Algorithms*, §3.1: a
 //! length-d dot product errs by at most γ_d Σ|xᵢcᵢ|) then certifies the winner, eight rows
 //! per `std::simd` vector (`Ranking::certify`): when the gap to the runner-up exceeds
