@@ -317,17 +317,7 @@ fn update_nearest<L: LabelWord>(
             }
             cs.rank(block, &mut scratch, &mut a);
             cs.exact_of_block(&a, block, &mut labels, &mut dists);
-            for (l, n) in near.iter_mut().enumerate() {
-                // Selects, not branches: whether a new candidate is nearer is close to a
-                // coin flip in the early rounds.
-                let nearer = dists[l] < cur[l] as f64;
-                cur[l] = if nearer { dists[l] as f32 } else { cur[l] };
-                *n = if nearer {
-                    L::from_label(from as u32 + labels[l])
-                } else {
-                    *n
-                };
-            }
+            take_nearer(&mut cur, near, &dists, &labels, from as u32);
             if let (Some(draws), Some(stream)) = (draws.as_mut(), stream.as_mut()) {
                 for (l, &dist) in cur[..rows].iter().enumerate() {
                     let i = c.start_row + b * LANES + l;
@@ -378,6 +368,38 @@ fn update_nearest<L: LabelWord>(
     });
     let draws = keep.map(|_| parts.into_iter().map(|p| p.1.expect("sampled")).collect());
     Ok(Pass { phi, draws, counts })
+}
+
+/// Moves each row of a block (`near`, at most [`LANES`] rows) whose exact distance to its
+/// nearest new candidate (`dists`, `labels` counted from `from`) is below its current one
+/// (`cur`, in `f32`) to that candidate.
+///
+/// Whole-vector selects: whether a new candidate is nearer is close to a coin flip in the
+/// early rounds, and the per-row form compiled to a branch that mispredicted about as often
+/// (a quarter of W1's seeding pass).
+#[inline(always)]
+fn take_nearer<L: LabelWord>(
+    cur: &mut [f32; LANES],
+    near: &mut [L],
+    dists: &[f64; LANES],
+    labels: &[u32; LANES],
+    from: u32,
+) {
+    use std::simd::cmp::SimdPartialOrd;
+    use std::simd::num::SimdFloat;
+    use std::simd::{Select, Simd};
+    let old: [u32; LANES] = std::array::from_fn(|l| near.get(l).map_or(0, |n| n.to_label()));
+    let (d64, c32) = (
+        Simd::from_array(*dists),
+        Simd::<f32, LANES>::from_array(*cur),
+    );
+    let nearer = d64.simd_lt(c32.cast::<f64>()).cast::<i32>();
+    *cur = nearer.select(d64.cast::<f32>(), c32).to_array();
+    let moved = Simd::from_array(*labels) + Simd::splat(from);
+    let to = nearer.select(moved, Simd::from_array(old)).to_array();
+    for (n, &t) in near.iter_mut().zip(&to) {
+        *n = L::from_label(t);
+    }
 }
 
 /// Rows nearest to each of `m` candidates.
