@@ -6,7 +6,7 @@
 //! bit-identical to summing afresh, and a converging fit touches few rows.
 
 use crate::cluster::chunk_tasks::map_chunks_mut;
-use crate::cluster::kernels::general::{CentreSet, LANES, Ranking, sq_dist};
+use crate::cluster::kernels::general::{CentreSet, LANES, Ranking};
 use crate::cluster::labels::LabelWord;
 use crate::cluster::lloyd::fixed_sum::BlockFixSum;
 use crate::cluster::lloyd::partial_sums::{PartialSums, Scales};
@@ -59,7 +59,6 @@ fn chunk_pass(
 ) -> PartialSums {
     let (k, d) = (cs.k(), cs.d());
     let mut p = PartialSums::new(k, d);
-    let mut scratch = cs.scratch();
     let w = weights.map(|w| &w[chunk.start_row..chunk.start_row + chunk.rows()]);
     if pass == Pass::Labelled {
         let full = chunk.rows() / LANES * LANES;
@@ -74,10 +73,11 @@ fn chunk_pass(
         let rest = chunk.values[full * d..].chunks_exact(d).zip(&lab[full..]);
         for (i, (row, &label)) in rest.enumerate() {
             let w = w.map_or(1.0, |w| w[full + i]);
-            p.add_cost(scales, w, sq_dist(row, cs.row(label as usize)));
+            p.add_cost(scales, w, cs.dist(row, cs.row(label as usize)));
         }
         return p;
     }
+    let mut scratch = cs.scratch();
     let mut a = Ranking::default();
     let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
     // Few features: the fused scans rank the full blocks without leaving registers

@@ -776,7 +776,7 @@ fn approx_plain(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
 
 #[cfg(target_arch = "x86_64")]
 fn approx_avx2_checked(cs: &CentreSet, xt: &[f32], a: &mut Ranking) {
-    // SAFETY: only selected by `approx_routine` when the CPU has AVX2 and FMA.
+    // SAFETY: only selected by `Routines` when the CPU has AVX2 and FMA.
     unsafe { approx_avx2(cs, xt, a) }
 }
 
@@ -792,7 +792,7 @@ fn approx_block_plain(cs: &CentreSet, values: &[f32], xt: &mut [f32], a: &mut Ra
 
 #[cfg(target_arch = "x86_64")]
 fn approx_block_avx2_checked(cs: &CentreSet, values: &[f32], xt: &mut [f32], a: &mut Ranking) {
-    // SAFETY: only selected by `approx_block_routine` when the CPU has AVX2 and FMA.
+    // SAFETY: only selected by `Routines` when the CPU has AVX2 and FMA.
     unsafe { approx_block_avx2(cs, values, xt, a) }
 }
 
@@ -826,7 +826,7 @@ fn within_avx2_checked(
     bound: &[f64; LANES],
     masks: &mut [u32],
 ) {
-    // SAFETY: only selected by `within_block_routine` when the CPU has AVX2 and FMA.
+    // SAFETY: only selected by `Routines` when the CPU has AVX2 and FMA.
     unsafe { within_avx2(cs, values, xt, bound, masks) }
 }
 
