@@ -34,7 +34,7 @@ pub enum Purpose {
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// SplitMix64's finaliser: a bijection on `u64` with full avalanche.
-#[inline]
+#[inline(always)]
 pub fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -96,7 +96,7 @@ impl KeyedStream {
     }
 
     /// Draw number `counter` of the stream with key `key`, without a stream.
-    #[inline]
+    #[inline(always)]
     pub fn bits_at(key: u64, counter: u64) -> u64 {
         mix64(key.wrapping_add(counter.wrapping_mul(GOLDEN)))
     }
@@ -113,6 +113,13 @@ impl KeyedStream {
     pub fn uniform(&mut self) -> f64 {
         // Through `i64` (below 2⁵³ either way): one instruction in wasm, unlike `u64`.
         ((self.next_u64() >> 11) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// [`KeyedStream::uniform`] at draw number `counter` of the stream with key `key`,
+    /// without a stream: a pure function, so a loop of them has no carried state.
+    #[inline(always)]
+    pub fn uniform_at(key: u64, counter: u64) -> f64 {
+        ((Self::bits_at(key, counter) >> 11) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// A uniform `f64` in `(0, 1]`, safe to take the logarithm of.

@@ -112,18 +112,24 @@ impl ChunkDraws {
     }
 
     /// Offers row `i` with mass `ℓ·w·d²` and uniform draw `u`.
-    #[inline]
+    #[inline(always)]
     fn offer(&mut self, i: usize, mass: f64, u: f64) {
-        // `t > dropped_max` without a division; `u = 0` gives `t = ∞`.
+        // `t > dropped_max` without a division; `u = 0` gives `t = ∞`. Once a chunk has
+        // filled its list, most rows fail this test: only the test is inlined.
         if mass > self.dropped_max * u {
-            self.kept.push((mass / u, i));
-            if self.kept.len() == 2 * self.keep {
-                let k = self.keep;
-                self.kept
-                    .select_nth_unstable_by(k, |a, b| b.0.total_cmp(&a.0));
-                self.dropped_max = self.dropped_max.max(self.kept[k].0);
-                self.kept.truncate(k);
-            }
+            self.keep_row(i, mass / u);
+        }
+    }
+
+    #[inline(never)]
+    fn keep_row(&mut self, i: usize, t: f64) {
+        self.kept.push((t, i));
+        if self.kept.len() == 2 * self.keep {
+            let k = self.keep;
+            self.kept
+                .select_nth_unstable_by(k, |a, b| b.0.total_cmp(&a.0));
+            self.dropped_max = self.dropped_max.max(self.kept[k].0);
+            self.kept.truncate(k);
         }
     }
 }
@@ -248,8 +254,10 @@ fn pick_rows<L: LabelWord>(
 /// of `cands`; returns the new potential `φ = Σ w·d²`, summed in the same pass, and the
 /// [`Extras`] asked for. With no new candidate there is no pass and no extras. Each row's
 /// current distance is recomputed from its nearest candidate ([`NearestCandidate`]).
+/// `chunk` is one build of the chunk update ([`UpdateJob::best`]).
 #[allow(clippy::too_many_arguments)]
 fn update_nearest<L: LabelWord>(
+    chunk: ChunkRoutine<L>,
     x: &ChunkedMatrix,
     weights: Option<&[f64]>,
     cands: &Candidates,
@@ -283,23 +291,128 @@ fn update_nearest<L: LabelWord>(
             d,
         )
     });
+    let job = UpdateJob {
+        cs: &cs,
+        old_set: old_set.as_ref(),
+        weights,
+        scale,
+        keep,
+        sample: extras.sample,
+        seed,
+        count_m: count.then_some(m),
+        from: from as u32,
+    };
     let parts = map_chunks_mut(x, near, TaskKind::Seed, monitor, |c, near| {
+        chunk(&job, c, near)
+    })?;
+    let phi = scale.value(parts.iter().map(|p| p.0).sum());
+    let counts = count.then(|| {
+        let mut total = vec![0u64; m];
+        for p in &parts {
+            for (t, n) in total.iter_mut().zip(p.2.as_ref().expect("counted")) {
+                *t += n;
+            }
+        }
+        total
+    });
+    let draws = keep.map(|_| parts.into_iter().map(|p| p.1.expect("sampled")).collect());
+    Ok(Pass { phi, draws, counts })
+}
+
+/// What one update pass shares between its chunks: the new candidates, the old ones, and
+/// what the pass also does ([`Extras`]).
+struct UpdateJob<'a> {
+    cs: &'a CentreSet,
+    old_set: Option<&'a CentreSet>,
+    weights: Option<&'a [f64]>,
+    scale: &'a FixedScale,
+    keep: Option<usize>,
+    sample: Option<(u64, f64)>,
+    seed: u64,
+    /// The number of candidates, when the rows nearest each are counted.
+    count_m: Option<usize>,
+    from: u32,
+}
+
+/// One chunk's share of an update pass: its part of `φ` (fixed point), its draws and its
+/// counts.
+type ChunkPart = (i128, Option<ChunkDraws>, Option<Vec<u64>>);
+
+/// The update of one chunk, compiled once per instruction set ([`UpdateJob::routine`]).
+type ChunkRoutine<L> = fn(&UpdateJob<'_>, Chunk<'_>, &mut [L]) -> ChunkPart;
+
+impl UpdateJob<'_> {
+    /// Every build of the chunk update this CPU runs, slowest first. The pass around the
+    /// kernels (the old distances, the selects, the draws' hashes and the fixed-point
+    /// sums) is most of a pass when `d` is small, and compiled for SSE2 it ran on
+    /// two-value registers. The wider builds run the same operations, and no sum is fused,
+    /// so every build gives the same bits.
+    fn all_on_this_cpu<L: LabelWord>() -> Vec<ChunkRoutine<L>> {
+        let plain: ChunkRoutine<L> = |job, c, near| job.chunk(c, near);
+        #[cfg(target_arch = "x86_64")]
+        {
+            let mut all = vec![plain];
+            if std::arch::is_x86_feature_detected!("avx2") {
+                all.push(|job, c, near| {
+                    // SAFETY: listed only when the CPU has AVX2.
+                    unsafe { job.chunk_avx2(c, near) }
+                });
+            }
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+                && std::arch::is_x86_feature_detected!("avx2")
+            {
+                all.push(|job, c, near| {
+                    // SAFETY: listed only when the CPU has AVX-512 F and DQ.
+                    unsafe { job.chunk_avx512(c, near) }
+                });
+            }
+            all
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        vec![plain]
+    }
+
+    /// The fastest build of the chunk update on this CPU.
+    fn best<L: LabelWord>() -> ChunkRoutine<L> {
+        *Self::all_on_this_cpu()
+            .last()
+            .expect("the plain build runs anywhere")
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn chunk_avx2<L: LabelWord>(&self, c: Chunk<'_>, near: &mut [L]) -> ChunkPart {
+        self.chunk(c, near)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512dq,avx2")]
+    fn chunk_avx512<L: LabelWord>(&self, c: Chunk<'_>, near: &mut [L]) -> ChunkPart {
+        self.chunk(c, near)
+    }
+
+    /// Updates the rows of chunk `c` (their nearest candidates `near`).
+    #[inline(always)]
+    fn chunk<L: LabelWord>(&self, c: Chunk<'_>, near: &mut [L]) -> ChunkPart {
+        let (cs, d, weights, scale) = (self.cs, c.n_cols, self.weights, self.scale);
         let mut scratch = cs.scratch();
         let mut a = Ranking::default();
         let (mut labels, mut dists) = ([0u32; LANES], [0.0f64; LANES]);
         let (mut old_idx, mut old_dists) = ([0u32; LANES], [0.0f64; LANES]);
-        let mut draws = keep.map(|k| ChunkDraws::new(c.start_row, c.rows(), k));
-        let mut stream = extras
+        let mut draws = self.keep.map(|k| ChunkDraws::new(c.start_row, c.rows(), k));
+        let family = self
             .sample
-            .map(|(round, _)| KeyedStream::new(seed, Purpose::InitParallel, round));
-        let ell = extras.sample.map_or(0.0, |(_, ell)| ell);
+            .map(|(round, _)| stream_key(self.seed, Purpose::InitParallel, round));
+        let ell = self.sample.map_or(0.0, |(_, ell)| ell);
         let mut unit = BlockFixSum::new(scale);
-        let (mut phi, mut counts) = (0i128, count.then(|| vec![0u64; m]));
+        let (mut phi, mut counts) = (0i128, self.count_m.map(|m| vec![0u64; m]));
         let blocks = c.values.chunks(d * LANES).zip(near.chunks_mut(LANES));
         for (b, (block, near)) in blocks.enumerate() {
             let rows = near.len();
+            let first = c.start_row + b * LANES;
             let mut cur = [f32::INFINITY; LANES];
-            if let Some(old) = &old_set {
+            if let Some(old) = self.old_set {
                 for (o, &v) in old_idx.iter_mut().zip(near.iter()) {
                     *o = v.to_label();
                 }
@@ -317,13 +430,18 @@ fn update_nearest<L: LabelWord>(
             }
             cs.rank(block, &mut scratch, &mut a);
             cs.exact_of_block(&a, block, &mut labels, &mut dists);
-            take_nearer(&mut cur, near, &dists, &labels, from as u32);
-            if let (Some(draws), Some(stream)) = (draws.as_mut(), stream.as_mut()) {
+            take_nearer(&mut cur, near, &dists, &labels, self.from);
+            if let (Some(draws), Some(key)) = (draws.as_mut(), family) {
+                // The block's draws first, in a loop of their own with no branch, so the
+                // hashes run side by side.
+                let mut u = [0.0f64; LANES];
+                for (l, u) in u.iter_mut().enumerate() {
+                    *u = KeyedStream::uniform_at(key, (first + l) as u64);
+                }
                 for (l, &dist) in cur[..rows].iter().enumerate() {
-                    let i = c.start_row + b * LANES + l;
+                    let i = first + l;
                     let w = weights.map_or(1.0, |w| w[i]);
-                    stream.seek(i as u64);
-                    draws.offer(i, ell * w * dist as f64, stream.uniform());
+                    draws.offer(i, ell * w * dist as f64, u[l]);
                 }
             }
             if let Some(counts) = counts.as_mut() {
@@ -334,7 +452,10 @@ fn update_nearest<L: LabelWord>(
             match weights {
                 None if rows == LANES => {
                     for half in cur.chunks_exact(8) {
-                        let terms: [f64; 8] = std::array::from_fn(|l| half[l] as f64);
+                        let mut terms = [0.0f64; 8];
+                        for (t, &v) in terms.iter_mut().zip(half) {
+                            *t = v as f64;
+                        }
                         unit.add(&terms);
                     }
                 }
@@ -345,7 +466,7 @@ fn update_nearest<L: LabelWord>(
                         .sum::<i128>();
                 }
                 Some(w) => {
-                    let w = &w[c.start_row + b * LANES..];
+                    let w = &w[first..];
                     phi += cur[..rows]
                         .iter()
                         .zip(w)
@@ -355,19 +476,7 @@ fn update_nearest<L: LabelWord>(
             }
         }
         (phi + unit.total(), draws, counts)
-    })?;
-    let phi = scale.value(parts.iter().map(|p| p.0).sum());
-    let counts = count.then(|| {
-        let mut total = vec![0u64; m];
-        for p in &parts {
-            for (t, n) in total.iter_mut().zip(p.2.as_ref().expect("counted")) {
-                *t += n;
-            }
-        }
-        total
-    });
-    let draws = keep.map(|_| parts.into_iter().map(|p| p.1.expect("sampled")).collect());
-    Ok(Pass { phi, draws, counts })
+    }
 }
 
 /// Moves each row of a block (`near`, at most [`LANES`] rows) whose exact distance to its
@@ -388,7 +497,11 @@ fn take_nearer<L: LabelWord>(
     use std::simd::cmp::SimdPartialOrd;
     use std::simd::num::SimdFloat;
     use std::simd::{Select, Simd};
-    let old: [u32; LANES] = std::array::from_fn(|l| near.get(l).map_or(0, |n| n.to_label()));
+    // A loop, not `array::from_fn`: that closure stayed a call inside the wider builds.
+    let mut old = [0u32; LANES];
+    for (o, n) in old.iter_mut().zip(near.iter()) {
+        *o = n.to_label();
+    }
     let (d64, c32) = (
         Simd::from_array(*dists),
         Simd::<f32, LANES>::from_array(*cur),
@@ -521,7 +634,7 @@ pub fn kmeans_parallel(
     let update = |cands: &Candidates, from: usize, near: &mut NearestCandidate, extras: Extras| {
         near.hold(cands.len());
         on_words!(&mut near.0, v => update_nearest(
-            x, weights, cands, from, v, &scale, seed, extras, monitor,
+            UpdateJob::best(), x, weights, cands, from, v, &scale, seed, extras, monitor,
         ))
     };
     let mut pass = update(&cands, 0, &mut near, extras(1, fixed_rounds))?;
@@ -711,6 +824,77 @@ mod tests {
         assert_eq!(near.0, Labels::U32(vec![0, 7, 254]));
     }
 
+    /// Every build of the chunk update (plain, AVX2, AVX-512 where the CPU has them) gives
+    /// the same nearest candidates, potential, draws and counts, weighted or not, in a
+    /// first pass and in one after new candidates (which recomputes the old distances).
+    #[test]
+    fn every_build_of_the_update_gives_the_same_pass() {
+        let builds = UpdateJob::all_on_this_cpu::<u8>();
+        // Two features take the small-d kernels, nine the tiled ones.
+        for (d, weighted) in [(2, false), (2, true), (9, false), (9, true)] {
+            let data = BlobsParams::new(5_000 + LANES / 2)
+                .n_features(d)
+                .seed(11)
+                .chunk_rows(1024)
+                .check()
+                .unwrap()
+                .generate();
+            let x = &data.x;
+            let w: Vec<f64> = (0..x.n_rows()).map(|i| 0.5 + (i % 7) as f64).collect();
+            let weights = weighted.then_some(&w[..]);
+            let summary = Summary::of(x, weights).unwrap();
+            let scale = summary.dist_scale();
+            let outcome = |chunk: ChunkRoutine<u8>| {
+                let mut cands = Candidates {
+                    d,
+                    values: Vec::new(),
+                    round: Vec::new(),
+                    seen: HashSet::new(),
+                };
+                cands.push(x.row(3), 0);
+                let mut near = vec![0u8; x.n_rows()];
+                let mut seen = Vec::new();
+                for (from, round) in [(0, 1), (1, 2)] {
+                    let extras = Extras {
+                        sample: Some((round, 20.0)),
+                        count: true,
+                    };
+                    let pass = update_nearest(
+                        chunk,
+                        x,
+                        weights,
+                        &cands,
+                        from,
+                        &mut near,
+                        &scale,
+                        5,
+                        extras,
+                        &Unmonitored,
+                    )
+                    .unwrap();
+                    let draws: Vec<_> = pass
+                        .draws
+                        .unwrap()
+                        .into_iter()
+                        .map(|c| (c.kept, c.dropped_max.to_bits()))
+                        .collect();
+                    seen.push((pass.phi.to_bits(), draws, pass.counts, near.clone()));
+                    for r in [10, 400, 2_000, 4_999] {
+                        cands.push(x.row(r), round as u32);
+                    }
+                }
+                seen
+            };
+            let plain = outcome(builds[0]);
+            for (b, &build) in builds.iter().enumerate().skip(1) {
+                assert!(
+                    outcome(build) == plain,
+                    "build {b} differs, d = {d}, weighted: {weighted}"
+                );
+            }
+        }
+    }
+
     /// The rows the fused pass keeps give exactly the picks of a separate sampling pass,
     /// also when chunks hold more picks than they keep (and are scanned again).
     #[test]
@@ -746,6 +930,7 @@ mod tests {
                 count: false,
             };
             let pass = update_nearest(
+                UpdateJob::best(),
                 x,
                 None,
                 &cands,
