@@ -19,6 +19,8 @@ use std::simd::Select;
 use std::simd::Simd;
 use std::simd::cmp::SimdPartialOrd;
 
+use crate::cluster::kernels::small_d;
+
 /// Rows per block: two AVX2 registers of `f32`, so a 4-centre tile keeps eight independent
 /// multiply-add chains in flight (enough to hide the FMA latency).
 pub const LANES: usize = 16;
@@ -117,6 +119,16 @@ impl CentreSet {
         Self::with_routines(c64, d, Routines::for_this_cpu())
     }
 
+    /// The same centres prepared with every routine set this CPU runs, slowest first, so
+    /// that tests elsewhere cover each build.
+    #[cfg(test)]
+    pub(crate) fn every_build(c64: &[f64], d: usize) -> Vec<Self> {
+        Routines::all_on_this_cpu()
+            .into_iter()
+            .map(|r| Self::with_routines(c64.to_vec(), d, r))
+            .collect()
+    }
+
     fn with_routines(c64: Vec<f64>, d: usize, routines: Routines) -> Self {
         assert!(d > 0 && c64.len().is_multiple_of(d));
         let k = c64.len() / d;
@@ -152,9 +164,9 @@ impl CentreSet {
             within_block: routines.within,
             exact_rows: routines.exact_rows,
             exact_one: routines.exact_one,
-            approx_rows: crate::cluster::kernels::small_d::routine(d),
-            scan: crate::cluster::kernels::small_d::scan_routine(d),
-            cost: crate::cluster::kernels::small_d::cost_routine(d),
+            approx_rows: small_d::routine(d, routines.small),
+            scan: small_d::scan_routine(d, routines.small),
+            cost: small_d::cost_routine(d, routines.small),
         }
     }
 
@@ -308,12 +320,12 @@ impl CentreSet {
     /// Lanes whose `f32` winner is certainly the exact argmin (see [`Ranking::certain`]), from
     /// eight rows' `‖x‖²`, best and runner-up ranking values.
     #[inline(always)]
-    pub(crate) fn certified(
+    pub(crate) fn certified<const W: usize>(
         &self,
-        xn: Simd<f32, 8>,
-        best: Simd<f32, 8>,
-        second: Simd<f32, 8>,
-    ) -> std::simd::Mask<i32, 8> {
+        xn: Simd<f32, W>,
+        best: Simd<f32, W>,
+        second: Simd<f32, W>,
+    ) -> std::simd::Mask<i32, W> {
         let per_norm = ((2.0 * self.margin_per_norm + 2.0 * F32_ROUNDOFF_X2) * 1.01) as f32;
         let thr = Simd::splat(per_norm) * (xn + Simd::splat(self.cmax2 as f32));
         (second - best).simd_gt(thr)
@@ -902,6 +914,8 @@ struct Routines {
     within: WithinFn,
     exact_rows: ExactRowsFn,
     exact_one: fn(&[f32], &[f64]) -> f64,
+    /// The build of the few-feature routines ([`small_d`]) that goes with these.
+    small: small_d::Tier,
 }
 
 impl Routines {
@@ -922,6 +936,7 @@ impl Routines {
             within: within_plain,
             exact_rows: exact_rows_generic,
             exact_one: sq_dist,
+            small: small_d::Tier::Plain,
         };
         #[cfg(target_arch = "x86_64")]
         {
@@ -937,6 +952,7 @@ impl Routines {
                     within: within_avx2_checked,
                     exact_rows: exact_rows_avx2_checked,
                     exact_one: sq_dist_avx2_checked,
+                    small: small_d::Tier::Avx2,
                 });
             }
             if wide_tile::available() {
@@ -947,6 +963,7 @@ impl Routines {
                     within: wide_tile::within,
                     exact_rows: exact_rows_avx2_checked,
                     exact_one: sq_dist_avx2_checked,
+                    small: small_d::Tier::Avx512,
                 });
             }
             all

@@ -5,9 +5,10 @@
 //! the arithmetic. Here the feature count is a compile-time constant, so a block of
 //! [`LANES`] rows is read as stored (row-major) and transposed in registers, and each
 //! centre is a broadcast of `d` constants: per row and centre, `d` multiply-adds and five
-//! compare/select operations on full vectors (AVX2 + FMA natively, `simd128` in wasm — the
-//! code is `std::simd` portable vectors of eight `f32`, no `core::arch` intrinsics, so one
-//! source serves every target). The ranking value is the same expanded form
+//! compare/select operations on full vectors (AVX-512 or AVX2 + FMA natively, `simd128` in
+//! wasm — the code is `std::simd` portable vectors of `W` `f32`, no `core::arch`
+//! intrinsics, so one source serves every target: sixteen rows per register with AVX-512,
+//! eight otherwise). The ranking value is the same expanded form
 //! `‖c‖² − 2 x·c` with the same rounding bound, so `Ranking::certify` applies unchanged.
 
 use std::simd::cmp::{SimdPartialEq, SimdPartialOrd};
@@ -20,19 +21,24 @@ use crate::cluster::lloyd::fixed_sum::BlockFixSum;
 /// The largest feature count with a dedicated routine.
 pub const MAX_D: usize = 4;
 
-/// Rows ranked together: one AVX2 register (two `simd128` registers) of `f32` per
-/// quantity, so the whole state of a half-block stays in registers.
+/// Rows ranked together without AVX-512: one AVX2 register (two `simd128` registers) of
+/// `f32` per quantity, so the whole state of a half-block stays in registers.
 const HALF: usize = 8;
-type F = Simd<f32, HALF>;
+
+/// Groups of `w` rows per block: two of eight, or one of sixteen. The arrays below hold
+/// two either way (a length of `LANES / W` would need generic constant expressions).
+const fn groups(w: usize) -> usize {
+    LANES / w
+}
 
 /// A vector multiply-add, fused or not (the rounding bound covers both).
 trait VecMulAdd {
-    fn mul_add(a: F, b: F, c: F) -> F;
+    fn mul_add<const W: usize>(a: Simd<f32, W>, b: Simd<f32, W>, c: Simd<f32, W>) -> Simd<f32, W>;
 }
 
 impl VecMulAdd for Unfused {
     #[inline(always)]
-    fn mul_add(a: F, b: F, c: F) -> F {
+    fn mul_add<const W: usize>(a: Simd<f32, W>, b: Simd<f32, W>, c: Simd<f32, W>) -> Simd<f32, W> {
         a * b + c
     }
 }
@@ -40,35 +46,41 @@ impl VecMulAdd for Unfused {
 #[cfg(target_arch = "x86_64")]
 impl VecMulAdd for crate::cluster::kernels::general::Fused {
     #[inline(always)]
-    fn mul_add(a: F, b: F, c: F) -> F {
+    fn mul_add<const W: usize>(a: Simd<f32, W>, b: Simd<f32, W>, c: Simd<f32, W>) -> Simd<f32, W> {
         std::simd::StdFloat::mul_add(a, b, c)
     }
 }
 
-/// One block's ranking, still in registers: per half-block `‖x‖²`, best and runner-up
-/// ranking values and the winner's index.
-struct Ranked {
-    xn: [F; H],
-    best: [F; H],
-    second: [F; H],
-    idx: [Simd<i32, HALF>; H],
+/// One block's ranking, still in registers: per group of `W` rows `‖x‖²`, best and
+/// runner-up ranking values and the winner's index (the first `LANES / W` groups).
+struct Ranked<const W: usize> {
+    xn: [Simd<f32, W>; 2],
+    best: [Simd<f32, W>; 2],
+    second: [Simd<f32, W>; 2],
+    idx: [Simd<i32, W>; 2],
 }
 
-/// Half-blocks per block.
-const H: usize = LANES / HALF;
-
 #[inline(always)]
-fn rank_block<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32]) -> Ranked {
+fn rank_block<const D: usize, M: VecMulAdd, const W: usize>(
+    cs: &CentreSet,
+    rows: &[f32],
+) -> Ranked<W> {
+    let h_n = groups(W);
     let rows = &rows[..LANES * D];
     let centres = cs.values_f32();
     let norms = &cs.norms_f32()[..centres.len() / D];
-    let xt: [[F; D]; H] = std::array::from_fn(|h| {
-        std::array::from_fn(|j| {
-            F::from_array(std::array::from_fn(|l| rows[(h * HALF + l) * D + j]))
-        })
-    });
-    let mut xn = [F::splat(0.0); H];
-    for h in 0..H {
+    let mut xt = [[Simd::<f32, W>::splat(0.0); D]; 2];
+    for (h, xh) in xt.iter_mut().enumerate().take(h_n) {
+        for (j, xj) in xh.iter_mut().enumerate() {
+            let mut lanes = [0.0f32; W];
+            for (l, v) in lanes.iter_mut().enumerate() {
+                *v = rows[(h * W + l) * D + j];
+            }
+            *xj = Simd::from_array(lanes);
+        }
+    }
+    let mut xn = [Simd::<f32, W>::splat(0.0); 2];
+    for h in 0..h_n {
         for &xj in &xt[h] {
             xn[h] = M::mul_add(xj, xj, xn[h]);
         }
@@ -76,18 +88,18 @@ fn rank_block<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32]) -> Ran
     // An `f32` compare gives a 32-bit lane mask, which selects the winner's index in an
     // `i32` vector directly. Both half-blocks advance together: their compare-select chains
     // are independent, which hides the latency of each.
-    let mut best = [F::splat(f32::INFINITY); H];
-    let mut second = [F::splat(f32::INFINITY); H];
-    let mut idx = [Simd::<i32, HALF>::splat(0); H];
+    let mut best = [Simd::<f32, W>::splat(f32::INFINITY); 2];
+    let mut second = [Simd::<f32, W>::splat(f32::INFINITY); 2];
+    let mut idx = [Simd::<i32, W>::splat(0); 2];
     for (c, (cv, &cn)) in centres.chunks_exact(D).zip(norms).enumerate() {
-        let ci = Simd::<i32, HALF>::splat(c as i32);
-        for h in 0..H {
+        let ci = Simd::<i32, W>::splat(c as i32);
+        for h in 0..h_n {
             // ‖c‖² + Σ xⱼ·(−2cⱼ) in one multiply-add chain (the −2 is folded into the
             // stored centres, exactly): d + 1 terms whose magnitudes sum to at most
             // 2‖c‖² + ‖x‖², so the error stays inside the certified bound.
-            let mut v = F::splat(cn);
+            let mut v = Simd::<f32, W>::splat(cn);
             for j in 0..D {
-                v = M::mul_add(xt[h][j], F::splat(cv[j]), v);
+                v = M::mul_add(xt[h][j], Simd::<f32, W>::splat(cv[j]), v);
             }
             // Branch-free, as in the tiled kernel: the runner-up is min(second, max(best, v)).
             // Plain compare-selects, not simd_min/max: the values are never NaN.
@@ -108,23 +120,27 @@ fn rank_block<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32]) -> Ran
 
 /// Stores a ranking held in registers into `a` and certifies it.
 #[inline(always)]
-fn store(cs: &CentreSet, r: &Ranked, a: &mut Ranking) {
+fn store<const W: usize>(cs: &CentreSet, r: &Ranked<W>, a: &mut Ranking) {
     let (mut best_all, mut second_all, mut idx_all) =
         ([0.0f32; LANES], [0.0f32; LANES], [0u32; LANES]);
-    for h in 0..H {
-        let span = h * HALF..(h + 1) * HALF;
+    for h in 0..groups(W) {
+        let span = h * W..(h + 1) * W;
         r.xn[h].copy_to_slice(&mut a.xn[span.clone()]);
         r.best[h].copy_to_slice(&mut best_all[span.clone()]);
         r.second[h].copy_to_slice(&mut second_all[span.clone()]);
-        let i: Simd<u32, HALF> = r.idx[h].cast();
+        let i: Simd<u32, W> = r.idx[h].cast();
         i.copy_to_slice(&mut idx_all[span]);
     }
     a.certify(cs, best_all, second_all, idx_all);
 }
 
 #[inline(always)]
-fn approx_rows<const D: usize, M: VecMulAdd>(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
-    store(cs, &rank_block::<D, M>(cs, rows), a);
+fn approx_rows<const D: usize, M: VecMulAdd, const W: usize>(
+    cs: &CentreSet,
+    rows: &[f32],
+    a: &mut Ranking,
+) {
+    store(cs, &rank_block::<D, M, W>(cs, rows), a);
 }
 
 /// What a fused scan hands back for a block with rows to look at: the block's index,
@@ -140,7 +156,7 @@ pub(crate) type Scan = fn(&CentreSet, &[f32], &mut [u32], bool, Visit<'_>) -> u6
 /// registers only when it has an uncertified row, or (with `report_moves`, the delta
 /// pass of a Lloyd iteration after the first) a row whose label changed.
 #[inline(always)]
-fn scan_rows<const D: usize, M: VecMulAdd>(
+fn scan_rows<const D: usize, M: VecMulAdd, const W: usize>(
     cs: &CentreSet,
     rows: &[f32],
     labels: &mut [u32],
@@ -152,16 +168,16 @@ fn scan_rows<const D: usize, M: VecMulAdd>(
         .chunks_exact(LANES * D)
         .zip(labels.chunks_exact_mut(LANES));
     for (b, (block, lab)) in blocks.enumerate() {
-        let r = rank_block::<D, M>(cs, block);
+        let r = rank_block::<D, M, W>(cs, block);
         let old: [u32; LANES] = lab[..LANES].try_into().expect("a full block");
         let (mut moved, mut unsure) = (0u32, 0u32);
-        for h in 0..H {
-            let span = h * HALF..(h + 1) * HALF;
-            let was = Simd::<u32, HALF>::from_slice(&old[span.clone()]);
+        for h in 0..groups(W) {
+            let span = h * W..(h + 1) * W;
+            let was = Simd::<u32, W>::from_slice(&old[span.clone()]);
             let new = r.idx[h].cast::<u32>();
             let sure = cs.certified(r.xn[h], r.best[h], r.second[h]);
-            moved |= ((sure & new.simd_ne(was)).to_bitmask() as u32) << (h * HALF);
-            unsure |= ((!sure).to_bitmask() as u32) << (h * HALF);
+            moved |= ((sure & new.simd_ne(was)).to_bitmask() as u32) << (h * W);
+            unsure |= ((!sure).to_bitmask() as u32) << (h * W);
             sure.cast::<i32>()
                 .select(new, was)
                 .copy_to_slice(&mut lab[span]);
@@ -248,123 +264,188 @@ pub(crate) fn exact_block(
 /// The signature of a row-major ranking routine.
 pub(crate) type Rank = fn(&CentreSet, &[f32], &mut Ranking);
 
-/// Routine `d` (1-based: the tables list d = 1 ..= MAX_D in order) of `fast` when the CPU
-/// has AVX2 and FMA, else of `plain`.
-fn pick<T: Copy>(d: usize, fast: [T; MAX_D], plain: [T; MAX_D]) -> Option<T> {
+/// Which build of the routines a [`CentreSet`] uses: the instruction sets of the general
+/// kernel's routines it goes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tier {
+    /// Eight rows per vector, unfused (SSE2 natively, `simd128` in wasm).
+    Plain,
+    /// Eight rows per AVX2 register, fused multiply-adds.
     #[cfg(target_arch = "x86_64")]
-    let fast_ok =
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma");
-    #[cfg(not(target_arch = "x86_64"))]
-    let fast_ok = false;
-    let table = if fast_ok { fast } else { plain };
-    (1..=MAX_D).contains(&d).then(|| table[d - 1])
+    Avx2,
+    /// Sixteen rows per AVX-512 register, fused multiply-adds.
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
 }
 
-/// A function choosing, by feature count, the AVX2 + FMA routine when the CPU has them
-/// (x86-64 only) and the plain one otherwise.
-macro_rules! selector {
-    ($name:ident, $ty:ty, [$($fast:ident),*], [$($plain:ident),*], $doc:literal) => {
-        #[doc = $doc]
-        pub(crate) fn $name(d: usize) -> Option<$ty> {
+/// The routines of one feature count in every tier.
+struct Builds {
+    rank: [Rank; 3],
+    scan: [Scan; 3],
+    cost: [CostRows; 3],
+}
+
+impl Tier {
+    fn index(self) -> usize {
+        match self {
+            Tier::Plain => 0,
             #[cfg(target_arch = "x86_64")]
-            let fast = [$($fast as $ty),*];
-            #[cfg(not(target_arch = "x86_64"))]
-            let fast = [$($plain as $ty),*];
-            pick(d, fast, [$($plain as $ty),*])
+            Tier::Avx2 => 1,
+            #[cfg(target_arch = "x86_64")]
+            Tier::Avx512 => 2,
+        }
+    }
+}
+
+macro_rules! routines {
+    ($($d:literal => $m:ident;)*) => {
+        $(
+            /// The routines for this feature count, one per [`Tier`].
+            mod $m {
+                use super::*;
+                #[cfg(target_arch = "x86_64")]
+                use crate::cluster::kernels::general::Fused;
+
+                pub(super) fn rank_plain(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
+                    approx_rows::<$d, Unfused, HALF>(cs, rows, a)
+                }
+
+                pub(super) fn scan_plain(
+                    cs: &CentreSet,
+                    rows: &[f32],
+                    labels: &mut [u32],
+                    report_moves: bool,
+                    visit: Visit<'_>,
+                ) -> u64 {
+                    scan_rows::<$d, Unfused, HALF>(cs, rows, labels, report_moves, visit)
+                }
+
+                pub(super) fn cost_plain(
+                    c64: &[f64],
+                    rows: &[f32],
+                    labels: &[u32],
+                    sum: &mut BlockFixSum,
+                ) {
+                    cost_rows::<$d>(c64, rows, labels, sum)
+                }
+
+                #[cfg(target_arch = "x86_64")]
+                #[target_feature(enable = "avx2,fma")]
+                fn rank_avx2(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
+                    approx_rows::<$d, Fused, HALF>(cs, rows, a)
+                }
+
+                #[cfg(target_arch = "x86_64")]
+                #[target_feature(enable = "avx2,fma")]
+                fn scan_avx2(
+                    cs: &CentreSet,
+                    rows: &[f32],
+                    labels: &mut [u32],
+                    report_moves: bool,
+                    visit: Visit<'_>,
+                ) -> u64 {
+                    scan_rows::<$d, Fused, HALF>(cs, rows, labels, report_moves, visit)
+                }
+
+                #[cfg(target_arch = "x86_64")]
+                #[target_feature(enable = "avx2,fma")]
+                fn cost_avx2(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
+                    cost_rows::<$d>(c64, rows, labels, sum)
+                }
+
+                #[cfg(target_arch = "x86_64")]
+                #[target_feature(enable = "avx512f,avx2,fma")]
+                fn rank_avx512(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
+                    approx_rows::<$d, Fused, LANES>(cs, rows, a)
+                }
+
+                #[cfg(target_arch = "x86_64")]
+                #[target_feature(enable = "avx512f,avx2,fma")]
+                fn scan_avx512(
+                    cs: &CentreSet,
+                    rows: &[f32],
+                    labels: &mut [u32],
+                    report_moves: bool,
+                    visit: Visit<'_>,
+                ) -> u64 {
+                    scan_rows::<$d, Fused, LANES>(cs, rows, labels, report_moves, visit)
+                }
+
+                #[cfg(target_arch = "x86_64")]
+                #[target_feature(enable = "avx512f,avx2,fma")]
+                fn cost_avx512(
+                    c64: &[f64],
+                    rows: &[f32],
+                    labels: &[u32],
+                    sum: &mut BlockFixSum,
+                ) {
+                    cost_rows::<$d>(c64, rows, labels, sum)
+                }
+
+                /// Every tier's routines; a tier is only handed out where the CPU has it.
+                pub(super) fn builds() -> Builds {
+                    #[cfg(target_arch = "x86_64")]
+                    {
+                        // SAFETY (every closure): `Tier::Avx2` and `Tier::Avx512` are only
+                        // given to a `CentreSet` by `Routines`, for a CPU with those sets.
+                        Builds {
+                            rank: [
+                                rank_plain,
+                                |cs, rows, a| unsafe { rank_avx2(cs, rows, a) },
+                                |cs, rows, a| unsafe { rank_avx512(cs, rows, a) },
+                            ],
+                            scan: [
+                                scan_plain,
+                                |cs, rows, l, m, v| unsafe { scan_avx2(cs, rows, l, m, v) },
+                                |cs, rows, l, m, v| unsafe { scan_avx512(cs, rows, l, m, v) },
+                            ],
+                            cost: [
+                                cost_plain,
+                                |c, rows, l, s| unsafe { cost_avx2(c, rows, l, s) },
+                                |c, rows, l, s| unsafe { cost_avx512(c, rows, l, s) },
+                            ],
+                        }
+                    }
+                    #[cfg(not(target_arch = "x86_64"))]
+                    Builds {
+                        rank: [rank_plain; 3],
+                        scan: [scan_plain; 3],
+                        cost: [cost_plain; 3],
+                    }
+                }
+            }
+        )*
+
+        /// The routines for `d` features in `tier`, if `d ≤ MAX_D`.
+        fn builds(d: usize) -> Option<Builds> {
+            match d {
+                $($d => Some($m::builds()),)*
+                _ => None,
+            }
         }
     };
 }
 
-macro_rules! routines {
-    ($($d:literal => $plain:ident, $avx2:ident, $checked:ident,
-        $splain:ident, $savx2:ident, $schecked:ident,
-        $cplain:ident, $cavx2:ident, $cchecked:ident;)*) => {
-        $(
-            fn $plain(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
-                approx_rows::<$d, Unfused>(cs, rows, a)
-            }
-
-            #[cfg(target_arch = "x86_64")]
-            #[target_feature(enable = "avx2,fma")]
-            fn $avx2(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
-                approx_rows::<$d, crate::cluster::kernels::general::Fused>(cs, rows, a)
-            }
-
-            #[cfg(target_arch = "x86_64")]
-            fn $checked(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
-                // SAFETY: only selected by `routine` when the CPU has AVX2 and FMA.
-                unsafe { $avx2(cs, rows, a) }
-            }
-
-            fn $splain(
-                cs: &CentreSet,
-                rows: &[f32],
-                labels: &mut [u32],
-                report_moves: bool,
-                visit: Visit<'_>,
-            ) -> u64 {
-                scan_rows::<$d, Unfused>(cs, rows, labels, report_moves, visit)
-            }
-
-            #[cfg(target_arch = "x86_64")]
-            #[target_feature(enable = "avx2,fma")]
-            fn $savx2(
-                cs: &CentreSet,
-                rows: &[f32],
-                labels: &mut [u32],
-                report_moves: bool,
-                visit: Visit<'_>,
-            ) -> u64 {
-                scan_rows::<$d, crate::cluster::kernels::general::Fused>(cs, rows, labels, report_moves, visit)
-            }
-
-            fn $cplain(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
-                cost_rows::<$d>(c64, rows, labels, sum)
-            }
-
-            #[cfg(target_arch = "x86_64")]
-            #[target_feature(enable = "avx2,fma")]
-            fn $cavx2(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
-                cost_rows::<$d>(c64, rows, labels, sum)
-            }
-
-            #[cfg(target_arch = "x86_64")]
-            fn $cchecked(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
-                // SAFETY: only selected by `cost_routine` when the CPU has AVX2 and FMA.
-                unsafe { $cavx2(c64, rows, labels, sum) }
-            }
-
-            #[cfg(target_arch = "x86_64")]
-            fn $schecked(
-                cs: &CentreSet,
-                rows: &[f32],
-                labels: &mut [u32],
-                report_moves: bool,
-                visit: Visit<'_>,
-            ) -> u64 {
-                // SAFETY: only selected by `scan_routine` when the CPU has AVX2 and FMA.
-                unsafe { $savx2(cs, rows, labels, report_moves, visit) }
-            }
-        )*
-
-        selector!(routine, Rank, [$($checked),*], [$($plain),*],
-            "The row-major ranking routine for `d` features on this CPU, if `d ≤ MAX_D`.");
-        selector!(cost_routine, CostRows, [$($cchecked),*], [$($cplain),*],
-            "The unit-weight block cost for `d` features on this CPU, if `d ≤ MAX_D`.");
-        selector!(scan_routine, Scan, [$($schecked),*], [$($splain),*],
-            "The fused scan for `d` features on this CPU, if `d ≤ MAX_D`.");
-    };
+routines! {
+    1 => d1;
+    2 => d2;
+    3 => d3;
+    4 => d4;
 }
 
-routines! {
-    1 => plain1, avx2_1, checked1, scan_plain1, scan_avx2_1, scan_checked1,
-        cost_plain1, cost_avx2_1, cost_checked1;
-    2 => plain2, avx2_2, checked2, scan_plain2, scan_avx2_2, scan_checked2,
-        cost_plain2, cost_avx2_2, cost_checked2;
-    3 => plain3, avx2_3, checked3, scan_plain3, scan_avx2_3, scan_checked3,
-        cost_plain3, cost_avx2_3, cost_checked3;
-    4 => plain4, avx2_4, checked4, scan_plain4, scan_avx2_4, scan_checked4,
-        cost_plain4, cost_avx2_4, cost_checked4;
+/// The row-major ranking for `d` features in `tier`, if `d ≤ MAX_D`.
+pub(crate) fn routine(d: usize, tier: Tier) -> Option<Rank> {
+    builds(d).map(|b| b.rank[tier.index()])
+}
+
+/// The fused scan for `d` features in `tier`, if `d ≤ MAX_D`.
+pub(crate) fn scan_routine(d: usize, tier: Tier) -> Option<Scan> {
+    builds(d).map(|b| b.scan[tier.index()])
+}
+
+/// The unit-weight block cost for `d` features in `tier`, if `d ≤ MAX_D`.
+pub(crate) fn cost_routine(d: usize, tier: Tier) -> Option<CostRows> {
+    builds(d).map(|b| b.cost[tier.index()])
 }
 
 #[cfg(test)]
@@ -388,22 +469,24 @@ mod tests {
                     x[r * d + j] = ((c[j] + c[d + j]) / 2.0) as f32;
                 }
             }
-            let cs = CentreSet::new(c.clone(), d);
-            assert!(routine(d).is_some());
-            let mut scratch = cs.scratch();
-            cs.for_each_nearest(true, &x, &mut scratch, |r, got, dist, _| {
-                let row = &x[r * d..(r + 1) * d];
-                let mut best = (0u32, f64::INFINITY);
-                for (i, cr) in c.chunks(d).enumerate() {
-                    let e = sq_dist(row, cr);
-                    if e < best.1 {
-                        best = (i as u32, e);
+            assert!(routine(d, Tier::Plain).is_some());
+            // Plain, AVX2 and AVX-512 builds, as far as the CPU has them.
+            for (build, cs) in CentreSet::every_build(&c, d).into_iter().enumerate() {
+                let mut scratch = cs.scratch();
+                cs.for_each_nearest(true, &x, &mut scratch, |r, got, dist, _| {
+                    let row = &x[r * d..(r + 1) * d];
+                    let mut best = (0u32, f64::INFINITY);
+                    for (i, cr) in c.chunks(d).enumerate() {
+                        let e = sq_dist(row, cr);
+                        if e < best.1 {
+                            best = (i as u32, e);
+                        }
                     }
-                }
-                assert_eq!(got, best.0, "d {d} row {r}");
-                assert_eq!(dist, best.1, "d {d} row {r}");
-            });
+                    assert_eq!(got, best.0, "d {d} build {build} row {r}");
+                    assert_eq!(dist, best.1, "d {d} build {build} row {r}");
+                });
+            }
         }
-        assert!(routine(MAX_D + 1).is_none());
+        assert!(routine(MAX_D + 1, Tier::Plain).is_none());
     }
 }
