@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 
-use crate::cluster::chunk_tasks::{map_chunks, map_chunks_mut};
+use crate::cluster::chunk_tasks::{map_chunks, map_chunks_mut, map_chunks_mut2};
 use crate::cluster::error::ClusterError;
 use crate::cluster::kernels::general::{CentreSet, LANES, Ranking, sq_dist};
 use crate::cluster::labels::{LabelWidth, LabelWord, Labels, on_words};
@@ -148,26 +148,41 @@ fn picks(s: &mut KeyedStream, i: usize, w: f64, dist: f32, per_cost: f64) -> boo
     s.uniform() < per_cost * w * dist as f64
 }
 
+/// The fewest features for which [`NearestCandidate`] keeps each row's distance.
+const KEEP_DIST_MIN_D: usize = 8;
+
 /// Each row's nearest candidate so far, in the narrowest word that holds the candidates'
-/// indices. The squared distance to it is recomputed where it is needed ([`dist_to`]), so
-/// the state is 1–2 bytes a row where a stored `(f32, u32)` pair took 8: at 10M rows of
-/// two features that pair alone was as large as the data.
-struct NearestCandidate(Labels);
+/// indices, and from [`KEEP_DIST_MIN_D`] features on its squared distance too.
+///
+/// With few features the distance is recomputed where it is needed ([`dist_to`]), so the
+/// state is 1–2 bytes a row where a stored `(f32, u32)` pair took 8: at 10M rows of two
+/// features that pair alone was as large as the data. With many, recomputing it cost an
+/// exact distance per row and pass (a fifth of W3's update pass) while keeping it costs at
+/// most an eighth of the data. The kept value is the exact distance rounded to `f32`, the
+/// bits a recomputation gives.
+struct NearestCandidate {
+    labels: Labels,
+    dist: Option<Vec<f32>>,
+}
 
 impl NearestCandidate {
-    fn new(n: usize) -> Self {
-        NearestCandidate(Labels::U8(crate::cluster::lloyd::filled(n, 0u8)))
+    fn new(n: usize, d: usize) -> Self {
+        use crate::cluster::lloyd::filled;
+        NearestCandidate {
+            labels: Labels::U8(filled(n, 0u8)),
+            dist: (d >= KEEP_DIST_MIN_D).then(|| filled(n, f32::INFINITY)),
+        }
     }
 
     /// Widens the words, if needed, to hold candidate indices below `m`.
     fn hold(&mut self, m: usize) {
-        let wider = match (&self.0, LabelWidth::for_k(m)) {
+        let wider = match (&self.labels, LabelWidth::for_k(m)) {
             (Labels::U8(v), LabelWidth::U16) => Labels::U16(v.iter().map(|&c| c as u16).collect()),
             (Labels::U8(v), LabelWidth::U32) => Labels::U32(v.iter().map(|&c| c as u32).collect()),
             (Labels::U16(v), LabelWidth::U32) => Labels::U32(v.iter().map(|&c| c as u32).collect()),
             _ => return,
         };
-        self.0 = wider;
+        self.labels = wider;
     }
 }
 
@@ -263,6 +278,7 @@ fn update_nearest<L: LabelWord>(
     cands: &Candidates,
     from: usize,
     near: &mut [L],
+    dist: Option<&mut [f32]>,
     scale: &FixedScale,
     seed: u64,
     extras: Extras,
@@ -302,9 +318,14 @@ fn update_nearest<L: LabelWord>(
         count_m: count.then_some(m),
         from: from as u32,
     };
-    let parts = map_chunks_mut(x, near, TaskKind::Seed, monitor, |c, near| {
-        chunk(&job, c, near)
-    })?;
+    let parts = match dist {
+        Some(dist) => map_chunks_mut2(x, near, dist, TaskKind::Seed, monitor, |c, near, dist| {
+            chunk(&job, c, near, dist)
+        })?,
+        None => map_chunks_mut(x, near, TaskKind::Seed, monitor, |c, near| {
+            chunk(&job, c, near, &mut [])
+        })?,
+    };
     let phi = scale.value(parts.iter().map(|p| p.0).sum());
     let counts = count.then(|| {
         let mut total = vec![0u64; m];
@@ -339,7 +360,7 @@ struct UpdateJob<'a> {
 type ChunkPart = (i128, Option<ChunkDraws>, Option<Vec<u64>>);
 
 /// The update of one chunk, compiled once per instruction set ([`UpdateJob::routine`]).
-type ChunkRoutine<L> = fn(&UpdateJob<'_>, Chunk<'_>, &mut [L]) -> ChunkPart;
+type ChunkRoutine<L> = fn(&UpdateJob<'_>, Chunk<'_>, &mut [L], &mut [f32]) -> ChunkPart;
 
 impl UpdateJob<'_> {
     /// Every build of the chunk update this CPU runs, slowest first. The pass around the
@@ -348,23 +369,23 @@ impl UpdateJob<'_> {
     /// two-value registers. The wider builds run the same operations, and no sum is fused,
     /// so every build gives the same bits.
     fn all_on_this_cpu<L: LabelWord>() -> Vec<ChunkRoutine<L>> {
-        let plain: ChunkRoutine<L> = |job, c, near| job.chunk(c, near);
+        let plain: ChunkRoutine<L> = |job, c, near, dist| job.chunk(c, near, dist);
         #[cfg(target_arch = "x86_64")]
         {
             let mut all = vec![plain];
             if std::arch::is_x86_feature_detected!("avx2") {
-                all.push(|job, c, near| {
+                all.push(|job, c, near, dist| {
                     // SAFETY: listed only when the CPU has AVX2.
-                    unsafe { job.chunk_avx2(c, near) }
+                    unsafe { job.chunk_avx2(c, near, dist) }
                 });
             }
             if std::arch::is_x86_feature_detected!("avx512f")
                 && std::arch::is_x86_feature_detected!("avx512dq")
                 && std::arch::is_x86_feature_detected!("avx2")
             {
-                all.push(|job, c, near| {
+                all.push(|job, c, near, dist| {
                     // SAFETY: listed only when the CPU has AVX-512 F and DQ.
-                    unsafe { job.chunk_avx512(c, near) }
+                    unsafe { job.chunk_avx512(c, near, dist) }
                 });
             }
             all
@@ -382,19 +403,31 @@ impl UpdateJob<'_> {
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn chunk_avx2<L: LabelWord>(&self, c: Chunk<'_>, near: &mut [L]) -> ChunkPart {
-        self.chunk(c, near)
+    fn chunk_avx2<L: LabelWord>(
+        &self,
+        c: Chunk<'_>,
+        near: &mut [L],
+        dist: &mut [f32],
+    ) -> ChunkPart {
+        self.chunk(c, near, dist)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512dq,avx2")]
-    fn chunk_avx512<L: LabelWord>(&self, c: Chunk<'_>, near: &mut [L]) -> ChunkPart {
-        self.chunk(c, near)
+    fn chunk_avx512<L: LabelWord>(
+        &self,
+        c: Chunk<'_>,
+        near: &mut [L],
+        dist: &mut [f32],
+    ) -> ChunkPart {
+        self.chunk(c, near, dist)
     }
 
-    /// Updates the rows of chunk `c` (their nearest candidates `near`).
+    /// Updates the rows of chunk `c`: their nearest candidates `near` and, unless it is
+    /// empty, their kept distances `dist` ([`NearestCandidate`]).
     #[inline(always)]
-    fn chunk<L: LabelWord>(&self, c: Chunk<'_>, near: &mut [L]) -> ChunkPart {
+    fn chunk<L: LabelWord>(&self, c: Chunk<'_>, near: &mut [L], dist: &mut [f32]) -> ChunkPart {
+        let kept = !dist.is_empty();
         let (cs, d, weights, scale) = (self.cs, c.n_cols, self.weights, self.scale);
         let mut scratch = cs.scratch();
         let mut a = Ranking::default();
@@ -412,7 +445,10 @@ impl UpdateJob<'_> {
             let rows = near.len();
             let first = c.start_row + b * LANES;
             let mut cur = [f32::INFINITY; LANES];
-            if let Some(old) = self.old_set {
+            let span = b * LANES..b * LANES + rows;
+            if kept {
+                cur[..rows].copy_from_slice(&dist[span.clone()]);
+            } else if let Some(old) = self.old_set {
                 for (o, &v) in old_idx.iter_mut().zip(near.iter()) {
                     *o = v.to_label();
                 }
@@ -431,6 +467,9 @@ impl UpdateJob<'_> {
             cs.rank(block, &mut scratch, &mut a);
             cs.exact_of_block(&a, block, &mut labels, &mut dists);
             take_nearer(&mut cur, near, &dists, &labels, self.from);
+            if kept {
+                dist[span].copy_from_slice(&cur[..rows]);
+            }
             if let (Some(draws), Some(key)) = (draws.as_mut(), family) {
                 // The block's draws first, in a loop of their own with no branch, so the
                 // hashes run side by side.
@@ -616,7 +655,7 @@ pub fn kmeans_parallel(
         seen: HashSet::new(),
     };
     cands.push(x.row(first), 0);
-    let mut near = NearestCandidate::new(n);
+    let mut near = NearestCandidate::new(n, d);
     let ell = match p.oversampling {
         Oversampling::PerCluster(f) => f * k as f64,
         Oversampling::Absolute(l) => l,
@@ -633,8 +672,9 @@ pub fn kmeans_parallel(
     };
     let update = |cands: &Candidates, from: usize, near: &mut NearestCandidate, extras: Extras| {
         near.hold(cands.len());
-        on_words!(&mut near.0, v => update_nearest(
-            UpdateJob::best(), x, weights, cands, from, v, &scale, seed, extras, monitor,
+        on_words!(&mut near.labels, v => update_nearest(
+            UpdateJob::best(), x, weights, cands, from, v, near.dist.as_deref_mut(), &scale, seed,
+            extras, monitor,
         ))
     };
     let mut pass = update(&cands, 0, &mut near, extras(1, fixed_rounds))?;
@@ -661,7 +701,7 @@ pub fn kmeans_parallel(
             break;
         }
         let c64 = cands.as_f64();
-        let picked = on_words!(&near.0, v => pick_rows(
+        let picked = on_words!(&near.labels, v => pick_rows(
             x,
             weights,
             v,
@@ -735,7 +775,9 @@ pub fn kmeans_parallel(
                 .map(|&c| wscale.value(c as i128 * unit))
                 .collect()
         }
-        None => on_words!(&near.0, v => candidate_weights(x, weights, v, m, &wscale, monitor))?,
+        None => {
+            on_words!(&near.labels, v => candidate_weights(x, weights, v, m, &wscale, monitor))?
+        }
     };
     drop(near);
     let trace = SeedingTrace {
@@ -814,19 +856,20 @@ mod tests {
     /// every index.
     #[test]
     fn nearest_candidates_widen_without_losing_an_index() {
-        let mut near = NearestCandidate::new(3);
-        near.0 = Labels::U8(vec![0, 7, 254]);
+        let mut near = NearestCandidate::new(3, 2);
+        near.labels = Labels::U8(vec![0, 7, 254]);
         near.hold(255);
-        assert_eq!(near.0, Labels::U8(vec![0, 7, 254]));
+        assert_eq!(near.labels, Labels::U8(vec![0, 7, 254]));
         near.hold(256);
-        assert_eq!(near.0, Labels::U16(vec![0, 7, 254]));
+        assert_eq!(near.labels, Labels::U16(vec![0, 7, 254]));
         near.hold(70_000);
-        assert_eq!(near.0, Labels::U32(vec![0, 7, 254]));
+        assert_eq!(near.labels, Labels::U32(vec![0, 7, 254]));
     }
 
     /// Every build of the chunk update (plain, AVX2, AVX-512 where the CPU has them) gives
     /// the same nearest candidates, potential, draws and counts, weighted or not, in a
-    /// first pass and in one after new candidates (which recomputes the old distances).
+    /// first pass and in one after new candidates, whether it recomputes the old distances
+    /// or reads the kept ones ([`NearestCandidate`]).
     #[test]
     fn every_build_of_the_update_gives_the_same_pass() {
         let builds = UpdateJob::all_on_this_cpu::<u8>();
@@ -844,7 +887,7 @@ mod tests {
             let weights = weighted.then_some(&w[..]);
             let summary = Summary::of(x, weights).unwrap();
             let scale = summary.dist_scale();
-            let outcome = |chunk: ChunkRoutine<u8>| {
+            let outcome = |chunk: ChunkRoutine<u8>, keep: bool| {
                 let mut cands = Candidates {
                     d,
                     values: Vec::new(),
@@ -853,6 +896,7 @@ mod tests {
                 };
                 cands.push(x.row(3), 0);
                 let mut near = vec![0u8; x.n_rows()];
+                let mut dist = vec![f32::INFINITY; x.n_rows()];
                 let mut seen = Vec::new();
                 for (from, round) in [(0, 1), (1, 2)] {
                     let extras = Extras {
@@ -866,6 +910,7 @@ mod tests {
                         &cands,
                         from,
                         &mut near,
+                        keep.then_some(&mut dist[..]),
                         &scale,
                         5,
                         extras,
@@ -885,12 +930,14 @@ mod tests {
                 }
                 seen
             };
-            let plain = outcome(builds[0]);
-            for (b, &build) in builds.iter().enumerate().skip(1) {
-                assert!(
-                    outcome(build) == plain,
-                    "build {b} differs, d = {d}, weighted: {weighted}"
-                );
+            let plain = outcome(builds[0], false);
+            for (b, &build) in builds.iter().enumerate() {
+                for keep in [false, true] {
+                    assert!(
+                        outcome(build, keep) == plain,
+                        "build {b} differs, keeping distances {keep}, d = {d}, weighted: {weighted}"
+                    );
+                }
             }
         }
     }
@@ -936,6 +983,7 @@ mod tests {
                 &cands,
                 0,
                 &mut near,
+                None,
                 &scale,
                 9,
                 extras,
