@@ -209,16 +209,18 @@ impl Reach {
             .collect();
         let shrink = 4.0 * (1.0 + 1.0 / 1024.0);
         let trials = cands.len();
-        let limit: Vec<f64> = centres
-            .chunks_exact(d)
-            .flat_map(|a| {
-                // Every centre is a data row, so it is exact in f32.
-                let a32: Vec<f32> = a.iter().map(|&v| v as f32).collect();
-                rows.chunks_exact(d)
-                    .map(|t| sq_dist(&a32, t) / shrink)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let set = CentreSet::new(rows.clone(), d);
+        // Every centre is a data row, so it is exact in f32. One buffer for all of them, and
+        // the set's build of `sq_dist` (same bits): this runs once per step, over every
+        // centre chosen so far, and on k-means||'s candidates eight times over.
+        let mut a32 = vec![0.0f32; d];
+        let mut limit = Vec::with_capacity(centres.len() / d * trials);
+        for a in centres.chunks_exact(d) {
+            for (o, &v) in a32.iter_mut().zip(a) {
+                *o = v as f32;
+            }
+            limit.extend(rows.chunks_exact(d).map(|t| set.dist(&a32, t) / shrink));
+        }
         let limit_all = limit
             .chunks_exact(trials)
             .map(|l| l.iter().copied().fold(f64::INFINITY, f64::min))
@@ -226,7 +228,7 @@ impl Reach {
         Reach {
             d,
             trials,
-            set: CentreSet::new(rows.clone(), d),
+            set,
             rows,
             limit,
             limit_all,
