@@ -318,7 +318,7 @@ impl CentreSet {
     }
 
     /// Lanes whose `f32` winner is certainly the exact argmin (see [`Ranking::certain`]), from
-    /// eight rows' `‖x‖²`, best and runner-up ranking values.
+    /// `W` rows' `‖x‖²`, best and runner-up ranking values.
     #[inline(always)]
     pub(crate) fn certified<const W: usize>(
         &self,

@@ -86,8 +86,8 @@ fn rank_block<const D: usize, M: VecMulAdd, const W: usize>(
         }
     }
     // An `f32` compare gives a 32-bit lane mask, which selects the winner's index in an
-    // `i32` vector directly. Both half-blocks advance together: their compare-select chains
-    // are independent, which hides the latency of each.
+    // `i32` vector directly. With eight rows a vector, both half-blocks advance together:
+    // their compare-select chains are independent, which hides the latency of each.
     let mut best = [Simd::<f32, W>::splat(f32::INFINITY); 2];
     let mut second = [Simd::<f32, W>::splat(f32::INFINITY); 2];
     let mut idx = [Simd::<i32, W>::splat(0); 2];
@@ -286,14 +286,21 @@ struct Builds {
 }
 
 impl Tier {
+    /// The build to hand out for this tier: its own where the CPU has its instruction sets,
+    /// the plain one otherwise, so that no caller can reach a routine the CPU cannot run.
     fn index(self) -> usize {
-        match self {
-            Tier::Plain => 0,
-            #[cfg(target_arch = "x86_64")]
-            Tier::Avx2 => 1,
-            #[cfg(target_arch = "x86_64")]
-            Tier::Avx512 => 2,
+        #[cfg(target_arch = "x86_64")]
+        {
+            let avx2 = std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma");
+            match self {
+                Tier::Avx512 if avx2 && std::arch::is_x86_feature_detected!("avx512f") => 2,
+                Tier::Avx2 if avx2 => 1,
+                _ => 0,
+            }
         }
+        #[cfg(not(target_arch = "x86_64"))]
+        0
     }
 }
 
@@ -382,12 +389,13 @@ macro_rules! routines {
                     cost_rows::<$d>(c64, rows, labels, sum)
                 }
 
-                /// Every tier's routines; a tier is only handed out where the CPU has it.
+                /// Every tier's routines; [`Tier::index`] hands a tier out only where the CPU
+                /// has it.
                 pub(super) fn builds() -> Builds {
                     #[cfg(target_arch = "x86_64")]
                     {
-                        // SAFETY (every closure): `Tier::Avx2` and `Tier::Avx512` are only
-                        // given to a `CentreSet` by `Routines`, for a CPU with those sets.
+                        // SAFETY (every closure): entries 1 and 2 are only reached through
+                        // `Tier::index`, which checks that the CPU has their sets.
                         Builds {
                             rank: [
                                 rank_plain,
@@ -416,7 +424,7 @@ macro_rules! routines {
             }
         )*
 
-        /// The routines for `d` features in `tier`, if `d ≤ MAX_D`.
+        /// The routines for `d` features in every tier, if `d ≤ MAX_D`.
         fn builds(d: usize) -> Option<Builds> {
             match d {
                 $($d => Some($m::builds()),)*

@@ -268,7 +268,8 @@ fn pick_rows<L: LabelWord>(
 /// Lowers each row's distance and updates its nearest candidate with candidates `from..`
 /// of `cands`; returns the new potential `φ = Σ w·d²`, summed in the same pass, and the
 /// [`Extras`] asked for. With no new candidate there is no pass and no extras. Each row's
-/// current distance is recomputed from its nearest candidate ([`NearestCandidate`]).
+/// current distance is read from `dist` when the state keeps it, and recomputed from its
+/// nearest candidate otherwise ([`NearestCandidate`]).
 /// `chunk` is one build of the chunk update ([`UpdateJob::best`]).
 #[allow(clippy::too_many_arguments)]
 fn update_nearest<L: LabelWord>(
@@ -300,8 +301,9 @@ fn update_nearest<L: LabelWord>(
         .sample
         .map(|(_, ell)| keep_per_chunk(ell, x.chunk_rows(), x.n_rows()));
     let cs = CentreSet::new(new, d);
-    // The candidates before this pass: each row's current distance is to one of them.
-    let old_set = (from > 0).then(|| {
+    // The candidates before this pass, for recomputing each row's current distance (kept
+    // distances need none).
+    let old_set = (from > 0 && dist.is_none()).then(|| {
         CentreSet::new(
             cands.values[..from * d].iter().map(|&v| v as f64).collect(),
             d,
@@ -359,7 +361,7 @@ struct UpdateJob<'a> {
 /// counts.
 type ChunkPart = (i128, Option<ChunkDraws>, Option<Vec<u64>>);
 
-/// The update of one chunk, compiled once per instruction set ([`UpdateJob::routine`]).
+/// The update of one chunk, compiled once per instruction set ([`UpdateJob::all_on_this_cpu`]).
 type ChunkRoutine<L> = fn(&UpdateJob<'_>, Chunk<'_>, &mut [L], &mut [f32]) -> ChunkPart;
 
 impl UpdateJob<'_> {
@@ -379,12 +381,14 @@ impl UpdateJob<'_> {
                     unsafe { job.chunk_avx2(c, near, dist) }
                 });
             }
+            // `avx512f` implies `fma` to the compiler, so the CPU must have that too.
             if std::arch::is_x86_feature_detected!("avx512f")
                 && std::arch::is_x86_feature_detected!("avx512dq")
                 && std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
             {
                 all.push(|job, c, near, dist| {
-                    // SAFETY: listed only when the CPU has AVX-512 F and DQ.
+                    // SAFETY: listed only when the CPU has AVX-512 F and DQ, AVX2 and FMA.
                     unsafe { job.chunk_avx512(c, near, dist) }
                 });
             }
@@ -869,7 +873,8 @@ mod tests {
     /// Every build of the chunk update (plain, AVX2, AVX-512 where the CPU has them) gives
     /// the same nearest candidates, potential, draws and counts, weighted or not, in a
     /// first pass and in one after new candidates, whether it recomputes the old distances
-    /// or reads the kept ones ([`NearestCandidate`]).
+    /// or reads the kept ones ([`NearestCandidate`]; a fit keeps them only from 8 features,
+    /// the test keeps them at 2 too). The kernels' own builds are tested with the kernels.
     #[test]
     fn every_build_of_the_update_gives_the_same_pass() {
         let builds = UpdateJob::all_on_this_cpu::<u8>();
