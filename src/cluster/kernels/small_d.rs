@@ -304,6 +304,33 @@ impl Tier {
     }
 }
 
+/// One tier's ranking, scan and cost for `$d` features: `$m` multiply-adds, `$w` rows a
+/// vector, each function carrying the attributes `$a` (its target features).
+macro_rules! tier {
+    ($d:literal, $m:ty, $w:expr, [$(#[$a:meta])*], $rank:ident, $scan:ident, $cost:ident) => {
+        $(#[$a])*
+        pub(super) fn $rank(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
+            approx_rows::<$d, $m, { $w }>(cs, rows, a)
+        }
+
+        $(#[$a])*
+        pub(super) fn $scan(
+            cs: &CentreSet,
+            rows: &[f32],
+            labels: &mut [u32],
+            report_moves: bool,
+            visit: Visit<'_>,
+        ) -> u64 {
+            scan_rows::<$d, $m, { $w }>(cs, rows, labels, report_moves, visit)
+        }
+
+        $(#[$a])*
+        pub(super) fn $cost(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
+            cost_rows::<$d>(c64, rows, labels, sum)
+        }
+    };
+}
+
 macro_rules! routines {
     ($($d:literal => $m:ident;)*) => {
         $(
@@ -313,81 +340,18 @@ macro_rules! routines {
                 #[cfg(target_arch = "x86_64")]
                 use crate::cluster::kernels::general::Fused;
 
-                pub(super) fn rank_plain(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
-                    approx_rows::<$d, Unfused, HALF>(cs, rows, a)
+                mod plain {
+                    use super::*;
+                    tier!($d, Unfused, HALF, [], rank, scan, cost);
                 }
-
-                pub(super) fn scan_plain(
-                    cs: &CentreSet,
-                    rows: &[f32],
-                    labels: &mut [u32],
-                    report_moves: bool,
-                    visit: Visit<'_>,
-                ) -> u64 {
-                    scan_rows::<$d, Unfused, HALF>(cs, rows, labels, report_moves, visit)
-                }
-
-                pub(super) fn cost_plain(
-                    c64: &[f64],
-                    rows: &[f32],
-                    labels: &[u32],
-                    sum: &mut BlockFixSum,
-                ) {
-                    cost_rows::<$d>(c64, rows, labels, sum)
-                }
+                use plain::{cost as cost_plain, rank as rank_plain, scan as scan_plain};
 
                 #[cfg(target_arch = "x86_64")]
-                #[target_feature(enable = "avx2,fma")]
-                fn rank_avx2(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
-                    approx_rows::<$d, Fused, HALF>(cs, rows, a)
-                }
-
+                tier!($d, Fused, HALF, [#[target_feature(enable = "avx2,fma")]],
+                    rank_avx2, scan_avx2, cost_avx2);
                 #[cfg(target_arch = "x86_64")]
-                #[target_feature(enable = "avx2,fma")]
-                fn scan_avx2(
-                    cs: &CentreSet,
-                    rows: &[f32],
-                    labels: &mut [u32],
-                    report_moves: bool,
-                    visit: Visit<'_>,
-                ) -> u64 {
-                    scan_rows::<$d, Fused, HALF>(cs, rows, labels, report_moves, visit)
-                }
-
-                #[cfg(target_arch = "x86_64")]
-                #[target_feature(enable = "avx2,fma")]
-                fn cost_avx2(c64: &[f64], rows: &[f32], labels: &[u32], sum: &mut BlockFixSum) {
-                    cost_rows::<$d>(c64, rows, labels, sum)
-                }
-
-                #[cfg(target_arch = "x86_64")]
-                #[target_feature(enable = "avx512f,avx2,fma")]
-                fn rank_avx512(cs: &CentreSet, rows: &[f32], a: &mut Ranking) {
-                    approx_rows::<$d, Fused, LANES>(cs, rows, a)
-                }
-
-                #[cfg(target_arch = "x86_64")]
-                #[target_feature(enable = "avx512f,avx2,fma")]
-                fn scan_avx512(
-                    cs: &CentreSet,
-                    rows: &[f32],
-                    labels: &mut [u32],
-                    report_moves: bool,
-                    visit: Visit<'_>,
-                ) -> u64 {
-                    scan_rows::<$d, Fused, LANES>(cs, rows, labels, report_moves, visit)
-                }
-
-                #[cfg(target_arch = "x86_64")]
-                #[target_feature(enable = "avx512f,avx2,fma")]
-                fn cost_avx512(
-                    c64: &[f64],
-                    rows: &[f32],
-                    labels: &[u32],
-                    sum: &mut BlockFixSum,
-                ) {
-                    cost_rows::<$d>(c64, rows, labels, sum)
-                }
+                tier!($d, Fused, LANES, [#[target_feature(enable = "avx512f,avx2,fma")]],
+                    rank_avx512, scan_avx512, cost_avx512);
 
                 /// Every tier's routines; [`Tier::index`] hands a tier out only where the CPU
                 /// has it.
